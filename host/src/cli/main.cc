@@ -1,0 +1,284 @@
+// tflc: the command-line interface. Flag names follow tflite_convert.
+//
+//   tflc convert --keras_model_file model.h5 --output_file model.tflite
+//   tflc plugins
+//   tflc inspect model.tflite
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "driver/converter.h"
+#include "inspect/inspect.h"
+#include "ir/host_api.h"
+#include "loader/loader.h"
+#include "registry/registry.h"
+
+#ifndef TFLC_VERSION_STRING
+#define TFLC_VERSION_STRING "0.0.0"
+#endif
+
+namespace po = boost::program_options;
+using tflc::host::Registry;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;
+constexpr int kExitUsage = 2;
+
+void Warn(const std::string& m) { std::cerr << "tflc: warning: " << m << "\n"; }
+int Fail(const std::string& m, int code = kExitError) {
+  std::cerr << "tflc: error: " << m << "\n";
+  return code;
+}
+
+const char* kTopUsage =
+    "tflc " TFLC_VERSION_STRING " - convert TensorFlow and Keras models to TensorFlow Lite\n\n"
+    "Usage: tflc <command> [options]\n\n"
+    "Commands:\n"
+    "  convert   convert a model to .tflite (flags as tflite_convert)\n"
+    "  plugins   list the loaded plugins and what they provide\n"
+    "  inspect   print a .tflite as deterministic text\n\n"
+    "Run `tflc <command> --help` for the options of a command.\n";
+
+po::options_description PluginOptions() {
+  po::options_description d("Plugins");
+  d.add_options()("plugin_dir", po::value<std::vector<std::string>>()->composing(),
+                  "also load plugins from this directory (repeatable; searched before TFLC_PLUGIN_PATH "
+                  "and <prefix>/lib/tflc/plugins)");
+  return d;
+}
+
+std::vector<std::string> PluginDirs(const po::variables_map& vm) {
+  return vm.count("plugin_dir") ? vm["plugin_dir"].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+void LoadAll(Registry* registry, const po::variables_map& vm) {
+  tflc::host::LoadPlugins(registry, tflc::host::PluginSearchPath(PluginDirs(vm)), Warn);
+}
+
+// Parses `args` against `desc`; returns false (after printing) on --help or an error.
+bool Parse(const std::vector<std::string>& args, const po::options_description& desc,
+           const po::positional_options_description* pos, po::variables_map* vm, int* exit_code,
+           const std::string& usage) {
+  try {
+    po::command_line_parser parser(args);
+    parser.options(desc);
+    if (pos) parser.positional(*pos);
+    po::store(parser.run(), *vm);
+    if (vm->count("help")) {
+      std::cout << usage << "\n" << desc << "\n";
+      *exit_code = kExitOk;
+      return false;
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    *exit_code = Fail(std::string(e.what()) + " (see --help)", kExitUsage);
+    return false;
+  }
+  return true;
+}
+
+int CmdConvert(const std::vector<std::string>& args) {
+  po::options_description io("Input and output");
+  io.add_options()
+      ("help,h", "show this help")
+      ("output_file", po::value<std::string>(), "where to write the .tflite (required)")
+      ("keras_model_file", po::value<std::string>(), "a Keras model: .h5 (HDF5, Keras 2 or 3) or .keras (Keras 3)")
+      ("saved_model_dir", po::value<std::string>(), "a TensorFlow SavedModel directory")
+      ("graph_def_file", po::value<std::string>(), "a frozen GraphDef (.pb or .pbtxt)");
+  po::options_description conv("Conversion");
+  conv.add_options()
+      ("exclude_conversion_metadata", po::bool_switch(), "do not write the CONVERSION_METADATA entry")
+      ("allow_custom_ops", po::bool_switch(), "emit ops without a builtin as custom ops")
+      ("enable_select_tf_ops", po::bool_switch(), "emit ops without a builtin as Select TF ops (Flex)")
+      ("target_spec.supported_ops", po::value<std::string>(), "comma list of TFLITE_BUILTINS, SELECT_TF_OPS, ...")
+      ("input_arrays", po::value<std::string>(), "graph_def: comma list of input tensor names")
+      ("output_arrays", po::value<std::string>(), "graph_def: comma list of output tensor names")
+      ("input_shapes", po::value<std::string>(), "graph_def: shapes, e.g. 1,224,224,3:1,10")
+      ("saved_model_tag_set", po::value<std::string>(), "saved_model: tag set (default serve)")
+      ("saved_model_signature_key", po::value<std::string>(), "saved_model: signature key(s) (default serving_default)");
+  po::options_description hidden("Hidden");
+  hidden.add_options()("experimental_large_model_threshold_bytes", po::value<uint64_t>(),
+                       "store constants after the FlatBuffer when they exceed this many bytes");
+  po::options_description visible;
+  visible.add(io).add(conv).add(PluginOptions());
+  po::options_description all;
+  all.add(visible).add(hidden);
+
+  po::variables_map vm;
+  int code = kExitOk;
+  const std::string usage = "Usage: tflc convert --output_file OUT (--keras_model_file F | --saved_model_dir D | --graph_def_file G) [options]";
+  try {
+    po::store(po::command_line_parser(args).options(all).run(), vm);
+    if (vm.count("help")) {
+      std::cout << usage << "\n" << visible << "\n";
+      return kExitOk;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Fail(std::string(e.what()) + " (see tflc convert --help)", kExitUsage);
+  }
+  (void)code;
+
+  tflc::host::ConvertRequest req;
+  int inputs = 0;
+  if (vm.count("keras_model_file")) { req.input_path = vm["keras_model_file"].as<std::string>(); req.format = "keras"; ++inputs; }
+  if (vm.count("saved_model_dir")) { req.input_path = vm["saved_model_dir"].as<std::string>(); req.format = "saved_model"; ++inputs; }
+  if (vm.count("graph_def_file")) { req.input_path = vm["graph_def_file"].as<std::string>(); req.format = "graph_def"; ++inputs; }
+  if (inputs != 1) {
+    return Fail("give exactly one of --keras_model_file, --saved_model_dir, --graph_def_file (see tflc convert --help)", kExitUsage);
+  }
+  if (!vm.count("output_file")) return Fail("--output_file is required (see tflc convert --help)", kExitUsage);
+  req.output_path = vm["output_file"].as<std::string>();
+
+  for (const char* key : {"target_spec.supported_ops", "input_arrays", "output_arrays", "input_shapes",
+                          "saved_model_tag_set", "saved_model_signature_key"}) {
+    if (vm.count(key)) req.options.values[key] = vm[key].as<std::string>();
+  }
+  for (const char* key : {"allow_custom_ops", "enable_select_tf_ops"}) {
+    if (vm[key].as<bool>()) req.options.values[key] = "true";
+  }
+  req.export_options.conversion_metadata = !vm["exclude_conversion_metadata"].as<bool>();
+  req.export_options.allow_custom_ops = vm["allow_custom_ops"].as<bool>();
+  req.export_options.enable_select_tf_ops =
+      vm["enable_select_tf_ops"].as<bool>() ||
+      req.options.values["target_spec.supported_ops"].find("SELECT_TF_OPS") != std::string::npos;
+  if (vm.count("experimental_large_model_threshold_bytes")) {
+    req.export_options.large_model_threshold = vm["experimental_large_model_threshold_bytes"].as<uint64_t>();
+  }
+
+  Registry registry;
+  LoadAll(&registry, vm);
+  auto result = tflc::host::Convert(registry, req);
+  if (!result.ok()) return Fail(result.status().message());
+  std::cout << "tflc: wrote " << req.output_path << " (" << result->output_bytes << " bytes, " << result->num_ops
+            << " operators)\n";
+  return kExitOk;
+}
+
+std::string KindsOf(const TflcPluginApi* api) {
+  std::vector<std::string> kinds;
+  if (api->num_frontends) kinds.push_back("frontend");
+  if (api->num_lowerings) kinds.push_back("lowering");
+  if (api->num_ops) kinds.push_back("opset");
+  if (api->num_quantizers) kinds.push_back("quantizer");
+  std::string s;
+  for (auto& k : kinds) s += (s.empty() ? "" : ", ") + k;
+  return s.empty() ? "(none)" : s;
+}
+
+void PrintWrapped(const std::string& label, const std::vector<std::string>& items) {
+  std::string line = "    " + label + ":";
+  for (const auto& it : items) {
+    if (line.size() + it.size() + 1 > 100) {
+      std::cout << line << "\n";
+      line = "      ";
+    }
+    line += " " + it;
+  }
+  std::cout << line << "\n";
+}
+
+int CmdPlugins(const std::vector<std::string>& args) {
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "show this help");
+  desc.add(PluginOptions());
+  po::variables_map vm;
+  int code = kExitOk;
+  if (!Parse(args, desc, nullptr, &vm, &code, "Usage: tflc plugins [--plugin_dir DIR]...")) return code;
+  Registry registry;
+  LoadAll(&registry, vm);
+  if (registry.plugins().empty()) {
+    std::cout << "no plugins found (searched:";
+    for (auto& d : tflc::host::PluginSearchPath(PluginDirs(vm))) std::cout << " " << d;
+    std::cout << ")\n";
+    return kExitError;
+  }
+  for (const auto& p : registry.plugins()) {
+    const TflcPluginApi* api = p->api;
+    std::cout << p->name() << " " << (api->version ? api->version : "?") << "  [" << KindsOf(api) << "]  ABI "
+              << api->abi_major << "." << api->abi_minor << "\n";
+    std::cout << "    file: " << p->origin << "\n";
+    if (api->description && *api->description) std::cout << "    " << api->description << "\n";
+    for (const auto& f : registry.frontends()) {
+      if (f.plugin == p.get()) {
+        std::cout << "    frontend " << f.frontend->name << ": formats " << (f.frontend->formats ? f.frontend->formats : "")
+                  << "\n";
+      }
+    }
+    std::vector<std::string> rows, ops, quants;
+    for (const auto& r : registry.all_lowerings()) {
+      if (r.plugin == p.get()) rows.push_back(std::string(r.row->source_op) + "->" + (r.row->target_op ? r.row->target_op : "?"));
+    }
+    for (const auto& [key, ref] : registry.ops()) {
+      if (ref.plugin == p.get()) ops.push_back(key.second);
+    }
+    for (const auto& q : registry.quantizers()) {
+      if (q.plugin == p.get()) quants.push_back(q.quantizer->name);
+    }
+    if (!rows.empty()) PrintWrapped("lowers (" + std::to_string(rows.size()) + ")", rows);
+    if (!ops.empty()) PrintWrapped("ops (" + std::to_string(ops.size()) + ")", ops);
+    if (!quants.empty()) PrintWrapped("quantizers", quants);
+  }
+  return kExitOk;
+}
+
+int CmdInspect(const std::vector<std::string>& args) {
+  po::options_description desc("Options");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("model", po::value<std::string>(), "the .tflite file")
+      ("no_hashes", po::bool_switch(), "omit buffer content hashes")
+      ("no_options", po::bool_switch(), "omit operator options");
+  po::positional_options_description pos;
+  pos.add("model", 1);
+  po::variables_map vm;
+  int code = kExitOk;
+  if (!Parse(args, desc, &pos, &vm, &code, "Usage: tflc inspect MODEL.tflite [--no_hashes] [--no_options]")) return code;
+  if (!vm.count("model")) return Fail("give a .tflite file to inspect (see tflc inspect --help)", kExitUsage);
+  std::string path = vm["model"].as<std::string>();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail("cannot open " + path);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  tflc::host::InspectOptions opts;
+  opts.buffer_hashes = !vm["no_hashes"].as<bool>();
+  opts.show_options = !vm["no_options"].as<bool>();
+  std::string out, error;
+  if (!tflc::host::InspectModel(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), opts, &out, &error)) {
+    return Fail(path + ": " + error);
+  }
+  std::cout << out;
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kTopUsage;
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "tflc " << TFLC_VERSION_STRING << " (plugin ABI " << TFLC_ABI_VERSION_MAJOR << "."
+              << TFLC_ABI_VERSION_MINOR << ")\n";
+    return kExitOk;
+  }
+  std::string cmd = args[0];
+  args.erase(args.begin());
+  try {
+    if (cmd == "convert") return CmdConvert(args);
+    if (cmd == "plugins") return CmdPlugins(args);
+    if (cmd == "inspect") return CmdInspect(args);
+  } catch (const std::exception& e) {
+    return Fail(std::string("internal error: ") + e.what());
+  }
+  std::cerr << kTopUsage;
+  return Fail("unknown command '" + cmd + "'", kExitUsage);
+}

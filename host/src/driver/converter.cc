@@ -1,0 +1,107 @@
+#include "driver/converter.h"
+
+#include <sys/stat.h>
+
+#include "ir/host_api.h"
+#include "pipeline/passes.h"
+#include "tflc/sdk/plugin.h"
+
+namespace tflc::host {
+namespace {
+
+bool ListContains(const char* list, const std::string& item) {
+  if (!list) return false;
+  std::string s = list;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (s.substr(start, end - start) == item) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, const std::string& path,
+                                                     const std::string& format, const TflcOptions& options) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return NotFound("input " + path + " does not exist (check the path given to --" +
+                    (format.empty() ? std::string("input") : format == "keras" ? std::string("keras_model_file")
+                                                              : format == "saved_model" ? std::string("saved_model_dir")
+                                                                                        : std::string("graph_def_file")) +
+                    ")");
+  }
+  if (S_ISREG(st.st_mode) && st.st_size == 0) return InvalidArgument("input " + path + " is an empty file");
+
+  const FrontendRef* best = nullptr;
+  int32_t best_confidence = 0;
+  std::string candidates;
+  for (const FrontendRef& ref : registry.frontends()) {
+    if (!format.empty() && !ListContains(ref.frontend->formats, format)) continue;
+    candidates += (candidates.empty() ? "" : ", ") + std::string(ref.frontend->name);
+    TflcFrontendProbe_Args a{};
+    a.struct_size = TflcFrontendProbe_Args_STRUCT_SIZE;
+    a.host = HostApi();
+    a.path = sdk::Sv(path);
+    a.format = sdk::Sv(format);
+    a.user_data = ref.frontend->user_data;
+    a.plugin_state = ref.plugin->state;
+    Status s = TakeStatus(ref.frontend->Probe(&a));
+    if (s.ok() && a.confidence > best_confidence) {
+      best = &ref;
+      best_confidence = a.confidence;
+    }
+  }
+  if (!best) {
+    if (candidates.empty()) {
+      return NotFound("no frontend plugin for " + (format.empty() ? std::string("this input") : format + " input") + " (" +
+                      path + "); `tflc plugins` lists the loaded plugins; add one with --plugin_dir");
+    }
+    return InvalidArgument(path + " is not in a format the frontends (" + candidates + ") can read" +
+                           (format == "keras" ? ": expected a Keras HDF5 (.h5) or Keras 3 (.keras) model file" : ""));
+  }
+  auto model = std::make_unique<TflcModel>();
+  model->source_format = format.empty() ? std::string(best->frontend->formats ? best->frontend->formats : "") : format;
+  if (auto comma = model->source_format.find(','); comma != std::string::npos) model->source_format.resize(comma);
+  TflcFrontendLoad_Args a{};
+  a.struct_size = TflcFrontendLoad_Args_STRUCT_SIZE;
+  a.host = HostApi();
+  a.path = sdk::Sv(path);
+  a.format = sdk::Sv(format);
+  a.options = &options;
+  a.model = model.get();
+  a.user_data = best->frontend->user_data;
+  a.plugin_state = best->plugin->state;
+  Status s = TakeStatus(best->frontend->Load(&a));
+  if (!s.ok()) {
+    if (s.message().find(path) == std::string::npos) s = s.WithContext(path);
+    return s;
+  }
+  if (model->graphs.empty()) return Internal("frontend '" + std::string(best->frontend->name) + "' produced no graph for " + path);
+  for (auto& g : model->graphs) {
+    if (g->outputs.empty()) return InvalidArgument(path + ": signature '" + g->signature_key + "' has no outputs");
+  }
+  return model;
+}
+
+StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& request) {
+  TFLC_ASSIGN_OR_RETURN(auto model, LoadSourceModel(registry, request.input_path, request.format, request.options));
+  PassContext ctx{&registry, &request.options};
+  TFLC_RETURN_IF_ERROR(RunPipeline(ctx, model.get()).WithContext(request.input_path));
+  ConvertResult result;
+  for (auto& g : model->graphs) {
+    result.num_ops += g->nodes.size();
+    result.num_tensors += g->values.size();
+  }
+  ExportOptions eo = request.export_options;
+  eo.release_constants = true;
+  TFLC_RETURN_IF_ERROR(ExportToFile(registry, model.get(), eo, request.output_path));
+  struct stat st;
+  if (::stat(request.output_path.c_str(), &st) == 0) result.output_bytes = static_cast<uint64_t>(st.st_size);
+  return result;
+}
+
+}  // namespace tflc::host

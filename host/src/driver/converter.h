@@ -1,0 +1,40 @@
+// The conversion driver: frontend selection, the pipeline, and export.
+#ifndef TFLC_HOST_DRIVER_CONVERTER_H_
+#define TFLC_HOST_DRIVER_CONVERTER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "export/exporter.h"
+#include "ir/ir.h"
+#include "registry/registry.h"
+#include "tflc/sdk/status.h"
+
+namespace tflc::host {
+
+// Builds the source graph of `path` with the frontend that is most confident it can read it
+// (restricted to frontends declaring `format`, when given).
+StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, const std::string& path,
+                                                     const std::string& format, const TflcOptions& options);
+
+struct ConvertRequest {
+  std::string input_path;
+  std::string format;  // "keras", "saved_model", "graph_def", or empty = any
+  std::string output_path;
+  TflcOptions options;
+  ExportOptions export_options;
+};
+
+struct ConvertResult {
+  size_t num_ops = 0;
+  size_t num_tensors = 0;
+  uint64_t output_bytes = 0;
+};
+
+// Loads, lowers, optimizes and writes the model. On failure nothing is written.
+StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& request);
+
+}  // namespace tflc::host
+
+#endif  // TFLC_HOST_DRIVER_CONVERTER_H_

@@ -1,0 +1,368 @@
+// The TflcHostApi service table, implemented over the IR in ir.h.
+#include "ir/host_api.h"
+
+#include <algorithm>
+#include <cstring>
+#include <iostream>
+#include <new>
+
+#include "ir/ir.h"
+#include "tflc/sdk/plugin.h"
+
+namespace tflc::host {
+namespace {
+
+std::string S(TflcStringView v) { return std::string(v.data ? v.data : "", v.size); }
+TflcStringView V(const std::string& s) { return TflcStringView{s.data(), s.size()}; }
+
+TflcStatus* MakeStatus(TflcStatusCode code, std::string message) {
+  auto* s = new (std::nothrow) TflcStatus;
+  if (!s) return nullptr;
+  s->code = code == TFLC_CODE_OK ? TFLC_CODE_UNKNOWN : code;
+  s->message = std::move(message);
+  return s;
+}
+
+TflcStatus* FromStatus(const Status& st) {
+  return st.ok() ? nullptr : MakeStatus(st.code(), st.message());
+}
+
+TflcStatus* Status_Create(TflcStatusCode code, TflcStringView message, const TflcNode* node) {
+  std::string m = S(message);
+  if (node) {
+    std::string prefix = DescribeNode(node) + ": ";
+    if (m.rfind(prefix, 0) != 0) m = prefix + m;  // don't name the node twice
+  }
+  return MakeStatus(code, std::move(m));
+}
+TflcStatusCode Status_Code(const TflcStatus* s) { return s ? s->code : TFLC_CODE_OK; }
+TflcStringView Status_Message(const TflcStatus* s) {
+  return s ? V(s->message) : TflcStringView{"", 0};
+}
+void Status_Destroy(TflcStatus* s) { delete s; }
+
+LogSink& Sink() {
+  static LogSink sink = [](TflcLogLevel level, const std::string& message) {
+    const char* prefix = level == TFLC_LOG_ERROR ? "error: " : level == TFLC_LOG_WARNING ? "warning: " : "";
+    std::cerr << "tflc: " << prefix << message << "\n";
+  };
+  return sink;
+}
+void Log(TflcLogLevel level, TflcStringView message) { Sink()(level, S(message)); }
+
+int Options_Get(const TflcOptions* options, TflcStringView key, TflcStringView* value) {
+  if (!options) return 0;
+  auto it = options->values.find(S(key));
+  if (it == options->values.end()) return 0;
+  if (value) *value = V(it->second);
+  return 1;
+}
+
+TflcGraph* Model_AddGraph(TflcModel* model, TflcStringView signature_key) {
+  return AddGraph(model, S(signature_key));
+}
+
+size_t Graph_NumNodes(const TflcGraph* g) {
+  Sorted(const_cast<TflcGraph*>(g));  // a cycle leaves the order as is; Compact reports it later
+  return g->nodes.size();
+}
+TflcNode* Graph_Node(const TflcGraph* g, size_t i) {
+  Sorted(const_cast<TflcGraph*>(g));
+  return i < g->nodes.size() ? g->nodes[i].get() : nullptr;
+}
+size_t Graph_NumInputs(const TflcGraph* g) { return g->inputs.size(); }
+TflcValue* Graph_Input(const TflcGraph* g, size_t i) { return i < g->inputs.size() ? g->inputs[i] : nullptr; }
+size_t Graph_NumOutputs(const TflcGraph* g) { return g->outputs.size(); }
+TflcValue* Graph_Output(const TflcGraph* g, size_t i) { return i < g->outputs.size() ? g->outputs[i] : nullptr; }
+
+Status CheckShapeArgs(TflcDataType type, const int64_t* dims, int32_t rank) {
+  if (rank > 0 && !dims) return InvalidArgument("dims is NULL but rank is " + std::to_string(rank));
+  if (rank < -1) return InvalidArgument("rank must be >= -1");
+  if (type < TFLC_TYPE_UNKNOWN || type > TFLC_TYPE_BFLOAT16) {
+    return InvalidArgument("unknown data type " + std::to_string(static_cast<int>(type)));
+  }
+  return OkStatus();
+}
+
+void AssignShape(TflcValue* v, TflcDataType type, const int64_t* dims, int32_t rank) {
+  v->type = type;
+  v->rank = rank;
+  v->dims.assign(dims, dims + std::max(rank, 0));
+}
+
+TflcStatus* Graph_AddInput(TflcGraph_AddInput_Args* a) {
+  if (!a || !a->graph) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddInput: no graph");
+  if (Status st = CheckShapeArgs(a->type, a->dims, a->rank); !st.ok()) return FromStatus(st);
+  TflcValue* v = NewValue(a->graph, S(a->name));
+  AssignShape(v, a->type, a->dims, a->rank);
+  a->graph->inputs.push_back(v);
+  std::string sig = S(a->signature_name);
+  a->graph->input_signature_names.push_back(sig.empty() ? v->name : sig);
+  a->value = v;
+  return nullptr;
+}
+
+TflcStatus* Graph_AddVariable(TflcGraph_AddInput_Args* a) {
+  if (!a || !a->graph) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddVariable: no graph");
+  if (Status st = CheckShapeArgs(a->type, a->dims, a->rank); !st.ok()) return FromStatus(st);
+  TflcValue* v = NewValue(a->graph, S(a->name));
+  AssignShape(v, a->type, a->dims, a->rank);
+  v->is_variable = true;
+  a->value = v;
+  return nullptr;
+}
+
+TflcStatus* Graph_AddConst(TflcGraph_AddConst_Args* a) {
+  if (!a || !a->graph) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddConst: no graph");
+  if (a->rank < 0) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddConst: constants need a known rank");
+  if (Status st = CheckShapeArgs(a->type, a->dims, a->rank); !st.ok()) return FromStatus(st);
+  size_t elem = ElementSize(a->type);
+  if (elem) {
+    uint64_t n = 1;
+    for (int32_t i = 0; i < a->rank; ++i) {
+      if (a->dims[i] < 0) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddConst: unknown dimension in a constant");
+      n *= static_cast<uint64_t>(a->dims[i]);
+    }
+    if (n * elem != a->size) {
+      return MakeStatus(TFLC_CODE_INVALID_ARGUMENT,
+                        "constant '" + S(a->name) + "': " + std::to_string(a->size) + " bytes given, shape needs " +
+                            std::to_string(n * elem));
+    }
+  }
+  std::shared_ptr<OwnedBuffer> buf;
+  try {
+    buf = std::make_shared<OwnedBuffer>(a->size);
+  } catch (const std::bad_alloc&) {
+    return MakeStatus(TFLC_CODE_OUT_OF_RANGE, "out of memory allocating " + std::to_string(a->size) +
+                                                  " bytes for constant '" + S(a->name) + "'");
+  }
+  if (a->data && a->size) std::memcpy(buf->mutable_data(), a->data, a->size);
+  a->mutable_data = a->data ? nullptr : buf->mutable_data();
+  TflcValue* v = NewValue(a->graph, S(a->name));
+  AssignShape(v, a->type, a->dims, a->rank);
+  v->data = std::move(buf);
+  a->value = v;
+  return nullptr;
+}
+
+TflcStatus* Graph_AddNode(TflcGraph_AddNode_Args* a) {
+  if (!a || !a->graph) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddNode: no graph");
+  if (a->num_inputs && !a->inputs) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddNode: inputs is NULL");
+  std::vector<TflcValue*> in(a->inputs, a->inputs + a->num_inputs);
+  for (TflcValue* v : in) {
+    if (v && v->graph != a->graph) {
+      return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddNode: input '" + v->name + "' of op " + S(a->op) +
+                                                        " belongs to another graph");
+    }
+  }
+  a->node = NewNode(a->graph, a->domain, S(a->op), S(a->name), in, a->num_outputs);
+  return nullptr;
+}
+
+TflcStatus* Graph_AddOutput(TflcGraph* g, TflcValue* v, TflcStringView sig) {
+  if (!g || !v) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddOutput: NULL graph or value");
+  g->outputs.push_back(v);
+  v->output_uses++;
+  std::string s = S(sig);
+  g->output_signature_names.push_back(s.empty() ? v->name : s);
+  return nullptr;
+}
+
+TflcOpDomain Node_Domain(const TflcNode* n) { return n->domain; }
+TflcStringView Node_Op(const TflcNode* n) { return V(n->op); }
+TflcStringView Node_Name(const TflcNode* n) { return V(n->name); }
+size_t Node_NumInputs(const TflcNode* n) { return n->inputs.size(); }
+TflcValue* Node_Input(const TflcNode* n, size_t i) { return i < n->inputs.size() ? n->inputs[i] : nullptr; }
+size_t Node_NumOutputs(const TflcNode* n) { return n->outputs.size(); }
+TflcValue* Node_Output(const TflcNode* n, size_t i) { return i < n->outputs.size() ? n->outputs[i] : nullptr; }
+
+int Node_GetAttr(const TflcNode* n, TflcStringView name, TflcAttrValue* out) {
+  auto it = n->attrs.find(S(name));
+  if (it == n->attrs.end()) return 0;
+  if (!out) return 1;
+  Attr& a = const_cast<Attr&>(it->second);
+  size_t struct_size = out->struct_size;
+  *out = TflcAttrValue{};
+  out->struct_size = struct_size;
+  out->kind = a.kind;
+  out->i = a.i;
+  out->f = a.f;
+  out->s = V(a.s);
+  switch (a.kind) {
+    case TFLC_ATTR_INT_LIST: case TFLC_ATTR_SHAPE: case TFLC_ATTR_TYPE_LIST:
+      out->ints = a.ints.data(); out->count = a.ints.size(); break;
+    case TFLC_ATTR_FLOAT_LIST:
+      out->floats = a.floats.data(); out->count = a.floats.size(); break;
+    case TFLC_ATTR_STRING_LIST:
+      a.string_views.clear();
+      for (const auto& s : a.strings) a.string_views.push_back(V(s));
+      out->strings = a.string_views.data(); out->count = a.string_views.size(); break;
+    default: break;
+  }
+  return 1;
+}
+
+TflcStatus* Node_SetAttr(TflcNode* n, TflcStringView name, const TflcAttrValue* v) {
+  if (!n || !v) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetAttr: NULL argument");
+  Attr a;
+  a.kind = v->kind;
+  a.i = v->i;
+  a.f = v->f;
+  a.s = S(v->s);
+  switch (v->kind) {
+    case TFLC_ATTR_INT_LIST: case TFLC_ATTR_SHAPE: case TFLC_ATTR_TYPE_LIST:
+      if (v->count && !v->ints) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetAttr: ints is NULL");
+      a.ints.assign(v->ints, v->ints + v->count); break;
+    case TFLC_ATTR_FLOAT_LIST:
+      if (v->count && !v->floats) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetAttr: floats is NULL");
+      a.floats.assign(v->floats, v->floats + v->count); break;
+    case TFLC_ATTR_STRING_LIST:
+      if (v->count && !v->strings) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetAttr: strings is NULL");
+      for (size_t i = 0; i < v->count; ++i) a.strings.push_back(S(v->strings[i]));
+      break;
+    default: break;
+  }
+  n->attrs[S(name)] = std::move(a);
+  return nullptr;
+}
+
+size_t Node_NumAttrs(const TflcNode* n) { return n->attrs.size(); }
+TflcStringView Node_AttrName(const TflcNode* n, size_t i) {
+  if (i >= n->attrs.size()) return TflcStringView{"", 0};
+  auto it = n->attrs.begin();
+  std::advance(it, i);
+  return V(it->first);
+}
+
+TflcStringView Value_Name(const TflcValue* v) { return V(v->name); }
+TflcDataType Value_Type(const TflcValue* v) { return v->type; }
+int32_t Value_Rank(const TflcValue* v) { return v->rank; }
+const int64_t* Value_Dims(const TflcValue* v) { return v->dims.data(); }
+int Value_ConstData(const TflcValue* v, const void** data, size_t* size) {
+  if (!v || !v->data) return 0;
+  if (data) *data = v->data->data();
+  if (size) *size = v->data->size();
+  return 1;
+}
+TflcNode* Value_Producer(const TflcValue* v, size_t* index) {
+  if (index) *index = v->producer_index;
+  return v->producer;
+}
+size_t Value_NumConsumers(const TflcValue* v) { return v->num_uses(); }
+int Value_IsGraphOutput(const TflcValue* v) { return v->output_uses > 0; }
+
+TflcStatus* Value_SetShape(TflcValue* v, TflcDataType type, const int64_t* dims, int32_t rank) {
+  if (!v) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Value_SetShape: NULL value");
+  if (Status st = CheckShapeArgs(type, dims, rank); !st.ok()) return FromStatus(st);
+  if (v->is_const()) {
+    int64_t n = 1;
+    for (int32_t i = 0; i < rank; ++i) n *= dims[i];
+    size_t elem = ElementSize(type);
+    if (rank < 0 || (elem && static_cast<size_t>(n) * elem != v->data->size())) {
+      return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Value_SetShape: new shape of constant '" + v->name +
+                                                        "' does not match its data size");
+    }
+  }
+  AssignShape(v, type, dims, rank);
+  return nullptr;
+}
+
+void Value_GetQuant(const TflcValue* v, TflcQuantParams* p) {
+  if (!p) return;
+  size_t ss = p->struct_size;
+  *p = TflcQuantParams{};
+  p->struct_size = ss;
+  p->scales = v->quant.scales.data();
+  p->zero_points = v->quant.zero_points.data();
+  p->count = v->quant.scales.size();
+  p->quantized_dimension = v->quant.quantized_dimension;
+}
+
+TflcStatus* Value_SetQuant(TflcValue* v, const TflcQuantParams* p) {
+  if (!v || !p) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Value_SetQuant: NULL argument");
+  if (p->count && (!p->scales || !p->zero_points)) {
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Value_SetQuant: scales or zero_points is NULL");
+  }
+  v->quant.scales.assign(p->scales, p->scales + p->count);
+  v->quant.zero_points.assign(p->zero_points, p->zero_points + p->count);
+  v->quant.quantized_dimension = p->quantized_dimension;
+  return nullptr;
+}
+
+TflcStatus* Value_ReplaceAllUsesWith(TflcValue* from, TflcValue* to) {
+  if (!from || !to) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Value_ReplaceAllUsesWith: NULL value");
+  if (from->graph != to->graph) {
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Value_ReplaceAllUsesWith: values of different graphs");
+  }
+  ReplaceAllUses(from, to);
+  return nullptr;
+}
+
+TflcHostApi MakeApi() {
+  TflcHostApi api{};
+  api.struct_size = TflcHostApi_STRUCT_SIZE;
+  api.abi_major = TFLC_ABI_VERSION_MAJOR;
+  api.abi_minor = TFLC_ABI_VERSION_MINOR;
+  api.Status_Create = Status_Create;
+  api.Status_Code = Status_Code;
+  api.Status_Message = Status_Message;
+  api.Status_Destroy = Status_Destroy;
+  api.Log = Log;
+  api.Options_Get = Options_Get;
+  api.Model_AddGraph = Model_AddGraph;
+  api.Graph_NumNodes = Graph_NumNodes;
+  api.Graph_Node = Graph_Node;
+  api.Graph_NumInputs = Graph_NumInputs;
+  api.Graph_Input = Graph_Input;
+  api.Graph_NumOutputs = Graph_NumOutputs;
+  api.Graph_Output = Graph_Output;
+  api.Graph_AddInput = Graph_AddInput;
+  api.Graph_AddConst = Graph_AddConst;
+  api.Graph_AddNode = Graph_AddNode;
+  api.Graph_AddOutput = Graph_AddOutput;
+  api.Node_Domain = Node_Domain;
+  api.Node_Op = Node_Op;
+  api.Node_Name = Node_Name;
+  api.Node_NumInputs = Node_NumInputs;
+  api.Node_Input = Node_Input;
+  api.Node_NumOutputs = Node_NumOutputs;
+  api.Node_Output = Node_Output;
+  api.Node_GetAttr = Node_GetAttr;
+  api.Node_SetAttr = Node_SetAttr;
+  api.Node_NumAttrs = Node_NumAttrs;
+  api.Node_AttrName = Node_AttrName;
+  api.Value_Name = Value_Name;
+  api.Value_Type = Value_Type;
+  api.Value_Rank = Value_Rank;
+  api.Value_Dims = Value_Dims;
+  api.Value_ConstData = Value_ConstData;
+  api.Value_Producer = Value_Producer;
+  api.Value_NumConsumers = Value_NumConsumers;
+  api.Value_IsGraphOutput = Value_IsGraphOutput;
+  api.Value_SetShape = Value_SetShape;
+  api.Value_GetQuant = Value_GetQuant;
+  api.Value_SetQuant = Value_SetQuant;
+  api.Value_ReplaceAllUsesWith = Value_ReplaceAllUsesWith;
+  api.Graph_AddVariable = Graph_AddVariable;
+  return api;
+}
+
+}  // namespace
+
+const TflcHostApi* HostApi() {
+  static const TflcHostApi api = MakeApi();
+  return &api;
+}
+
+void SetLogSink(LogSink sink) { Sink() = std::move(sink); }
+
+Status TakeStatus(TflcStatus* s) {
+  if (!s) return OkStatus();
+  Status r(s->code, s->message);
+  delete s;
+  return r;
+}
+
+TflcStatus* NewStatus(const Status& s) { return FromStatus(s); }
+
+}  // namespace tflc::host

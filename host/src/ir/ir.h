@@ -1,0 +1,153 @@
+// The host's graph IR: the structs behind the ABI's opaque handles.
+//
+// One IR serves both vocabularies (TF source ops and TFLite ops, see TflcOpDomain). Constant data is
+// held by reference-counted buffers, so a constant that no op uses any more frees its memory.
+#ifndef TFLC_HOST_IR_IR_H_
+#define TFLC_HOST_IR_IR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tflc/abi/tflc_host_api.h"
+#include "tflc/abi/tflc_types.h"
+#include "tflc/sdk/status.h"
+
+namespace tflc::host {
+
+// Immutable bytes of a constant. Subclasses may map a file range instead of owning memory.
+class ConstBuffer {
+ public:
+  virtual ~ConstBuffer() = default;
+  virtual const uint8_t* data() const = 0;
+  virtual size_t size() const = 0;
+};
+
+// Owned, 16-byte aligned memory (zero-initialized).
+class OwnedBuffer final : public ConstBuffer {
+ public:
+  explicit OwnedBuffer(size_t size);
+  ~OwnedBuffer() override;
+  OwnedBuffer(const OwnedBuffer&) = delete;
+  OwnedBuffer& operator=(const OwnedBuffer&) = delete;
+  const uint8_t* data() const override { return data_; }
+  size_t size() const override { return size_; }
+  uint8_t* mutable_data() { return data_; }
+
+ private:
+  uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+struct Attr {
+  TflcAttrKind kind = TFLC_ATTR_NONE;
+  int64_t i = 0;
+  double f = 0;
+  std::string s;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<std::string> strings;
+  // Views into `strings`, handed out by Node_GetAttr.
+  std::vector<TflcStringView> string_views;
+
+  bool operator==(const Attr& o) const {
+    return kind == o.kind && i == o.i && f == o.f && s == o.s && ints == o.ints &&
+           floats == o.floats && strings == o.strings;
+  }
+};
+
+struct QuantParams {
+  std::vector<float> scales;
+  std::vector<int64_t> zero_points;
+  int32_t quantized_dimension = 0;
+  bool empty() const { return scales.empty(); }
+};
+
+}  // namespace tflc::host
+
+// The opaque handle types of the ABI are defined here, in the global namespace.
+struct TflcValue {
+  TflcGraph* graph = nullptr;
+  std::string name;
+  TflcDataType type = TFLC_TYPE_UNKNOWN;
+  int32_t rank = -1;  // -1 = unknown
+  std::vector<int64_t> dims;
+  std::shared_ptr<const tflc::host::ConstBuffer> data;  // non-null for constants
+  bool is_variable = false;
+  tflc::host::QuantParams quant;
+  TflcNode* producer = nullptr;
+  size_t producer_index = 0;
+  std::vector<TflcNode*> users;  // one entry per use as a node input
+  int output_uses = 0;           // times listed among the graph outputs
+  int64_t id = 0;                // creation order, for deterministic iteration
+
+  bool is_const() const { return data != nullptr; }
+  size_t num_uses() const { return users.size() + static_cast<size_t>(output_uses); }
+};
+
+struct TflcNode {
+  TflcGraph* graph = nullptr;
+  TflcOpDomain domain = TFLC_DOMAIN_SOURCE;
+  std::string op;
+  std::string name;
+  std::vector<TflcValue*> inputs;  // nullptr = omitted optional input
+  std::vector<TflcValue*> outputs;
+  std::map<std::string, tflc::host::Attr> attrs;
+  bool dead = false;
+  int64_t id = 0;
+};
+
+struct TflcGraph {
+  TflcModel* model = nullptr;
+  std::string signature_key;
+  std::vector<std::unique_ptr<TflcNode>> nodes;  // topological order once Sorted()
+  std::vector<std::unique_ptr<TflcValue>> values;
+  std::vector<TflcValue*> inputs;
+  std::vector<std::string> input_signature_names;
+  std::vector<TflcValue*> outputs;
+  std::vector<std::string> output_signature_names;
+  bool order_dirty = false;
+  int64_t next_id = 0;
+};
+
+struct TflcModel {
+  std::vector<std::unique_ptr<TflcGraph>> graphs;
+  std::string source_format;  // "keras", "saved_model", "graph_def" (CONVERSION_METADATA model_type)
+};
+
+struct TflcStatus {
+  TflcStatusCode code = TFLC_CODE_UNKNOWN;
+  std::string message;
+};
+
+struct TflcOptions {
+  std::map<std::string, std::string> values;
+};
+
+namespace tflc::host {
+
+// ---- graph editing used by the host API and the passes ----
+TflcGraph* AddGraph(TflcModel* model, const std::string& signature_key);
+TflcValue* NewValue(TflcGraph* g, const std::string& name);
+TflcNode* NewNode(TflcGraph* g, TflcOpDomain domain, const std::string& op, const std::string& name,
+                  const std::vector<TflcValue*>& inputs, size_t num_outputs);
+void SetInput(TflcNode* node, size_t index, TflcValue* value);
+void ReplaceAllUses(TflcValue* from, TflcValue* to);
+// Marks the node dead and detaches it from its inputs. Its outputs must be unused.
+void RemoveNode(TflcNode* node);
+// Drops dead nodes and values nothing refers to (freeing constant memory), and sorts the nodes
+// topologically (stable: keeps the existing order where it is valid). Fails on a cycle.
+Status Compact(TflcGraph* g);
+// Nodes in topological order (calls Compact when the graph changed).
+Status Sorted(TflcGraph* g);
+
+size_t ElementSize(TflcDataType type);
+int64_t NumElements(const TflcValue& v);  // -1 if unknown
+std::string ShapeString(const TflcValue& v);
+std::string DescribeNode(const TflcNode* node);  // "node `name` (Op)"
+
+}  // namespace tflc::host
+
+#endif  // TFLC_HOST_IR_IR_H_

@@ -1,0 +1,413 @@
+#include "pipeline/passes.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include "ir/host_api.h"
+#include "tflc/sdk/plugin.h"
+
+namespace tflc::host {
+namespace {
+
+bool OptionTrue(const TflcOptions* o, const std::string& key) {
+  if (!o) return false;
+  auto it = o->values.find(key);
+  return it != o->values.end() && (it->second == "true" || it->second == "1");
+}
+
+bool OptionContains(const TflcOptions* o, const std::string& key, const std::string& item) {
+  if (!o) return false;
+  auto it = o->values.find(key);
+  return it != o->values.end() && it->second.find(item) != std::string::npos;
+}
+
+bool TargetEnabled(const TflcOptions* o, TflcTarget t) {
+  switch (t) {
+    case TFLC_TARGET_BUILTIN: return true;
+    case TFLC_TARGET_SELECT_TF:
+      return OptionTrue(o, "enable_select_tf_ops") || OptionContains(o, "target_spec.supported_ops", "SELECT_TF_OPS");
+    case TFLC_TARGET_CUSTOM: return OptionTrue(o, "allow_custom_ops");
+  }
+  return false;
+}
+
+TflcLowerNode_Args LowerArgs(const PassContext& ctx, const LoweringRef& ref, TflcGraph* g, TflcNode* n) {
+  TflcLowerNode_Args a{};
+  a.struct_size = TflcLowerNode_Args_STRUCT_SIZE;
+  a.host = HostApi();
+  a.options = ctx.options;
+  a.graph = g;
+  a.node = n;
+  a.user_data = ref.row->user_data;
+  a.plugin_state = ref.plugin->state;
+  return a;
+}
+
+// The row that lowers `n`, or nullptr.
+StatusOr<const LoweringRef*> PickRow(const PassContext& ctx, TflcGraph* g, TflcNode* n,
+                                     std::vector<LoweringRef>* storage) {
+  *storage = ctx.registry->LoweringsFor(n->op);
+  for (const LoweringRef& ref : *storage) {
+    if (!TargetEnabled(ctx.options, ref.row->target)) continue;
+    if (ref.row->Match) {
+      TflcLowerNode_Args a = LowerArgs(ctx, ref, g, n);
+      TFLC_RETURN_IF_ERROR(TakeStatus(ref.row->Match(&a)));
+      if (!a.matches) continue;
+    }
+    return &ref;
+  }
+  return static_cast<const LoweringRef*>(nullptr);
+}
+
+const TflcOpsetEntry* EntryFor(const PassContext& ctx, const TflcNode* n) {
+  const OpRef* ref = ctx.registry->FindOp(n->domain, n->op);
+  return ref ? ref->entry : nullptr;
+}
+const Plugin* PluginFor(const PassContext& ctx, const TflcNode* n) {
+  const OpRef* ref = ctx.registry->FindOp(n->domain, n->op);
+  return ref ? ref->plugin : nullptr;
+}
+
+bool AllKnown(const TflcValue* v) { return v->rank >= 0 && NumElements(*v) >= 0 && v->type != TFLC_TYPE_UNKNOWN; }
+
+std::shared_ptr<OwnedBuffer> Alloc(const TflcValue* v) {
+  size_t n = static_cast<size_t>(NumElements(*v)) * ElementSize(v->type);
+  return std::make_shared<OwnedBuffer>(n);
+}
+
+TflcValue* NewConst(TflcGraph* g, const std::string& name, TflcDataType type, const std::vector<int64_t>& dims,
+                    std::shared_ptr<const ConstBuffer> data) {
+  TflcValue* v = NewValue(g, name);
+  v->type = type;
+  v->rank = static_cast<int32_t>(dims.size());
+  v->dims = dims;
+  v->data = std::move(data);
+  return v;
+}
+
+int64_t AttrInt(const TflcNode* n, const char* name, int64_t def) {
+  auto it = n->attrs.find(name);
+  return it == n->attrs.end() ? def : it->second.i;
+}
+
+// The single node using `v` (and v is not a graph output), else nullptr.
+TflcNode* SoleUser(const TflcValue* v) {
+  if (v->output_uses != 0 || v->users.size() != 1) return nullptr;
+  return v->users[0];
+}
+
+// A float32 constant that broadcasts as a vector of `channels` along the last axis of a tensor of
+// rank `rank`: shape [C], or [1,...,1,C] of rank <= rank; or a scalar (then expanded).
+bool PerChannelConst(const TflcValue* c, int64_t channels, int32_t rank, std::vector<float>* out) {
+  if (!c || !c->is_const() || c->type != TFLC_TYPE_FLOAT32 || c->rank < 0 || c->rank > rank) return false;
+  int64_t n = NumElements(*c);
+  for (int32_t i = 0; i + 1 < c->rank; ++i) {
+    if (c->dims[i] != 1) return false;
+  }
+  const float* p = reinterpret_cast<const float*>(c->data->data());
+  if (n == 1) {
+    out->assign(static_cast<size_t>(channels), p[0]);
+    return true;
+  }
+  if (c->rank == 0 || c->dims.back() != channels) return false;
+  out->assign(p, p + channels);
+  return true;
+}
+
+struct FusionSite {
+  TflcNode* n;
+  const TflcOpsetEntry* e;
+  TflcNode* user;
+  const TflcOpsetEntry* ue;
+  TflcValue* other;  // the user's operand that is not n's output
+};
+
+// Folds MUL / ADD / SUB by a per-channel constant into a conv-like op's weights and bias.
+bool FuseAffine(const PassContext& ctx, TflcGraph* g, const FusionSite& s) {
+  TflcNode* n = s.n;
+  const TflcOpsetEntry* e = s.e;
+  if (e->weight_input < 0 || e->bias_input < 0) return false;
+  if (AttrInt(n, "fused_activation_function", 0) != 0) return false;
+  if (n->outputs.size() != 1) return false;
+  TflcValue* out = n->outputs[0];
+  if (out->rank < 1 || out->type != TFLC_TYPE_FLOAT32) return false;
+  if (static_cast<size_t>(e->weight_input) >= n->inputs.size()) return false;
+  TflcValue* w = n->inputs[e->weight_input];
+  if (!w || !w->is_const() || w->type != TFLC_TYPE_FLOAT32 || e->weight_output_axis >= w->rank) return false;
+  int64_t channels = w->dims[e->weight_output_axis];
+  if (out->dims.back() != channels) return false;
+  TflcValue* b = static_cast<size_t>(e->bias_input) < n->inputs.size() ? n->inputs[e->bias_input] : nullptr;
+  if (b && (!b->is_const() || b->type != TFLC_TYPE_FLOAT32 || NumElements(*b) != channels)) return false;
+
+  std::vector<float> c;
+  if (!PerChannelConst(s.other, channels, out->rank, &c)) return false;
+  // The user's output shape must equal n's (no broadcasting that changes the shape).
+  TflcValue* uout = s.user->outputs[0];
+  if (uout->dims != out->dims) return false;
+  TflcAlgebra alg = s.ue->algebra;
+  bool n_first = s.user->inputs[0] == out;
+  if (alg == TFLC_ALGEBRA_SUB && !n_first) return false;
+
+  std::vector<float> bias(static_cast<size_t>(channels), 0.f);
+  if (b) std::memcpy(bias.data(), b->data->data(), bias.size() * sizeof(float));
+
+  if (alg == TFLC_ALGEBRA_MUL) {
+    auto nw = std::make_shared<OwnedBuffer>(w->data->size());
+    const float* src = reinterpret_cast<const float*>(w->data->data());
+    float* dst = reinterpret_cast<float*>(nw->mutable_data());
+    int64_t total = NumElements(*w);
+    int64_t inner = 1;
+    for (int32_t i = e->weight_output_axis + 1; i < w->rank; ++i) inner *= w->dims[i];
+    for (int64_t i = 0; i < total; ++i) dst[i] = src[i] * c[static_cast<size_t>((i / inner) % channels)];
+    SetInput(n, static_cast<size_t>(e->weight_input), NewConst(g, w->name, w->type, w->dims, nw));
+    for (size_t i = 0; i < bias.size(); ++i) bias[i] *= c[i];
+  } else if (alg == TFLC_ALGEBRA_ADD || alg == TFLC_ALGEBRA_SUB) {
+    for (size_t i = 0; i < bias.size(); ++i) bias[i] += alg == TFLC_ALGEBRA_ADD ? c[i] : -c[i];
+  } else {
+    return false;
+  }
+  auto nb = std::make_shared<OwnedBuffer>(bias.size() * sizeof(float));
+  std::memcpy(nb->mutable_data(), bias.data(), bias.size() * sizeof(float));
+  std::string bias_name = b ? b->name : n->name + "/bias";
+  SetInput(n, static_cast<size_t>(e->bias_input), NewConst(g, bias_name, TFLC_TYPE_FLOAT32, {channels}, nb));
+  // n's output takes over the user's output (and its name, which downstream users know).
+  std::string name = uout->name;
+  ReplaceAllUses(uout, out);
+  out->name = name;
+  RemoveNode(s.user);
+  (void)ctx;
+  return true;
+}
+
+bool FuseActivation(TflcNode* n, const TflcOpsetEntry* e, TflcNode* user, const TflcOpsetEntry* ue) {
+  if (!e->fuses_activation || ue->activation_code == 0) return false;
+  if (AttrInt(n, "fused_activation_function", 0) != 0) return false;
+  if (user->inputs.size() != 1 || n->outputs.size() != 1) return false;
+  TflcValue* out = n->outputs[0];
+  TflcValue* uout = user->outputs[0];
+  if (out->type != TFLC_TYPE_FLOAT32 || uout->type != out->type) return false;
+  tflc::host::Attr a;
+  a.kind = TFLC_ATTR_INT;
+  a.i = ue->activation_code;
+  n->attrs["fused_activation_function"] = a;
+  std::string name = uout->name;
+  ReplaceAllUses(uout, out);
+  out->name = name;
+  RemoveNode(user);
+  return true;
+}
+
+}  // namespace
+
+Status PruneToOutputs(TflcGraph* g) {
+  std::unordered_set<const TflcNode*> live;
+  std::vector<const TflcValue*> stack(g->outputs.begin(), g->outputs.end());
+  while (!stack.empty()) {
+    const TflcValue* v = stack.back();
+    stack.pop_back();
+    if (v && v->producer && live.insert(v->producer).second) {
+      for (const TflcValue* in : v->producer->inputs) stack.push_back(in);
+    }
+  }
+  for (auto& n : g->nodes) {
+    if (!n->dead && !live.count(n.get())) RemoveNode(n.get());
+  }
+  return Compact(g);
+}
+
+Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
+  TFLC_RETURN_IF_ERROR(Sorted(g));
+  std::vector<TflcNode*> source;
+  for (auto& n : g->nodes) {
+    if (n->domain == TFLC_DOMAIN_SOURCE) source.push_back(n.get());
+  }
+  // First find a row for every node, so every unsupported op is reported at once.
+  std::map<std::string, std::vector<std::string>> unsupported;
+  std::vector<std::vector<LoweringRef>> storage(source.size());
+  std::vector<const LoweringRef*> chosen(source.size(), nullptr);
+  for (size_t i = 0; i < source.size(); ++i) {
+    TFLC_ASSIGN_OR_RETURN(chosen[i], PickRow(ctx, g, source[i], &storage[i]));
+    if (!chosen[i]) unsupported[source[i]->op].push_back(source[i]->name);
+  }
+  if (!unsupported.empty()) {
+    size_t total = 0;
+    for (auto& [op, names] : unsupported) total += names.size();
+    std::string m = std::to_string(unsupported.size()) + " op type" + (unsupported.size() > 1 ? "s" : "") +
+                    " (" + std::to_string(total) + " node" + (total > 1 ? "s" : "") +
+                    ") cannot be lowered to TFLite builtins:";
+    for (auto& [op, names] : unsupported) {
+      m += "\n  " + op + " x" + std::to_string(names.size()) + " (first: ";
+      for (size_t k = 0; k < names.size() && k < 3; ++k) m += (k ? ", '" : "'") + names[k] + "'";
+      m += ")";
+    }
+    m += "\nWhat to do: convert with --enable_select_tf_ops to run them as Select TF ops (Flex), or with "
+         "--allow_custom_ops to emit them as custom ops your app implements, or add a plugin that lowers "
+         "them (--plugin_dir; `tflc plugins` lists what is loaded).";
+    return Unimplemented(m);
+  }
+  for (size_t i = 0; i < source.size(); ++i) {
+    TflcNode* n = source[i];
+    TflcLowerNode_Args a = LowerArgs(ctx, *chosen[i], g, n);
+    Status st = TakeStatus(chosen[i]->row->Lower(&a));
+    if (!st.ok()) {
+      if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
+      return Status(st.code(), st.message() + " [lowering row of plugin '" + chosen[i]->plugin->name() + "']");
+    }
+    for (TflcValue* out : n->outputs) {
+      if (out->num_uses() != 0) {
+        return Internal(DescribeNode(n) + ": lowering by plugin '" + chosen[i]->plugin->name() +
+                        "' left output '" + out->name + "' in use; a lowering must redirect every used output");
+      }
+    }
+    RemoveNode(n);
+  }
+  return Compact(g);
+}
+
+Status InferShapes(const PassContext& ctx, TflcGraph* g) {
+  TFLC_RETURN_IF_ERROR(Sorted(g));
+  for (size_t i = 0; i < g->nodes.size(); ++i) {
+    TflcNode* n = g->nodes[i].get();
+    if (n->domain == TFLC_DOMAIN_SOURCE) {
+      return FailedPrecondition(DescribeNode(n) + " was not lowered before shape inference");
+    }
+    const TflcOpsetEntry* e = EntryFor(ctx, n);
+    if (!e) {
+      if (n->domain == TFLC_DOMAIN_CUSTOM) continue;  // shapes set by whoever emitted it
+      return NotFound(DescribeNode(n) + ": no opset plugin defines builtin op " + n->op +
+                      " (is opset_builtin loaded? see `tflc plugins`)");
+    }
+    TflcOpShape_Args a{};
+    a.struct_size = TflcOpShape_Args_STRUCT_SIZE;
+    a.host = HostApi();
+    a.node = n;
+    a.user_data = e->user_data;
+    a.plugin_state = PluginFor(ctx, n)->state;
+    Status st = TakeStatus(e->InferShape(&a));
+    if (!st.ok()) {
+      if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
+      return st;
+    }
+    TFLC_RETURN_IF_ERROR(Sorted(g));  // shape functions don't add nodes, but be safe
+  }
+  return OkStatus();
+}
+
+Status EvaluateNode(const PassContext& ctx, TflcNode* n, const std::vector<const void*>& inputs,
+                    std::vector<std::shared_ptr<OwnedBuffer>>* outputs) {
+  const TflcOpsetEntry* e = EntryFor(ctx, n);
+  if (!e || !e->Evaluate) return Unimplemented(DescribeNode(n) + ": the opset has no reference kernel for " + n->op);
+  outputs->clear();
+  std::vector<void*> out_ptrs;
+  for (TflcValue* out : n->outputs) {
+    if (!AllKnown(out)) return FailedPrecondition(DescribeNode(n) + ": output shape unknown");
+    outputs->push_back(Alloc(out));
+    out_ptrs.push_back(outputs->back()->mutable_data());
+  }
+  TflcOpEval_Args a{};
+  a.struct_size = TflcOpEval_Args_STRUCT_SIZE;
+  a.host = HostApi();
+  a.node = n;
+  a.inputs = inputs.data();
+  a.num_inputs = inputs.size();
+  a.outputs = out_ptrs.data();
+  a.num_outputs = out_ptrs.size();
+  a.user_data = e->user_data;
+  a.plugin_state = PluginFor(ctx, n)->state;
+  return TakeStatus(e->Evaluate(&a));
+}
+
+Status FoldConstants(const PassContext& ctx, TflcGraph* g) {
+  TFLC_RETURN_IF_ERROR(Sorted(g));
+  std::vector<TflcNode*> order;
+  for (auto& n : g->nodes) order.push_back(n.get());
+  for (TflcNode* n : order) {
+    if (n->dead || n->inputs.empty()) continue;
+    const TflcOpsetEntry* e = EntryFor(ctx, n);
+    if (!e || !e->Evaluate) continue;
+    bool all_const = true;
+    for (TflcValue* in : n->inputs) {
+      if (in && (!in->is_const() || in->is_variable)) { all_const = false; break; }
+    }
+    if (!all_const) continue;
+    bool known = true;
+    for (TflcValue* out : n->outputs) known = known && AllKnown(out) && ElementSize(out->type) != 0;
+    if (!known) continue;
+    std::vector<const void*> in_data;
+    for (TflcValue* in : n->inputs) in_data.push_back(in ? in->data->data() : nullptr);
+    std::vector<std::shared_ptr<OwnedBuffer>> outs;
+    Status st = EvaluateNode(ctx, n, in_data, &outs);
+    if (st.code() == TFLC_CODE_UNIMPLEMENTED) continue;  // kernel doesn't cover these types
+    TFLC_RETURN_IF_ERROR(st.WithContext("constant folding"));
+    for (size_t k = 0; k < n->outputs.size(); ++k) {
+      TflcValue* out = n->outputs[k];
+      TflcValue* c = NewConst(g, out->name, out->type, out->dims, outs[k]);
+      ReplaceAllUses(out, c);
+    }
+    RemoveNode(n);
+  }
+  return Compact(g);
+}
+
+Status Fuse(const PassContext& ctx, TflcGraph* g) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    TFLC_RETURN_IF_ERROR(Sorted(g));
+    std::vector<TflcNode*> order;
+    for (auto& n : g->nodes) order.push_back(n.get());
+    for (TflcNode* n : order) {
+      if (n->dead || n->outputs.size() != 1) continue;
+      const TflcOpsetEntry* e = EntryFor(ctx, n);
+      if (!e) continue;
+      TflcNode* user = SoleUser(n->outputs[0]);
+      if (!user || user->dead || user->outputs.size() != 1) continue;
+      const TflcOpsetEntry* ue = EntryFor(ctx, user);
+      if (!ue) continue;
+      if (ue->algebra != TFLC_ALGEBRA_NONE && user->inputs.size() == 2) {
+        TflcValue* other = user->inputs[0] == n->outputs[0] ? user->inputs[1] : user->inputs[0];
+        if (FuseAffine(ctx, g, FusionSite{n, e, user, ue, other})) { changed = true; continue; }
+      }
+      if (FuseActivation(n, e, user, ue)) changed = true;
+    }
+    TFLC_RETURN_IF_ERROR(Compact(g));
+  }
+  return OkStatus();
+}
+
+Status Verify(const PassContext& ctx, TflcGraph* g) {
+  TFLC_RETURN_IF_ERROR(Sorted(g));
+  if (g->outputs.empty()) return InvalidArgument("signature '" + g->signature_key + "' has no outputs");
+  for (auto& n : g->nodes) {
+    if (n->domain == TFLC_DOMAIN_SOURCE) return Internal(DescribeNode(n.get()) + " is still a source op after lowering");
+    if (n->domain == TFLC_DOMAIN_BUILTIN && !EntryFor(ctx, n.get())) {
+      return NotFound(DescribeNode(n.get()) + ": no opset plugin defines builtin op " + n->op);
+    }
+    for (TflcValue* v : n->outputs) {
+      if (v->type == TFLC_TYPE_UNKNOWN || v->rank < 0) {
+        return Internal(DescribeNode(n.get()) + ": output '" + v->name + "' has no known type/shape after shape inference");
+      }
+    }
+  }
+  return OkStatus();
+}
+
+Status RunPipeline(const PassContext& ctx, TflcModel* model) {
+  for (auto& g : model->graphs) {
+    std::string where = "signature '" + g->signature_key + "'";
+    TFLC_RETURN_IF_ERROR(PruneToOutputs(g.get()));
+    TFLC_RETURN_IF_ERROR(LowerGraph(ctx, g.get()));
+    TFLC_RETURN_IF_ERROR(InferShapes(ctx, g.get()));
+    TFLC_RETURN_IF_ERROR(FoldConstants(ctx, g.get()));
+    TFLC_RETURN_IF_ERROR(Fuse(ctx, g.get()));
+    TFLC_RETURN_IF_ERROR(FoldConstants(ctx, g.get()));
+    TFLC_RETURN_IF_ERROR(PruneToOutputs(g.get()));
+    TFLC_RETURN_IF_ERROR(Verify(ctx, g.get()));
+  }
+  return OkStatus();
+}
+
+}  // namespace tflc::host

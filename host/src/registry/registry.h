@@ -1,0 +1,72 @@
+// Plugin registry: validated views of every loaded plugin's tables, and lookups by op.
+#ifndef TFLC_HOST_REGISTRY_REGISTRY_H_
+#define TFLC_HOST_REGISTRY_REGISTRY_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tflc/abi/tflc_plugin.h"
+#include "tflc/sdk/status.h"
+
+namespace tflc::host {
+
+struct Plugin {
+  const TflcPluginApi* api = nullptr;
+  std::string origin;  // file path (or "<in-process>")
+  void* state = nullptr;
+  std::string name() const { return api->name ? api->name : "?"; }
+};
+
+struct FrontendRef {
+  const Plugin* plugin;
+  const TflcFrontend* frontend;
+};
+struct LoweringRef {
+  const Plugin* plugin;
+  const TflcLoweringEntry* row;
+};
+struct OpRef {
+  const Plugin* plugin;
+  const TflcOpsetEntry* entry;
+};
+struct QuantizerRef {
+  const Plugin* plugin;
+  const TflcQuantizer* quantizer;
+};
+
+class Registry {
+ public:
+  Registry() = default;
+  ~Registry();  // calls each plugin's Destroy
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Negotiates with `query`, validates the tables, runs Create and indexes everything.
+  // Warnings (conflicts) are reported through `warn`; errors make the plugin not register.
+  Status Register(TflcPluginQueryFn query, const std::string& origin,
+                  const std::function<void(const std::string&)>& warn);
+
+  const std::vector<std::unique_ptr<Plugin>>& plugins() const { return plugins_; }
+  const std::vector<FrontendRef>& frontends() const { return frontends_; }
+  const std::vector<QuantizerRef>& quantizers() const { return quantizers_; }
+  // Rows for `source_op`, best first (priority desc, then load order); "*" rows come last.
+  std::vector<LoweringRef> LoweringsFor(const std::string& source_op) const;
+  const std::vector<LoweringRef>& all_lowerings() const { return lowerings_; }
+  const OpRef* FindOp(TflcOpDomain domain, const std::string& op) const;
+  const std::map<std::pair<int, std::string>, OpRef>& ops() const { return ops_; }
+
+ private:
+  std::vector<std::unique_ptr<Plugin>> plugins_;
+  std::vector<FrontendRef> frontends_;
+  std::vector<LoweringRef> lowerings_;
+  std::map<std::string, std::vector<LoweringRef>> lowerings_by_op_;
+  std::map<std::pair<int, std::string>, OpRef> ops_;
+  std::vector<QuantizerRef> quantizers_;
+};
+
+}  // namespace tflc::host
+
+#endif  // TFLC_HOST_REGISTRY_REGISTRY_H_
