@@ -1,0 +1,26 @@
+// ABI layout checks: the v1.0 prefix of every boundary struct must never move.
+#include <cstddef>
+
+#include <gtest/gtest.h>
+
+#include "tflc/abi/tflc_plugin.h"
+
+static_assert(offsetof(TflcPluginApi, struct_size) == 0, "struct_size is always first");
+static_assert(offsetof(TflcHostApi, struct_size) == 0, "struct_size is always first");
+static_assert(offsetof(TflcLoweringEntry, struct_size) == 0, "struct_size is always first");
+static_assert(offsetof(TflcOpsetEntry, struct_size) == 0, "struct_size is always first");
+static_assert(offsetof(TflcFrontend, struct_size) == 0, "struct_size is always first");
+static_assert(offsetof(TflcAttrValue, struct_size) == 0, "struct_size is always first");
+// v1.0 sizes on LP64 (x86-64, aarch64). A change here means a shipped field moved: not allowed.
+static_assert(TflcPluginApi_STRUCT_SIZE == 152, "TflcPluginApi v1.0 prefix changed");
+static_assert(TflcHostApi_STRUCT_SIZE == 344, "TflcHostApi v1.0 prefix changed");
+static_assert(TflcLoweringEntry_STRUCT_SIZE == 80, "TflcLoweringEntry v1.0 prefix changed");
+static_assert(TflcOpsetEntry_STRUCT_SIZE == 120, "TflcOpsetEntry v1.0 prefix changed");
+static_assert(TflcFrontend_STRUCT_SIZE == 56, "TflcFrontend v1.0 prefix changed");
+static_assert(TflcLowerNode_Args_STRUCT_SIZE == 68, "TflcLowerNode_Args v1.0 prefix changed");
+static_assert(offsetof(TflcHostApi, Value_ReplaceAllUsesWith) == 328, "host table order changed");
+
+TEST(AbiLayout, VersionMacros) {
+  EXPECT_EQ(TFLC_ABI_VERSION_MAJOR, 1);
+  EXPECT_GE(TFLC_ABI_VERSION_MINOR, 0);
+}
