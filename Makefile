@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PYTHON := /usr/bin/python3
 
-.PHONY: all deps configure build demo test clean bench
+.PHONY: all deps configure build demo test clean bench update-goldens
 
 all: build
 
@@ -36,3 +36,6 @@ bench: build
 
 clean:
 	rm -rf $(BUILD)
+
+update-goldens: build
+	@cd $(BUILD) && TFLC_UPDATE_GOLDENS=1 ctest -L golden --output-on-failure -j$(JOBS)
