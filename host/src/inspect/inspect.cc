@@ -1,4 +1,4 @@
-#include "host/src/inspect/inspect.h"
+#include "inspect/inspect.h"
 
 #include <algorithm>
 #include <charconv>
@@ -169,10 +169,10 @@ bool UnionMember(const flatbuffers::TypeTable* union_tt, int64_t type,
   }
   const auto& code = union_tt->type_codes[idx];
   *name = union_tt->names != nullptr ? union_tt->names[idx] : nullptr;
-  *member_tt = (code.base_type == flatbuffers::ET_SEQUENCE &&
-                code.sequence_ref >= 0)
-                   ? union_tt->type_refs[code.sequence_ref]()
-                   : nullptr;
+  *member_tt =
+      (code.base_type == flatbuffers::ET_SEQUENCE && code.sequence_ref >= 0)
+          ? union_tt->type_refs[code.sequence_ref]()
+          : nullptr;
   return true;
 }
 
@@ -250,8 +250,8 @@ class Dumper {
     bool external = false;
     uint64_t offset = 0;
   };
-  bool GetBuffer(const tflite::Buffer* buffer, uint32_t index,
-                 BufferView* view, std::string* problem);
+  bool GetBuffer(const tflite::Buffer* buffer, uint32_t index, BufferView* view,
+                 std::string* problem);
 
   // -- Generic mini-reflection printer ---------------------------------------
   static size_t ElemSize(flatbuffers::ElementaryType type,
@@ -389,7 +389,8 @@ size_t Dumper::ElemSize(flatbuffers::ElementaryType type,
       return 8;
     case flatbuffers::ET_SEQUENCE:
       if (ref == nullptr) return 0;
-      if (ref->st == flatbuffers::ST_TABLE || ref->st == flatbuffers::ST_UNION) {
+      if (ref->st == flatbuffers::ST_TABLE ||
+          ref->st == flatbuffers::ST_UNION) {
         return 4;
       }
       if (ref->st == flatbuffers::ST_STRUCT && ref->values != nullptr) {
@@ -417,7 +418,7 @@ const uint8_t* Dumper::Deref(const uint8_t* p, size_t min_bytes) const {
 }
 
 bool Dumper::ReadVector(const uint8_t* field, size_t elem_size,
-                    const uint8_t** elems, size_t* count) const {
+                        const uint8_t** elems, size_t* count) const {
   const uint8_t* vec = Deref(field, 4);
   if (vec == nullptr) return false;
   const uint32_t n = Load<uint32_t>(vec);
@@ -442,8 +443,8 @@ void Dumper::PrintObject(const uint8_t* obj, const flatbuffers::TypeTable* tt,
   if (tt->st == flatbuffers::ST_TABLE) {
     bool ok = InRegion(obj, 4);
     if (ok) {
-      const int64_t vpos = (obj - region_begin_) -
-                           static_cast<int64_t>(Load<int32_t>(obj));
+      const int64_t vpos =
+          (obj - region_begin_) - static_cast<int64_t>(Load<int32_t>(obj));
       ok = vpos >= 0 && vpos <= region_end_ - region_begin_ - 2;
       if (ok) {
         vtable = region_begin_ + vpos;
@@ -456,8 +457,8 @@ void Dumper::PrintObject(const uint8_t* obj, const flatbuffers::TypeTable* tt,
       return;
     }
   } else if (tt->st == flatbuffers::ST_STRUCT) {
-    if (tt->values == nullptr || !InRegion(obj, static_cast<size_t>(
-                                                     tt->values[tt->num_elems]))) {
+    if (tt->values == nullptr ||
+        !InRegion(obj, static_cast<size_t>(tt->values[tt->num_elems]))) {
       *s += Problem("malformed struct");
       return;
     }
@@ -495,7 +496,8 @@ void Dumper::PrintObject(const uint8_t* obj, const flatbuffers::TypeTable* tt,
     } else {
       val = obj + tt->values[i];
       if (is_vector && tt->array_sizes != nullptr) {
-        inline_size = elem_size * static_cast<size_t>(tt->array_sizes[array_idx]);
+        inline_size =
+            elem_size * static_cast<size_t>(tt->array_sizes[array_idx]);
       }
     }
     if (val != nullptr && (inline_size == 0 || !InRegion(val, inline_size))) {
@@ -519,7 +521,8 @@ void Dumper::PrintObject(const uint8_t* obj, const flatbuffers::TypeTable* tt,
         type != flatbuffers::ET_STRING && type != flatbuffers::ET_SEQUENCE) {
       // Absent scalar: the value a reader gets is the schema default.
       val = reinterpret_cast<const flatbuffers::Table*>(defaults)->GetAddressOf(
-          flatbuffers::FieldIndexToOffset(static_cast<flatbuffers::voffset_t>(i)));
+          flatbuffers::FieldIndexToOffset(
+              static_cast<flatbuffers::voffset_t>(i)));
     }
     if (val == nullptr) {
       if (is_vector && tt->st != flatbuffers::ST_TABLE) ++array_idx;
@@ -531,7 +534,8 @@ void Dumper::PrintObject(const uint8_t* obj, const flatbuffers::TypeTable* tt,
     *s += ": ";
     if (!is_vector) {
       int64_t union_type = -1;
-      if (is_union_value) union_type = utype != nullptr ? Load<uint8_t>(utype) : 0;
+      if (is_union_value)
+        union_type = utype != nullptr ? Load<uint8_t>(utype) : 0;
       PrintValue(type, val, ref, union_type, depth, s);
       continue;
     }
@@ -581,10 +585,9 @@ void Dumper::PrintValue(flatbuffers::ElementaryType type, const uint8_t* val,
                         int depth, std::string* s) {
   if (!CheckBudget(s->size())) return;
   auto enum_or_int = [&](int64_t v) {
-    const char* name =
-        (ref != nullptr && ref->st == flatbuffers::ST_ENUM)
-            ? flatbuffers::EnumName(v, ref)
-            : nullptr;
+    const char* name = (ref != nullptr && ref->st == flatbuffers::ST_ENUM)
+                           ? flatbuffers::EnumName(v, ref)
+                           : nullptr;
     *s += name != nullptr ? std::string(name) : Int(v);
   };
   switch (type) {
@@ -753,8 +756,8 @@ void Dumper::DumpOperatorCodes() {
     const int32_t deprecated = oc->deprecated_builtin_code();
     const int32_t builtin = static_cast<int32_t>(oc->builtin_code());
     const int32_t code = std::max(builtin, deprecated);
-    const char* name =
-        tflite::EnumNameBuiltinOperator(static_cast<tflite::BuiltinOperator>(code));
+    const char* name = tflite::EnumNameBuiltinOperator(
+        static_cast<tflite::BuiltinOperator>(code));
     s += (name != nullptr && *name != '\0') ? std::string(name)
                                             : "UNKNOWN_BUILTIN_" + Int(code);
     if (oc->custom_code() != nullptr) s += " " + Quoted(oc->custom_code());
@@ -842,8 +845,8 @@ std::string Dumper::TensorLine(uint32_t index, const tflite::Tensor* t) {
   const bool in_range = b < num_buffers_;
   if (!in_range && b != 0) {
     s += " " + Problem("tensor \"" + (t->name() ? t->name()->str() : "") +
-                       "\" refers to buffer " + UInt(b) + " but the model has " +
-                       UInt(num_buffers_) + " buffers");
+                       "\" refers to buffer " + UInt(b) +
+                       " but the model has " + UInt(num_buffers_) + " buffers");
   } else if (in_range && b != 0) {
     BufferView view;
     std::string problem;
@@ -867,12 +870,12 @@ std::string Dumper::TensorLine(uint32_t index, const tflite::Tensor* t) {
           if (need > (static_cast<unsigned __int128>(1) << 64)) break;
         }
         if (known && need != view.size) {
-          s += " " + Problem("tensor \"" +
-                             (t->name() ? t->name()->str() : "") + "\" has " +
-                             UInt(view.size) + " bytes of data but its shape " +
-                             "needs " +
-                             (need > UINT64_MAX ? std::string("more")
-                                                : UInt(static_cast<uint64_t>(need))));
+          s += " " +
+               Problem("tensor \"" + (t->name() ? t->name()->str() : "") +
+                       "\" has " + UInt(view.size) +
+                       " bytes of data but its shape " + "needs " +
+                       (need > UINT64_MAX ? std::string("more")
+                                          : UInt(static_cast<uint64_t>(need))));
         }
       }
     }
@@ -907,14 +910,15 @@ std::string Dumper::OperatorLine(uint32_t index, const tflite::Operator* op,
   const uint32_t oi = op->opcode_index();
   const std::string what = "operator " + UInt(index);
   if (oi >= num_codes || codes->Get(oi) == nullptr) {
-    s += Problem(what + " has opcode_index " + UInt(oi) + " but the model has " +
-                 UInt(num_codes) + " operator codes");
+    s += Problem(what + " has opcode_index " + UInt(oi) +
+                 " but the model has " + UInt(num_codes) + " operator codes");
   } else {
     const tflite::OperatorCode* oc = codes->Get(oi);
-    const int32_t code = std::max(static_cast<int32_t>(oc->builtin_code()),
-                                  static_cast<int32_t>(oc->deprecated_builtin_code()));
-    const char* name =
-        tflite::EnumNameBuiltinOperator(static_cast<tflite::BuiltinOperator>(code));
+    const int32_t code =
+        std::max(static_cast<int32_t>(oc->builtin_code()),
+                 static_cast<int32_t>(oc->deprecated_builtin_code()));
+    const char* name = tflite::EnumNameBuiltinOperator(
+        static_cast<tflite::BuiltinOperator>(code));
     s += (name != nullptr && *name != '\0') ? std::string(name)
                                             : "UNKNOWN_BUILTIN_" + Int(code);
     if (oc->custom_code() != nullptr) s += " " + Quoted(oc->custom_code());
@@ -950,7 +954,8 @@ std::string Dumper::OperatorLine(uint32_t index, const tflite::Operator* op,
   if (options_.show_options) {
     if (op->builtin_options_type() != tflite::BuiltinOptions_NONE) {
       s += " " + UnionToString(tflite::BuiltinOptionsTypeTable(),
-                               op->builtin_options_type(), op->builtin_options());
+                               op->builtin_options_type(),
+                               op->builtin_options());
     }
     if (op->builtin_options_2_type() != tflite::BuiltinOptions2_NONE) {
       s += " " + UnionToString(tflite::BuiltinOptions2TypeTable(),
@@ -966,7 +971,8 @@ std::string Dumper::OperatorLine(uint32_t index, const tflite::Operator* op,
           : "FORMAT_" + Int(static_cast<int64_t>(op->custom_options_format()));
   if (op->custom_options() != nullptr) {
     s += " custom_options=<" + format_text + " " +
-         BlobSummary(op->custom_options()->data(), op->custom_options()->size()) +
+         BlobSummary(op->custom_options()->data(),
+                     op->custom_options()->size()) +
          ">";
   }
   if (op->large_custom_options_offset() > 1) {
@@ -978,9 +984,10 @@ std::string Dumper::OperatorLine(uint32_t index, const tflite::Operator* op,
                          UInt(op->large_custom_options_size()) +
                          ") outside the " + UInt(size_) + "-byte input");
     } else {
-      s += " large_custom_options=<" + format_text + " " +
-           BlobSummary(p, static_cast<size_t>(op->large_custom_options_size())) +
-           ">";
+      s +=
+          " large_custom_options=<" + format_text + " " +
+          BlobSummary(p, static_cast<size_t>(op->large_custom_options_size())) +
+          ">";
     }
   }
   if (op->debug_metadata_index() != -1) {
@@ -995,9 +1002,11 @@ void Dumper::DumpSubgraph(uint32_t index, const tflite::SubGraph* sg) {
                 Problem("subgraph " + UInt(index) + " is null"));
     return;
   }
-  const uint32_t num_tensors = sg->tensors() != nullptr ? sg->tensors()->size() : 0;
+  const uint32_t num_tensors =
+      sg->tensors() != nullptr ? sg->tensors()->size() : 0;
   const std::string where = "subgraph " + UInt(index);
-  auto io = [&](const flatbuffers::Vector<int32_t>* v, const std::string& role) {
+  auto io = [&](const flatbuffers::Vector<int32_t>* v,
+                const std::string& role) {
     std::string r = "[";
     if (v != nullptr) {
       for (flatbuffers::uoffset_t i = 0; i < v->size(); ++i) {
@@ -1020,7 +1029,8 @@ void Dumper::DumpSubgraph(uint32_t index, const tflite::SubGraph* sg) {
   for (uint32_t i = 0; i < num_tensors && !aborted_; ++i) {
     Line(2, TensorLine(i, sg->tensors()->Get(i)));
   }
-  const uint32_t num_ops = sg->operators() != nullptr ? sg->operators()->size() : 0;
+  const uint32_t num_ops =
+      sg->operators() != nullptr ? sg->operators()->size() : 0;
   Line(1, "operators: " + UInt(num_ops));
   for (uint32_t i = 0; i < num_ops && !aborted_; ++i) {
     Line(2, OperatorLine(i, sg->operators()->Get(i), num_tensors));
@@ -1056,34 +1066,38 @@ void Dumper::DumpSignatureDefs() {
         (subgraph != nullptr && subgraph->tensors() != nullptr)
             ? subgraph->tensors()->size()
             : 0;
-    auto maps = [&](const flatbuffers::Vector<flatbuffers::Offset<tflite::TensorMap>>* v,
-                    const char* role) {
-      std::string r = role;
-      r += "{";
-      if (v != nullptr) {
-        for (flatbuffers::uoffset_t j = 0; j < v->size(); ++j) {
-          if (j) r += ", ";
-          const tflite::TensorMap* m = v->Get(j);
-          if (m == nullptr) {
-            r += Problem(std::string("signature ") + role + " " + UInt(j) + " is null");
-            continue;
+    auto maps =
+        [&](const flatbuffers::Vector<flatbuffers::Offset<tflite::TensorMap>>*
+                v,
+            const char* role) {
+          std::string r = role;
+          r += "{";
+          if (v != nullptr) {
+            for (flatbuffers::uoffset_t j = 0; j < v->size(); ++j) {
+              if (j) r += ", ";
+              const tflite::TensorMap* m = v->Get(j);
+              if (m == nullptr) {
+                r += Problem(std::string("signature ") + role + " " + UInt(j) +
+                             " is null");
+                continue;
+              }
+              r += Quoted(m->name()) + ":";
+              if (subgraph == nullptr || m->tensor_index() >= num_tensors) {
+                r += subgraph == nullptr
+                         ? UInt(m->tensor_index())
+                         : Problem("signature " + Quoted(sig->signature_key()) +
+                                   " " + role + " " + Quoted(m->name()) +
+                                   " refers to tensor " +
+                                   UInt(m->tensor_index()) + " but subgraph " +
+                                   UInt(sg) + " has " + UInt(num_tensors) +
+                                   " tensors");
+              } else {
+                r += UInt(m->tensor_index());
+              }
+            }
           }
-          r += Quoted(m->name()) + ":";
-          if (subgraph == nullptr || m->tensor_index() >= num_tensors) {
-            r += subgraph == nullptr
-                     ? UInt(m->tensor_index())
-                     : Problem("signature " + Quoted(sig->signature_key()) + " " +
-                               role + " " + Quoted(m->name()) +
-                               " refers to tensor " + UInt(m->tensor_index()) +
-                               " but subgraph " + UInt(sg) + " has " +
-                               UInt(num_tensors) + " tensors");
-          } else {
-            r += UInt(m->tensor_index());
-          }
-        }
-      }
-      return r + "}";
-    };
+          return r + "}";
+        };
     s += " " + maps(sig->inputs(), "inputs");
     s += " " + maps(sig->outputs(), "outputs");
     Line(1, s);
@@ -1166,7 +1180,8 @@ void Dumper::DumpMetadata() {
     }
   }
   if (model_->metadata_buffer() != nullptr) {
-    Line(0, "metadata_buffer (deprecated): " + IntList(model_->metadata_buffer()));
+    Line(0,
+         "metadata_buffer (deprecated): " + IntList(model_->metadata_buffer()));
   }
 }
 
@@ -1210,20 +1225,22 @@ bool Dumper::Run(std::string* out, std::string* error) {
   out->clear();
   error->clear();
   if (size_ < 8) {
-    *error = size_ == 0
-                 ? "the input is empty; a .tflite file starts with a 4-byte root "
-                   "offset followed by the identifier \"TFL3\""
-                 : "the input is only " + UInt(size_) +
-                       " bytes; a .tflite file needs at least 8 (a 4-byte root "
-                       "offset and the identifier \"TFL3\")";
+    *error =
+        size_ == 0
+            ? "the input is empty; a .tflite file starts with a 4-byte root "
+              "offset followed by the identifier \"TFL3\""
+            : "the input is only " + UInt(size_) +
+                  " bytes; a .tflite file needs at least 8 (a 4-byte root "
+                  "offset and the identifier \"TFL3\")";
     return false;
   }
   if (!flatbuffers::BufferHasIdentifier(data_, kTfliteIdentifier)) {
     *error = "not a TFLite model: the file identifier (bytes 4..7) is " +
              Quoted(reinterpret_cast<const char*>(data_) + 4, 4) +
              ", expected \"TFL3\"";
-    if (size_ >= 12 && flatbuffers::BufferHasIdentifier(data_, kTfliteIdentifier,
-                                                        /*size_prefixed=*/true)) {
+    if (size_ >= 12 &&
+        flatbuffers::BufferHasIdentifier(data_, kTfliteIdentifier,
+                                         /*size_prefixed=*/true)) {
       *error += " (it looks size-prefixed; strip the 4-byte length first)";
     }
     return false;
@@ -1286,7 +1303,8 @@ bool Dumper::Run(std::string* out, std::string* error) {
     Line(0, "external_buffer_groups: " + UInt(v->size()));
     for (uint32_t i = 0; i < v->size() && !aborted_; ++i) {
       Line(1, "[" + UInt(i) + "] " +
-                  TableToString(v->Get(i), tflite::ExternalBufferGroupTypeTable()));
+                  TableToString(v->Get(i),
+                                tflite::ExternalBufferGroupTypeTable()));
     }
   }
   if (model_->external_buffers() != nullptr && !aborted_) {

@@ -21,10 +21,10 @@
 //   signature_defs: 1
 //     [0] "serving_default" subgraph=0 inputs{"input":0} outputs{"dense":7}
 //   metadata: 2
-//     "min_runtime_version" buffer=9 "1.14.0"
+//     "min_runtime_version" buffer=9 "1.14.0" (16 bytes)
 //     "CONVERSION_METADATA" buffer=10 ConversionMetadata{environment: {...}}
 //   buffers: 11 (4 with data, total 1234 bytes; buffer 0 empty)
-//     [3] 16 bytes fnv1a=...
+//     [3] 16 bytes, fnv1a=...
 //
 // Tables (builtin_options, builtin_options_2, quantization details, sparsity,
 // ConversionMetadata, ...) are printed generically through the FlatBuffers
@@ -39,8 +39,8 @@
 //   * Vectors and strings print only when present; byte vectors print as
 //     "<N bytes, fnv1a=...>".
 
-#ifndef TFLC_HOST_SRC_INSPECT_INSPECT_H_
-#define TFLC_HOST_SRC_INSPECT_INSPECT_H_
+#ifndef TFLC_HOST_INSPECT_INSPECT_H_
+#define TFLC_HOST_INSPECT_INSPECT_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -88,4 +88,4 @@ uint64_t Fnv1a64(const uint8_t* data, size_t size);
 
 }  // namespace tflc::host
 
-#endif  // TFLC_HOST_SRC_INSPECT_INSPECT_H_
+#endif  // TFLC_HOST_INSPECT_INSPECT_H_

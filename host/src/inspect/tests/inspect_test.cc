@@ -1,4 +1,4 @@
-#include "host/src/inspect/inspect.h"
+#include "inspect/inspect.h"
 
 #include <cctype>
 #include <clocale>
@@ -9,8 +9,8 @@
 #include <iterator>
 #include <locale>
 #include <map>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <sstream>
 #include <string>
@@ -38,12 +38,12 @@ bool HaveModels() {
   return !ModelsDir().empty() && fs::is_directory(ModelsDir(), ec);
 }
 
-#define SKIP_IF_NO_MODELS()                                            \
-  do {                                                                 \
-    if (!HaveModels()) {                                               \
-      GTEST_SKIP() << ModelsDir().string() << " (../shared/models) "   \
-                   << "not found";                                     \
-    }                                                                  \
+#define SKIP_IF_NO_MODELS()                                          \
+  do {                                                               \
+    if (!HaveModels()) {                                             \
+      GTEST_SKIP() << ModelsDir().string() << " (../shared/models) " \
+                   << "not found";                                   \
+    }                                                                \
   } while (0)
 
 std::vector<uint8_t> ReadFile(const fs::path& path) {
@@ -131,12 +131,12 @@ tflite::ModelT SmallModel() {
       Code(tflite::BuiltinOperator_CUSTOM, 1, "FlexRFFT"));
   m.operator_codes.push_back(Code(tflite::BuiltinOperator_STABLEHLO_CBRT, 1));
 
-  m.buffers.push_back(Buffer({}));                     // 0: sentinel
+  m.buffers.push_back(Buffer({}));                          // 0: sentinel
   m.buffers.push_back(Buffer(std::vector<uint8_t>(8, 7)));  // 1: kernel
   m.buffers.push_back(Buffer({1, 0, 0, 0, 2, 0, 0, 0}));    // 2: bias
   std::vector<uint8_t> version(16, 0);
   std::memcpy(version.data(), "1.14.0", 6);
-  m.buffers.push_back(Buffer(version));                // 3: metadata
+  m.buffers.push_back(Buffer(version));  // 3: metadata
 
   auto sg = std::make_unique<tflite::SubGraphT>();
   sg->name = "main";
@@ -173,8 +173,7 @@ tflite::ModelT SmallModel() {
   conv_options.padding = tflite::Padding_VALID;
   conv_options.stride_w = 1;
   conv_options.stride_h = 1;
-  conv_options.fused_activation_function =
-      tflite::ActivationFunctionType_RELU6;
+  conv_options.fused_activation_function = tflite::ActivationFunctionType_RELU6;
   conv->builtin_options.Set(conv_options);
   sg->operators.push_back(std::move(conv));
 
@@ -375,11 +374,12 @@ TEST(InspectSynthetic, LargeModelModeExternalBuffers) {
   const DumpResult r = Dump(file);
   ASSERT_TRUE(r.ok) << r.error << "\n" << r.out;
   char hash[17];
-  std::snprintf(hash, sizeof(hash), "%016llx",
-                static_cast<unsigned long long>(
-                    Fnv1a64(kernel.data(), kernel.size())));
+  std::snprintf(
+      hash, sizeof(hash), "%016llx",
+      static_cast<unsigned long long>(Fnv1a64(kernel.data(), kernel.size())));
   EXPECT_NE(r.out.find("\"conv/kernel\" INT8 [2,2,2,1] buffer=1 (8 bytes, "
-                       "fnv1a=" + std::string(hash) + ")"),
+                       "fnv1a=" +
+                       std::string(hash) + ")"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("  [1] 8 bytes, fnv1a=" + std::string(hash) +
@@ -402,11 +402,12 @@ TEST(InspectSynthetic, LargeModelModeExternalBuffers) {
 // ---------------------------------------------------------------------------
 // (b) Garbage, empty, truncated, corrupt identifier.
 
-void ExpectRejected(const std::vector<uint8_t>& bytes, const std::string& what) {
+void ExpectRejected(const std::vector<uint8_t>& bytes,
+                    const std::string& what) {
   std::string out = "stale";
   std::string error;
-  EXPECT_FALSE(InspectModel(bytes.data(), bytes.size(), InspectOptions(), &out,
-                            &error))
+  EXPECT_FALSE(
+      InspectModel(bytes.data(), bytes.size(), InspectOptions(), &out, &error))
       << what;
   EXPECT_FALSE(error.empty()) << what;
 }
@@ -444,6 +445,19 @@ TEST(InspectInvalid, CorruptIdentifier) {
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("identifier"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("TXL3"), std::string::npos) << r.error;
+
+  if (HaveModels()) {
+    std::vector<uint8_t> real =
+        ReadFile(ModelsDir() / "st_stmnist_v1/stmnist_v1_int8.tflite");
+    ASSERT_TRUE(Dump(real).ok);
+    std::memcpy(real.data() + 4, "TFL2", 4);
+    const DumpResult bad = Dump(real);
+    EXPECT_FALSE(bad.ok);
+    EXPECT_EQ(bad.error,
+              "not a TFLite model: the file identifier (bytes 4..7) is "
+              "\"TFL2\", expected \"TFL3\"");
+    EXPECT_TRUE(bad.out.empty());
+  }
 }
 
 TEST(InspectInvalid, TruncatedSyntheticModelEveryLength) {
@@ -468,9 +482,9 @@ TEST(InspectInvalid, TruncatedRealModel) {
   const std::vector<uint8_t> bytes =
       ReadFile(ModelsDir() / "icu_dense_keras3_h5_dynrange/model.tflite");
   ASSERT_FALSE(bytes.empty());
-  ExpectRejected(std::vector<uint8_t>(bytes.begin(),
-                                      bytes.begin() + bytes.size() / 2),
-                 "first half of icu_dense");
+  ExpectRejected(
+      std::vector<uint8_t>(bytes.begin(), bytes.begin() + bytes.size() / 2),
+      "first half of icu_dense");
   for (size_t n = 0; n < bytes.size(); n += 7) {
     std::vector<uint8_t> prefix(bytes.begin(), bytes.begin() + n);
     std::string out;
@@ -577,8 +591,8 @@ TEST(InspectDeterminism, LocaleIndependent) {
   ASSERT_TRUE(before.ok) << before.error;
   ASSERT_NE(before.out.find("0.100000001"), std::string::npos);
 
-  const std::locale old_cpp =
-      std::locale::global(std::locale(std::locale::classic(), new CommaDecimal));
+  const std::locale old_cpp = std::locale::global(
+      std::locale(std::locale::classic(), new CommaDecimal));
   const std::string old_c = std::setlocale(LC_ALL, nullptr);
   for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8"}) {
     if (std::setlocale(LC_ALL, name) != nullptr) break;
@@ -657,11 +671,9 @@ INSTANTIATE_TEST_SUITE_P(
         CorpusCase{"icu_dense_keras3_h5_dynrange/model.tflite",
                    {{"FULLY_CONNECTED", 3}, {"LOGISTIC", 1}},
                    {"model version=3 description=\"MLIR Converted.\"\n",
-                    "\"min_runtime_version\" buffer=",
-                    "\"1.14.0\"",
+                    "\"min_runtime_version\" buffer=", "\"1.14.0\"",
                     "\"CONVERSION_METADATA\" buffer=",
-                    "tensorflow_version: \"2.20.0\"",
-                    "api_version: 2",
+                    "tensorflow_version: \"2.20.0\"", "api_version: 2",
                     "model_type: KERAS_MODEL",
                     "model_optimization_modes: [PTQ_DYNAMIC_RANGE]",
                     "\"serving_default\" subgraph=0",
@@ -690,8 +702,8 @@ INSTANTIATE_TEST_SUITE_P(
         CorpusCase{"serving_parse_example_tflite/parse_example_tflite/"
                    "00000123/model.tflite",
                    {{"CUSTOM", 1}},
-                   {"CUSTOM \"ParseExampleV2\"(", "custom_options=<FLEXBUFFERS ",
-                    " STRING [1] "}},
+                   {"CUSTOM \"ParseExampleV2\"(",
+                    "custom_options=<FLEXBUFFERS ", " STRING [1] "}},
         CorpusCase{"serving_half_plus_two_tf1/saved_model_half_plus_two_tflite/"
                    "00000123/model.tflite",
                    {{"MUL", 1}, {"ADD", 1}},
