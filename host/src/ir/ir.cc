@@ -61,6 +61,7 @@ TflcNode* NewNode(TflcGraph* g, TflcOpDomain domain, const std::string& op, cons
   }
   g->nodes.push_back(std::move(n));
   g->order_dirty = true;
+  if (g->created) g->created->push_back(g->nodes.back().get());
   return g->nodes.back().get();
 }
 
@@ -123,6 +124,7 @@ Status Compact(TflcGraph* g) {
         }
         out->producer = nullptr;
       }
+      g->graveyard.push_back(std::move(n));
       continue;
     }
     live.push_back(std::move(n));
@@ -198,6 +200,8 @@ Status Compact(TflcGraph* g) {
   g->order_dirty = false;
   return OkStatus();
 }
+
+void ClearGraveyard(TflcGraph* g) { g->graveyard.clear(); }
 
 Status Sorted(TflcGraph* g) {
   if (!g->order_dirty) return OkStatus();

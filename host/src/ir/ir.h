@@ -110,6 +110,10 @@ struct TflcGraph {
   std::vector<std::string> output_signature_names;
   bool order_dirty = false;
   int64_t next_id = 0;
+  // Nodes removed by Compact while a pass may still hold pointers to them; freed by ClearGraveyard.
+  std::vector<std::unique_ptr<TflcNode>> graveyard;
+  // When non-null, NewNode appends every node it creates (creation order is topological).
+  std::vector<TflcNode*>* created = nullptr;
 };
 
 struct TflcModel {
@@ -142,6 +146,8 @@ void RemoveNode(TflcNode* node);
 Status Compact(TflcGraph* g);
 // Nodes in topological order (calls Compact when the graph changed).
 Status Sorted(TflcGraph* g);
+// Frees nodes removed since the last call. Only call when no pass holds node pointers.
+void ClearGraveyard(TflcGraph* g);
 
 size_t ElementSize(TflcDataType type);
 int64_t NumElements(const TflcValue& v);  // -1 if unknown

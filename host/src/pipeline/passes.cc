@@ -150,6 +150,10 @@ bool FuseAffine(const PassContext& ctx, TflcGraph* g, const FusionSite& s) {
   TflcAlgebra alg = s.ue->algebra;
   bool n_first = s.user->inputs[0] == out;
   if (alg == TFLC_ALGEBRA_SUB && !n_first) return false;
+  // The user may already carry a fused activation (e.g. BatchNorm's ADD fused with a ReLU): it moves
+  // onto n, which must be able to hold it.
+  const int64_t user_activation = AttrInt(s.user, "fused_activation_function", 0);
+  if (user_activation != 0 && !e->fuses_activation) return false;
 
   std::vector<float> bias(static_cast<size_t>(channels), 0.f);
   if (b) std::memcpy(bias.data(), b->data->data(), bias.size() * sizeof(float));
@@ -171,6 +175,12 @@ bool FuseAffine(const PassContext& ctx, TflcGraph* g, const FusionSite& s) {
   }
   auto nb = std::make_shared<OwnedBuffer>(bias.size() * sizeof(float));
   std::memcpy(nb->mutable_data(), bias.data(), bias.size() * sizeof(float));
+  if (user_activation != 0) {
+    tflc::host::Attr act;
+    act.kind = TFLC_ATTR_INT;
+    act.i = user_activation;
+    n->attrs["fused_activation_function"] = act;
+  }
   std::string bias_name = b ? b->name : n->name + "/bias";
   SetInput(n, static_cast<size_t>(e->bias_input), NewConst(g, bias_name, TFLC_TYPE_FLOAT32, {channels}, nb));
   // n's output takes over the user's output (and its name, which downstream users know).
@@ -182,8 +192,12 @@ bool FuseAffine(const PassContext& ctx, TflcGraph* g, const FusionSite& s) {
   return true;
 }
 
+// ActivationFunctionType values the TFLite kernels honour when fused (CalculateActivationRange):
+// RELU=1, RELU_N1_TO_1=2, RELU6=3. Fused TANH / SIGN_BIT are ignored or refused by most kernels.
+bool KernelsHonourFusedActivation(int32_t code) { return code >= 1 && code <= 3; }
+
 bool FuseActivation(TflcNode* n, const TflcOpsetEntry* e, TflcNode* user, const TflcOpsetEntry* ue) {
-  if (!e->fuses_activation || ue->activation_code == 0) return false;
+  if (!e->fuses_activation || !KernelsHonourFusedActivation(ue->activation_code)) return false;
   if (AttrInt(n, "fused_activation_function", 0) != 0) return false;
   if (user->inputs.size() != 1 || n->outputs.size() != 1) return false;
   TflcValue* out = n->outputs[0];
@@ -198,6 +212,60 @@ bool FuseActivation(TflcNode* n, const TflcOpsetEntry* e, TflcNode* user, const 
   out->name = name;
   RemoveNode(user);
   return true;
+}
+
+// Replaces `n` by constants when all its inputs are constant and its op has a kernel that covers
+// the types. Sets *folded.
+Status TryFold(const PassContext& ctx, TflcNode* n, bool* folded) {
+  *folded = false;
+  if (n->inputs.empty()) return OkStatus();
+  const TflcOpsetEntry* e = EntryFor(ctx, n);
+  if (!e || !e->Evaluate) return OkStatus();
+  for (TflcValue* in : n->inputs) {
+    if (in && (!in->is_const() || in->is_variable)) return OkStatus();
+  }
+  for (TflcValue* out : n->outputs) {
+    if (!AllKnown(out) || ElementSize(out->type) == 0) return OkStatus();
+  }
+  std::vector<const void*> in_data;
+  for (TflcValue* in : n->inputs) in_data.push_back(in ? in->data->data() : nullptr);
+  std::vector<std::shared_ptr<OwnedBuffer>> outs;
+  Status st = EvaluateNode(ctx, n, in_data, &outs);
+  if (st.code() == TFLC_CODE_UNIMPLEMENTED) return OkStatus();  // the kernel doesn't cover these types
+  TFLC_RETURN_IF_ERROR(st.WithContext("constant folding"));
+  TflcGraph* g = n->graph;
+  for (size_t k = 0; k < n->outputs.size(); ++k) {
+    TflcValue* out = n->outputs[k];
+    TflcValue* c = NewConst(g, out->name, out->type, out->dims, outs[k]);
+    ReplaceAllUses(out, c);
+  }
+  RemoveNode(n);
+  *folded = true;
+  return OkStatus();
+}
+
+// Runs the opset shape function of `n`, then folds it when `fold` and its inputs are constant.
+Status InferNode(const PassContext& ctx, TflcNode* n, bool fold) {
+  const TflcOpsetEntry* e = EntryFor(ctx, n);
+  if (!e) {
+    if (n->domain == TFLC_DOMAIN_CUSTOM) return OkStatus();  // shapes set by whoever emitted it
+    return NotFound(DescribeNode(n) + ": no opset plugin defines builtin op " + n->op +
+                    " (is opset_builtin loaded? see `tflc plugins`)");
+  }
+  TflcOpShape_Args a{};
+  a.struct_size = TflcOpShape_Args_STRUCT_SIZE;
+  a.host = HostApi();
+  a.node = n;
+  a.user_data = e->user_data;
+  a.plugin_state = PluginFor(ctx, n)->state;
+  Status st = TakeStatus(e->InferShape(&a));
+  if (!st.ok()) {
+    if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
+    return st;
+  }
+  if (!fold) return OkStatus();
+  bool folded = false;
+  return TryFold(ctx, n, &folded);
 }
 
 }  // namespace
@@ -215,7 +283,9 @@ Status PruneToOutputs(TflcGraph* g) {
   for (auto& n : g->nodes) {
     if (!n->dead && !live.count(n.get())) RemoveNode(n.get());
   }
-  return Compact(g);
+  TFLC_RETURN_IF_ERROR(Compact(g));
+  ClearGraveyard(g);
+  return OkStatus();
 }
 
 Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
@@ -251,7 +321,10 @@ Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
   for (size_t i = 0; i < source.size(); ++i) {
     TflcNode* n = source[i];
     TflcLowerNode_Args a = LowerArgs(ctx, *chosen[i], g, n);
+    std::vector<TflcNode*> created;
+    g->created = &created;
     Status st = TakeStatus(chosen[i]->row->Lower(&a));
+    g->created = nullptr;
     if (!st.ok()) {
       if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
       return Status(st.code(), st.message() + " [lowering row of plugin '" + chosen[i]->plugin->name() + "']");
@@ -263,36 +336,33 @@ Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
       }
     }
     RemoveNode(n);
+    // Give the new nodes shapes (and fold constant ones, e.g. weight transposes) right away, so
+    // later lowerings see shapes and the source weights can be freed early.
+    for (TflcNode* c : created) {
+      if (c->dead || c->domain == TFLC_DOMAIN_SOURCE || !EntryFor(ctx, c)) continue;  // later passes report
+      bool inputs_known = true;
+      for (TflcValue* in : c->inputs) inputs_known = inputs_known && (!in || in->rank >= 0);
+      if (inputs_known) TFLC_RETURN_IF_ERROR(InferNode(ctx, c, /*fold=*/true));
+    }
   }
-  return Compact(g);
+  TFLC_RETURN_IF_ERROR(Compact(g));
+  ClearGraveyard(g);
+  return OkStatus();
 }
 
 Status InferShapes(const PassContext& ctx, TflcGraph* g) {
   TFLC_RETURN_IF_ERROR(Sorted(g));
-  for (size_t i = 0; i < g->nodes.size(); ++i) {
-    TflcNode* n = g->nodes[i].get();
+  std::vector<TflcNode*> order;
+  for (auto& n : g->nodes) order.push_back(n.get());
+  for (TflcNode* n : order) {
+    if (n->dead) continue;
     if (n->domain == TFLC_DOMAIN_SOURCE) {
       return FailedPrecondition(DescribeNode(n) + " was not lowered before shape inference");
     }
-    const TflcOpsetEntry* e = EntryFor(ctx, n);
-    if (!e) {
-      if (n->domain == TFLC_DOMAIN_CUSTOM) continue;  // shapes set by whoever emitted it
-      return NotFound(DescribeNode(n) + ": no opset plugin defines builtin op " + n->op +
-                      " (is opset_builtin loaded? see `tflc plugins`)");
-    }
-    TflcOpShape_Args a{};
-    a.struct_size = TflcOpShape_Args_STRUCT_SIZE;
-    a.host = HostApi();
-    a.node = n;
-    a.user_data = e->user_data;
-    a.plugin_state = PluginFor(ctx, n)->state;
-    Status st = TakeStatus(e->InferShape(&a));
-    if (!st.ok()) {
-      if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
-      return st;
-    }
-    TFLC_RETURN_IF_ERROR(Sorted(g));  // shape functions don't add nodes, but be safe
+    TFLC_RETURN_IF_ERROR(InferNode(ctx, n, /*fold=*/true));
   }
+  TFLC_RETURN_IF_ERROR(Compact(g));
+  ClearGraveyard(g);
   return OkStatus();
 }
 
@@ -325,31 +395,13 @@ Status FoldConstants(const PassContext& ctx, TflcGraph* g) {
   std::vector<TflcNode*> order;
   for (auto& n : g->nodes) order.push_back(n.get());
   for (TflcNode* n : order) {
-    if (n->dead || n->inputs.empty()) continue;
-    const TflcOpsetEntry* e = EntryFor(ctx, n);
-    if (!e || !e->Evaluate) continue;
-    bool all_const = true;
-    for (TflcValue* in : n->inputs) {
-      if (in && (!in->is_const() || in->is_variable)) { all_const = false; break; }
-    }
-    if (!all_const) continue;
-    bool known = true;
-    for (TflcValue* out : n->outputs) known = known && AllKnown(out) && ElementSize(out->type) != 0;
-    if (!known) continue;
-    std::vector<const void*> in_data;
-    for (TflcValue* in : n->inputs) in_data.push_back(in ? in->data->data() : nullptr);
-    std::vector<std::shared_ptr<OwnedBuffer>> outs;
-    Status st = EvaluateNode(ctx, n, in_data, &outs);
-    if (st.code() == TFLC_CODE_UNIMPLEMENTED) continue;  // kernel doesn't cover these types
-    TFLC_RETURN_IF_ERROR(st.WithContext("constant folding"));
-    for (size_t k = 0; k < n->outputs.size(); ++k) {
-      TflcValue* out = n->outputs[k];
-      TflcValue* c = NewConst(g, out->name, out->type, out->dims, outs[k]);
-      ReplaceAllUses(out, c);
-    }
-    RemoveNode(n);
+    if (n->dead) continue;
+    bool folded = false;
+    TFLC_RETURN_IF_ERROR(TryFold(ctx, n, &folded));
   }
-  return Compact(g);
+  TFLC_RETURN_IF_ERROR(Compact(g));
+  ClearGraveyard(g);
+  return OkStatus();
 }
 
 Status Fuse(const PassContext& ctx, TflcGraph* g) {
@@ -375,6 +427,7 @@ Status Fuse(const PassContext& ctx, TflcGraph* g) {
     }
     TFLC_RETURN_IF_ERROR(Compact(g));
   }
+  ClearGraveyard(g);
   return OkStatus();
 }
 
