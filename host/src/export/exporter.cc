@@ -187,7 +187,7 @@ StatusOr<flatbuffers::Offset<void>> BuildOptions(flatbuffers::FlatBufferBuilder&
                                                  const TflcNode* n) {
   std::vector<std::pair<int32_t, flatbuffers::Offset<flatbuffers::Vector<int32_t>>>> vectors;
   for (size_t i = 0; i < e->num_option_fields; ++i) {
-    const TflcOptionField& f = e->option_fields[i];
+    const TflcOptionField& f = *OptionField(e, i);
     if (f.kind != TFLC_OPTION_INT32_VECTOR) continue;
     auto it = n->attrs.find(f.attr);
     if (it == n->attrs.end()) continue;
@@ -196,7 +196,7 @@ StatusOr<flatbuffers::Offset<void>> BuildOptions(flatbuffers::FlatBufferBuilder&
   }
   auto start = fbb.StartTable();
   for (size_t i = 0; i < e->num_option_fields; ++i) {
-    const TflcOptionField& f = e->option_fields[i];
+    const TflcOptionField& f = *OptionField(e, i);
     auto vo = static_cast<flatbuffers::voffset_t>(4 + 2 * f.slot);
     if (f.kind == TFLC_OPTION_INT32_VECTOR) {
       for (auto& [slot, off] : vectors) {

@@ -234,10 +234,12 @@ TflcStringView Node_AttrName(const TflcNode* n, size_t i) {
   return V(it->first);
 }
 
-TflcStringView Value_Name(const TflcValue* v) { return V(v->name); }
-TflcDataType Value_Type(const TflcValue* v) { return v->type; }
-int32_t Value_Rank(const TflcValue* v) { return v->rank; }
-const int64_t* Value_Dims(const TflcValue* v) { return v->dims.data(); }
+// Value accessors accept NULL (Node_Input returns NULL for an omitted or missing input) and answer
+// as for a value with nothing known, so a plugin reading a malformed node gets an error path, not a crash.
+TflcStringView Value_Name(const TflcValue* v) { return v ? V(v->name) : TflcStringView{"", 0}; }
+TflcDataType Value_Type(const TflcValue* v) { return v ? v->type : TFLC_TYPE_UNKNOWN; }
+int32_t Value_Rank(const TflcValue* v) { return v ? v->rank : -1; }
+const int64_t* Value_Dims(const TflcValue* v) { return v ? v->dims.data() : nullptr; }
 int Value_ConstData(const TflcValue* v, const void** data, size_t* size) {
   if (!v || !v->data) return 0;
   if (data) *data = v->data->data();
@@ -245,11 +247,11 @@ int Value_ConstData(const TflcValue* v, const void** data, size_t* size) {
   return 1;
 }
 TflcNode* Value_Producer(const TflcValue* v, size_t* index) {
-  if (index) *index = v->producer_index;
-  return v->producer;
+  if (index) *index = v ? v->producer_index : 0;
+  return v ? v->producer : nullptr;
 }
-size_t Value_NumConsumers(const TflcValue* v) { return v->num_uses(); }
-int Value_IsGraphOutput(const TflcValue* v) { return v->output_uses > 0; }
+size_t Value_NumConsumers(const TflcValue* v) { return v ? v->num_uses() : 0; }
+int Value_IsGraphOutput(const TflcValue* v) { return v && v->output_uses > 0; }
 
 TflcStatus* Value_SetShape(TflcValue* v, TflcDataType type, const int64_t* dims, int32_t rank) {
   if (!v) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Value_SetShape: NULL value");
@@ -272,6 +274,7 @@ void Value_GetQuant(const TflcValue* v, TflcQuantParams* p) {
   size_t ss = p->struct_size;
   *p = TflcQuantParams{};
   p->struct_size = ss;
+  if (!v) return;
   p->scales = v->quant.scales.data();
   p->zero_points = v->quant.zero_points.data();
   p->count = v->quant.scales.size();

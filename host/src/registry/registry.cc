@@ -31,11 +31,25 @@ Status CheckTable(const char* what, const T* base, size_t count, size_t stride, 
   return OkStatus();
 }
 
+// Sizes of the v1.0 prefixes. A plugin built against v1.0 must keep loading when later minor
+// versions append fields, so these are spelled with the v1.0 last fields, never the current macros.
+constexpr size_t kPluginApiV1_0 = TFLC_STRUCT_SIZE(TflcPluginApi, quantizer_stride);
+constexpr size_t kFrontendV1_0 = TFLC_STRUCT_SIZE(TflcFrontend, user_data);
+constexpr size_t kLoweringEntryV1_0 = TFLC_STRUCT_SIZE(TflcLoweringEntry, note);
+constexpr size_t kOpsetEntryV1_0 = TFLC_STRUCT_SIZE(TflcOpsetEntry, option_field_stride);
+constexpr size_t kQuantizerV1_0 = TFLC_STRUCT_SIZE(TflcQuantizer, user_data);
+constexpr size_t kOptionFieldV1_0 = TFLC_STRUCT_SIZE(TflcOptionField, default_value);
+
 }  // namespace
+
+const TflcOptionField* OptionField(const TflcOpsetEntry* e, size_t i) {
+  size_t stride = e->option_field_stride ? e->option_field_stride : sizeof(TflcOptionField);
+  return At(e->option_fields, stride, i);
+}
 
 Registry::~Registry() {
   for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
-    if ((*it)->api->Destroy && (*it)->state) (*it)->api->Destroy((*it)->state);
+    if ((*it)->api->Destroy && (*it)->created) (*it)->api->Destroy((*it)->state);
   }
 }
 
@@ -52,7 +66,7 @@ Status Registry::Register(TflcPluginQueryFn query, const std::string& origin,
                               "." + std::to_string(TFLC_ABI_VERSION_MINOR) +
                               " (built for another major version? rebuild it against this tflc SDK)");
   }
-  if (api->struct_size < TflcPluginApi_STRUCT_SIZE) {
+  if (api->struct_size < kPluginApiV1_0) {
     return FailedPrecondition("plugin table is too small (struct_size " + std::to_string(api->struct_size) + ")");
   }
   if (api->abi_major != TFLC_ABI_VERSION_MAJOR) {
@@ -65,10 +79,10 @@ Status Registry::Register(TflcPluginQueryFn query, const std::string& origin,
       return AlreadyExists("a plugin named '" + std::string(api->name) + "' is already loaded from " + p->origin);
     }
   }
-  TFLC_RETURN_IF_ERROR(CheckTable("frontend", api->frontends, api->num_frontends, api->frontend_stride, TflcFrontend_STRUCT_SIZE));
-  TFLC_RETURN_IF_ERROR(CheckTable("lowering", api->lowerings, api->num_lowerings, api->lowering_stride, TflcLoweringEntry_STRUCT_SIZE));
-  TFLC_RETURN_IF_ERROR(CheckTable("opset", api->ops, api->num_ops, api->op_stride, TflcOpsetEntry_STRUCT_SIZE));
-  TFLC_RETURN_IF_ERROR(CheckTable("quantizer", api->quantizers, api->num_quantizers, api->quantizer_stride, TflcQuantizer_STRUCT_SIZE));
+  TFLC_RETURN_IF_ERROR(CheckTable("frontend", api->frontends, api->num_frontends, api->frontend_stride, kFrontendV1_0));
+  TFLC_RETURN_IF_ERROR(CheckTable("lowering", api->lowerings, api->num_lowerings, api->lowering_stride, kLoweringEntryV1_0));
+  TFLC_RETURN_IF_ERROR(CheckTable("opset", api->ops, api->num_ops, api->op_stride, kOpsetEntryV1_0));
+  TFLC_RETURN_IF_ERROR(CheckTable("quantizer", api->quantizers, api->num_quantizers, api->quantizer_stride, kQuantizerV1_0));
   for (size_t i = 0; i < api->num_frontends; ++i) {
     const TflcFrontend* f = At(api->frontends, api->frontend_stride, i);
     if (!f->name || !f->Probe || !f->Load) return InvalidArgument("frontend " + std::to_string(i) + " lacks a name, Probe or Load");
@@ -81,6 +95,9 @@ Status Registry::Register(TflcPluginQueryFn query, const std::string& origin,
     const TflcOpsetEntry* o = At(api->ops, api->op_stride, i);
     if (!o->op || !o->InferShape) return InvalidArgument("opset entry " + std::to_string(i) + " lacks op or InferShape");
     if (o->num_option_fields && !o->option_fields) return InvalidArgument(std::string("opset entry ") + o->op + ": option_fields is NULL");
+    if (o->option_field_stride && o->option_field_stride < kOptionFieldV1_0) {
+      return InvalidArgument(std::string("opset entry ") + o->op + ": option_field_stride is smaller than the v1.0 field size");
+    }
   }
   for (size_t i = 0; i < api->num_quantizers; ++i) {
     const TflcQuantizer* q = At(api->quantizers, api->quantizer_stride, i);
@@ -96,6 +113,7 @@ Status Registry::Register(TflcPluginQueryFn query, const std::string& origin,
     ca.host = HostApi();
     TFLC_RETURN_IF_ERROR(TakeStatus(api->Create(&ca)).WithContext("plugin Create failed"));
     plugin->state = ca.plugin_state;
+    plugin->created = true;
   }
   const Plugin* p = plugin.get();
   plugins_.push_back(std::move(plugin));

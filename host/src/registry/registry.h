@@ -17,6 +17,7 @@ struct Plugin {
   const TflcPluginApi* api = nullptr;
   std::string origin;  // file path (or "<in-process>")
   void* state = nullptr;
+  bool created = false;  // Create ran and succeeded: Destroy runs once at shutdown
   std::string name() const { return api->name ? api->name : "?"; }
 };
 
@@ -36,6 +37,9 @@ struct QuantizerRef {
   const Plugin* plugin;
   const TflcQuantizer* quantizer;
 };
+
+// Option field `i` of an opset entry, walked with the entry's option_field_stride.
+const TflcOptionField* OptionField(const TflcOpsetEntry* e, size_t i);
 
 class Registry {
  public:

@@ -18,9 +18,9 @@
 #include <functional>
 #include <iostream>
 #include <map>
-#include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 

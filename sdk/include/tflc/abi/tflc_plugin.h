@@ -194,8 +194,9 @@ typedef struct TflcOpsetEntry {
   int32_t weight_output_axis;  /* axis of the weights that indexes output channels */
   TflcAlgebra algebra;
   void* user_data;
+  size_t option_field_stride;  /* sizeof(TflcOptionField) as compiled by the plugin; 0 = v1.0 size */
 } TflcOpsetEntry;
-#define TflcOpsetEntry_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpsetEntry, user_data)
+#define TflcOpsetEntry_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpsetEntry, option_field_stride)
 
 /* ============================= quantizers ============================== */
 

@@ -113,9 +113,10 @@ class ValueView {
     const int64_t* d = host_->Value_Dims(v_);
     return std::vector<int64_t>(d, d + r);
   }
-  int64_t dim(int i) const {  // negative i counts from the end
+  int64_t dim(int i) const {  // negative i counts from the end; -1 when unknown or out of range
     int32_t r = rank();
     if (i < 0) i += r;
+    if (r <= 0 || i < 0 || i >= r) return -1;
     return host_->Value_Dims(v_)[i];
   }
   bool fully_defined() const {
