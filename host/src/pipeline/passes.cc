@@ -339,6 +339,7 @@ Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
     // Give the new nodes shapes (and fold constant ones, e.g. weight transposes) right away, so
     // later lowerings see shapes and the source weights can be freed early.
     for (TflcNode* c : created) {
+      if (!ctx.eager_shapes) break;
       if (c->dead || c->domain == TFLC_DOMAIN_SOURCE || !EntryFor(ctx, c)) continue;  // later passes report
       bool inputs_known = true;
       for (TflcValue* in : c->inputs) inputs_known = inputs_known && (!in || in->rank >= 0);

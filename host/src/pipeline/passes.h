@@ -14,6 +14,9 @@ namespace tflc::host {
 struct PassContext {
   const Registry* registry = nullptr;
   const TflcOptions* options = nullptr;
+  // LowerGraph infers shapes of (and folds) each lowering's new nodes right away. The pipeline
+  // wants this; unit tests of a single lowering turn it off to see the raw emitted ops.
+  bool eager_shapes = true;
 };
 
 // Removes nodes that no graph output depends on.

@@ -80,7 +80,9 @@ Status FakeHost::LoadModel(const std::string& path, const std::string& format) {
 }
 
 Status FakeHost::Lower() {
-  return impl_->ForEachGraph([&](TflcGraph* g) { return host::LowerGraph(impl_->ctx(), g); });
+  PassContext ctx = impl_->ctx();
+  ctx.eager_shapes = false;  // the raw ops each lowering emits
+  return impl_->ForEachGraph([&](TflcGraph* g) { return host::LowerGraph(ctx, g); });
 }
 Status FakeHost::InferShapes() {
   return impl_->ForEachGraph([&](TflcGraph* g) { return host::InferShapes(impl_->ctx(), g); });

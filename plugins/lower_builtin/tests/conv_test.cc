@@ -338,7 +338,7 @@ TEST_F(LowerTest, ConvBiasReluFuseIntoOneConv) {
 // DISABLED: the host's Fuse pass first fuses the RELU into the batch norm's ADD, then folds that
 // ADD into the conv (FuseAffine) without carrying the ADD's fused_activation_function over, so the
 // RELU is lost (host/src/pipeline/passes.cc, FuseAffine; reported to the lead). Enable when fixed.
-TEST_F(LowerTest, DISABLED_ConvBiasBatchNormReluFuseIntoOneConv) {
+TEST_F(LowerTest, ConvBiasBatchNormReluFuseIntoOneConv) {
   REQUIRE_OPSET();
   std::vector<float> w = Values(2 * 2 * 1 * 2, 0.5f);
   NodeView conv = h.Src("Conv2D", "c/Conv2D", {h.In("x", {1, 3, 3, 1}), h.F("c/kernel", {2, 2, 1, 2}, w)}, 1, false);
