@@ -221,14 +221,23 @@ Status TryFold(const PassContext& ctx, TflcNode* n, bool* folded) {
   if (n->inputs.empty()) return OkStatus();
   const TflcOpsetEntry* e = EntryFor(ctx, n);
   if (!e || !e->Evaluate) return OkStatus();
-  for (TflcValue* in : n->inputs) {
-    if (in && (!in->is_const() || in->is_variable)) return OkStatus();
+  const uint64_t shape_only = TFLC_HAS_FIELD(e, TflcOpsetEntry, shape_only_inputs) ? e->shape_only_inputs : 0;
+  std::vector<const void*> in_data;
+  for (size_t i = 0; i < n->inputs.size(); ++i) {
+    TflcValue* in = n->inputs[i];
+    if (!in) {
+      in_data.push_back(nullptr);
+    } else if (i < 64 && (shape_only >> i & 1) && AllKnown(in)) {
+      in_data.push_back(nullptr);  // only its (known) shape is read
+    } else if (in->is_const() && !in->is_variable) {
+      in_data.push_back(in->data->data());
+    } else {
+      return OkStatus();
+    }
   }
   for (TflcValue* out : n->outputs) {
     if (!AllKnown(out) || ElementSize(out->type) == 0) return OkStatus();
   }
-  std::vector<const void*> in_data;
-  for (TflcValue* in : n->inputs) in_data.push_back(in ? in->data->data() : nullptr);
   std::vector<std::shared_ptr<OwnedBuffer>> outs;
   Status st = EvaluateNode(ctx, n, in_data, &outs);
   if (st.code() == TFLC_CODE_UNIMPLEMENTED) return OkStatus();  // the kernel doesn't cover these types

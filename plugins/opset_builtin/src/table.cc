@@ -90,6 +90,12 @@ class Def {
     d.e_.option_field_stride = sizeof(TflcOptionField);
     return d;
   }
+  // Inputs whose data the kernel never reads (bit mask): the host folds once their shapes are known.
+  constexpr Def ShapeOnlyInputs(uint64_t mask) const {
+    Def d = *this;
+    d.e_.shape_only_inputs = mask;
+    return d;
+  }
   constexpr Def EmptyOptions(int32_t type) const {  // a fieldless options table
     Def d = *this;
     d.e_.options_type = type;
@@ -439,7 +445,7 @@ constexpr TflcOpsetEntry kOps[] = {
     TFLC_OP("SQRT", kSqrt, InferUnary, EvalSqrt).Runtime(kRt1100),
     TFLC_OP("RSQRT", kRsqrt, InferUnary, EvalRsqrt).Runtime(kRtRsqrt),
     Def("SHAPE", kShape, &ShapeEntry<InferShapeOp>, &EvalEntry<EvalShapeOp, false>, &VersionEntry<kShape>)
-        .Options(kShapeOptionsT, kShapeOptions).Runtime(kRt1100),
+        .Options(kShapeOptionsT, kShapeOptions).Runtime(kRt1100).ShapeOnlyInputs(1),
     TFLC_OP("POW", kPow, InferBinary, EvalPow).Runtime(kRt1100),
     TFLC_OP("ARG_MIN", kArgMin, InferArgMinMax, EvalArgMin).Options(kArgMinOptionsT, kArgMinMaxOptions).Runtime(kRtArgMinMax),
     TFLC_OP("REDUCE_PROD", kReduceProd, InferReduce, EvalReduceProd)

@@ -1,6 +1,8 @@
 // RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, CONCATENATION, PACK, UNPACK, SPLIT, SPLIT_V, TILE,
 // BROADCAST_TO, SHAPE, FILL, RANGE, REVERSE_V2, ONE_HOT.
 #include "test_util.h"
+#include "opset_builtin.h"
+#include "tflc/testing/fake_host.h"
 
 namespace tflc::opset_builtin::testing {
 namespace {
@@ -165,3 +167,21 @@ TEST_F(ShapeOpsTest, OneHot) {
 
 }  // namespace
 }  // namespace tflc::opset_builtin::testing
+
+// SHAPE reads only its input's shape: with a fully known (non-constant) input it folds to a constant.
+TEST(ShapeOnlyInputs, ShapeOfANonConstantInputFolds) {
+  tflc::testing::FakeHost host;
+  ASSERT_TRUE(host.Register(&TflcOpsetBuiltin_Query).ok());
+  auto g = host.graph();
+  auto x = g.Input("x", TFLC_TYPE_FLOAT32, {1, 5, 3});
+  ASSERT_TRUE(x.ok());
+  auto shape = g.Builtin("SHAPE", "shape", {*x});
+  ASSERT_TRUE(shape.ok());
+  ASSERT_TRUE(shape->SetType("out_type", TFLC_TYPE_INT32).ok());
+  ASSERT_TRUE(g.Output(shape->output(0), "s").ok());
+  ASSERT_TRUE(host.InferShapes().ok());  // infers and folds
+  ASSERT_EQ(g.num_nodes(), 0u) << host.Dump();
+  auto v = g.output(0).ConstVector<int32_t>();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, (std::vector<int32_t>{1, 5, 3}));
+}

@@ -195,8 +195,11 @@ typedef struct TflcOpsetEntry {
   TflcAlgebra algebra;
   void* user_data;
   size_t option_field_stride;  /* sizeof(TflcOptionField) as compiled by the plugin; 0 = v1.0 size */
+  /* Bit i set: Evaluate reads only the shape of input i (e.g. SHAPE), so the node folds once that
+   * input's shape is fully known, and Evaluate receives NULL data for it. */
+  uint64_t shape_only_inputs;
 } TflcOpsetEntry;
-#define TflcOpsetEntry_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpsetEntry, option_field_stride)
+#define TflcOpsetEntry_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpsetEntry, shape_only_inputs)
 
 /* ============================= quantizers ============================== */
 
