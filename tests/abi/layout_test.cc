@@ -15,7 +15,7 @@ static_assert(offsetof(TflcAttrValue, struct_size) == 0, "struct_size is always 
 static_assert(TflcPluginApi_STRUCT_SIZE == 152, "TflcPluginApi v1.0 prefix changed");
 static_assert(TflcHostApi_STRUCT_SIZE == 344, "TflcHostApi v1.0 prefix changed");
 static_assert(TflcLoweringEntry_STRUCT_SIZE == 80, "TflcLoweringEntry v1.0 prefix changed");
-static_assert(TflcOpsetEntry_STRUCT_SIZE == 136, "TflcOpsetEntry v1.0 prefix changed");
+static_assert(TflcOpsetEntry_STRUCT_SIZE == 152, "TflcOpsetEntry v1.0 prefix changed");
 static_assert(TflcFrontend_STRUCT_SIZE == 56, "TflcFrontend v1.0 prefix changed");
 static_assert(TflcLowerNode_Args_STRUCT_SIZE == 68, "TflcLowerNode_Args v1.0 prefix changed");
 static_assert(offsetof(TflcHostApi, Value_ReplaceAllUsesWith) == 328, "host table order changed");

@@ -3,7 +3,7 @@
 # package; the installed tflc finds its plugins with no flags; a plugin built out of tree against
 # the installed package loads.  Usage: install_test.sh BUILD_DIR SOURCE_DIR WORKDIR
 set -euo pipefail
-build=$1 src=$2 work=$3
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) work=$3
 rm -rf "$work" && mkdir -p "$work"
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 p="$work/prefix"
@@ -16,6 +16,7 @@ grep -q "file: $p/lib/tflc/plugins/" "$work/plugins.txt" || { echo "FAIL: instal
 cmake -S "$src/tests/install/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$p" \
       -DTFLC_TEST_PLUGIN_SOURCE="$src/tests/abi/plugins/good_plugin.cc" >/dev/null
 cmake --build "$work/consumer" >/dev/null
-"$p/bin/tflc" plugins --plugin_dir "$work/consumer" | grep -q "^test_good_plugin 1.2.3" ||
-  { echo "FAIL: out-of-tree plugin not loaded"; exit 1; }
+"$p/bin/tflc" plugins --plugin_dir "$work/consumer" > "$work/plugins_consumer.txt"
+grep -q "^test_good_plugin 1.2.3" "$work/plugins_consumer.txt" ||
+  { echo "FAIL: out-of-tree plugin not loaded"; cat "$work/plugins_consumer.txt"; exit 1; }
 echo "install layout, plugin discovery and out-of-tree plugin: ok"

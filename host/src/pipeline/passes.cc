@@ -192,6 +192,83 @@ bool FuseAffine(const PassContext& ctx, TflcGraph* g, const FusionSite& s) {
   return true;
 }
 
+int64_t QueryNode(const PassContext& ctx, TflcNode* n, TflcOpQueryKind kind) {
+  const OpRef* ref = ctx.registry->FindOp(n->domain, n->op);
+  if (!ref || !TFLC_HAS_FIELD(ref->entry, TflcOpsetEntry, Query) || !ref->entry->Query) return 0;
+  TflcOpQuery_Args a{};
+  a.struct_size = TflcOpQuery_Args_STRUCT_SIZE;
+  a.host = HostApi();
+  a.node = n;
+  a.kind = kind;
+  a.user_data = ref->entry->user_data;
+  a.plugin_state = ref->plugin->state;
+  if (!TakeStatus(ref->entry->Query(&a)).ok()) return -1;  // unknown: treat as "cannot fold"
+  return a.answer;
+}
+
+// Folds a per-input-channel MUL / ADD / SUB by a constant that feeds a conv-like op's data input
+// into its weights (MUL: scale along the input-channel axis) or bias (ADD: bias += W·t). An offset
+// only folds when the op does not zero-pad its input (VALID convolutions, fully connected).
+bool FuseInputAffine(const PassContext& ctx, TflcGraph* g, TflcNode* n, const TflcOpsetEntry* e) {
+  if (!TFLC_HAS_FIELD(e, TflcOpsetEntry, weight_input_channel_axis) || e->weight_input_channel_axis < 0) return false;
+  if (e->weight_input < 0 || e->bias_input < 0 || n->inputs.empty() || !n->inputs[0]) return false;
+  TflcValue* x = n->inputs[0];
+  TflcNode* p = x->producer;
+  if (!p || p->dead || p->outputs.size() != 1 || p->inputs.size() != 2 || SoleUser(x) != n) return false;
+  const TflcOpsetEntry* pe = EntryFor(ctx, p);
+  if (!pe || pe->algebra == TFLC_ALGEBRA_NONE || AttrInt(p, "fused_activation_function", 0) != 0) return false;
+  TflcValue* data = p->inputs[0]->is_const() ? p->inputs[1] : p->inputs[0];
+  TflcValue* c = data == p->inputs[0] ? p->inputs[1] : p->inputs[0];
+  if (!data || !c || data->is_const() || data->dims != x->dims || x->rank < 1) return false;
+  if (pe->algebra == TFLC_ALGEBRA_SUB && data != p->inputs[0]) return false;
+  TflcValue* w = n->inputs[static_cast<size_t>(e->weight_input)];
+  if (!w || !w->is_const() || w->type != TFLC_TYPE_FLOAT32 || x->type != TFLC_TYPE_FLOAT32) return false;
+  const int32_t in_axis = e->weight_input_channel_axis, out_axis = e->weight_output_axis;
+  if (in_axis >= w->rank || out_axis < 0 || out_axis >= w->rank) return false;
+  const int64_t cin = x->dims.back();
+  if (w->dims[in_axis] != cin) return false;  // e.g. depthwise with a multiplier > 1
+  std::vector<float> v;
+  if (!PerChannelConst(c, cin, x->rank, &v)) return false;
+  const bool additive = pe->algebra != TFLC_ALGEBRA_MUL;
+  if (additive && QueryNode(ctx, n, TFLC_OP_QUERY_PADS_INPUT_WITH_ZEROS) != 0) return false;
+  TflcValue* b = static_cast<size_t>(e->bias_input) < n->inputs.size() ? n->inputs[e->bias_input] : nullptr;
+  const int64_t cout = w->dims[out_axis];
+  if (b && (!b->is_const() || b->type != TFLC_TYPE_FLOAT32 || NumElements(*b) != cout)) return false;
+
+  // Strides of the weights' input and output axes, for a flat walk.
+  int64_t in_inner = 1, out_inner = 1;
+  for (int32_t i = in_axis + 1; i < w->rank; ++i) in_inner *= w->dims[i];
+  for (int32_t i = out_axis + 1; i < w->rank; ++i) out_inner *= w->dims[i];
+  const float* wp = reinterpret_cast<const float*>(w->data->data());
+  const int64_t total = NumElements(*w);
+  if (!additive) {
+    auto nw = std::make_shared<OwnedBuffer>(w->data->size());
+    float* dst = reinterpret_cast<float*>(nw->mutable_data());
+    for (int64_t i = 0; i < total; ++i) dst[i] = wp[i] * v[static_cast<size_t>((i / in_inner) % cin)];
+    SetInput(n, static_cast<size_t>(e->weight_input), NewConst(g, w->name, w->type, w->dims, nw));
+  } else {
+    std::vector<double> acc(static_cast<size_t>(cout), 0.0);
+    if (b) {
+      const float* bp = reinterpret_cast<const float*>(b->data->data());
+      for (int64_t o = 0; o < cout; ++o) acc[static_cast<size_t>(o)] = bp[o];
+    }
+    const double sign = pe->algebra == TFLC_ALGEBRA_SUB ? -1.0 : 1.0;
+    for (int64_t i = 0; i < total; ++i) {
+      acc[static_cast<size_t>((i / out_inner) % cout)] +=
+          sign * static_cast<double>(wp[i]) * v[static_cast<size_t>((i / in_inner) % cin)];
+    }
+    auto nb = std::make_shared<OwnedBuffer>(static_cast<size_t>(cout) * sizeof(float));
+    float* bd = reinterpret_cast<float*>(nb->mutable_data());
+    for (int64_t o = 0; o < cout; ++o) bd[o] = static_cast<float>(acc[static_cast<size_t>(o)]);
+    if (static_cast<size_t>(e->bias_input) >= n->inputs.size()) n->inputs.resize(static_cast<size_t>(e->bias_input) + 1, nullptr);
+    SetInput(n, static_cast<size_t>(e->bias_input),
+             NewConst(g, b ? b->name : n->name + "/bias", TFLC_TYPE_FLOAT32, {cout}, nb));
+  }
+  SetInput(n, 0, data);
+  RemoveNode(p);
+  return true;
+}
+
 // ActivationFunctionType values the TFLite kernels honour when fused (CalculateActivationRange):
 // RELU=1, RELU_N1_TO_1=2, RELU6=3. Fused TANH / SIGN_BIT are ignored or refused by most kernels.
 bool KernelsHonourFusedActivation(int32_t code) { return code >= 1 && code <= 3; }
@@ -425,6 +502,7 @@ Status Fuse(const PassContext& ctx, TflcGraph* g) {
       if (n->dead || n->outputs.size() != 1) continue;
       const TflcOpsetEntry* e = EntryFor(ctx, n);
       if (!e) continue;
+      if (FuseInputAffine(ctx, g, n, e)) { changed = true; continue; }
       TflcNode* user = SoleUser(n->outputs[0]);
       if (!user || user->dead || user->outputs.size() != 1) continue;
       const TflcOpsetEntry* ue = EntryFor(ctx, user);

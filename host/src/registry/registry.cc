@@ -36,7 +36,7 @@ Status CheckTable(const char* what, const T* base, size_t count, size_t stride, 
 constexpr size_t kPluginApiV1_0 = TFLC_STRUCT_SIZE(TflcPluginApi, quantizer_stride);
 constexpr size_t kFrontendV1_0 = TFLC_STRUCT_SIZE(TflcFrontend, user_data);
 constexpr size_t kLoweringEntryV1_0 = TFLC_STRUCT_SIZE(TflcLoweringEntry, note);
-constexpr size_t kOpsetEntryV1_0 = TFLC_STRUCT_SIZE(TflcOpsetEntry, shape_only_inputs);
+constexpr size_t kOpsetEntryV1_0 = TFLC_STRUCT_SIZE(TflcOpsetEntry, Query);
 constexpr size_t kQuantizerV1_0 = TFLC_STRUCT_SIZE(TflcQuantizer, user_data);
 constexpr size_t kOptionFieldV1_0 = TFLC_STRUCT_SIZE(TflcOptionField, default_value);
 

@@ -62,6 +62,19 @@ TflcStatus* VersionEntry(TflcOpVersion_Args* args) {
   });
 }
 
+// CONV_2D / DEPTHWISE_CONV_2D with SAME padding read zeros around the input (Padding SAME = 0), so
+// an additive offset on their input cannot be folded into the bias.
+TflcStatus* QueryConvPadding(TflcOpQuery_Args* args) {
+  return sdk::Guard(args->host, args->node, [&]() -> Status {
+    if (args->kind == TFLC_OP_QUERY_PADS_INPUT_WITH_ZEROS) {
+      sdk::NodeView n(args->host, args->node);
+      TFLC_ASSIGN_OR_RETURN(int64_t padding, n.IntAttrOr("padding", 0));
+      args->answer = padding == 0 ? 1 : 0;
+    }
+    return OkStatus();
+  });
+}
+
 // ---- A small constexpr builder so each row reads as a sentence -----------------------------
 
 class Def {
@@ -79,7 +92,20 @@ class Def {
     e_.bias_input = -1;
     e_.weight_input = -1;
     e_.weight_output_axis = -1;
+    e_.weight_input_channel_axis = -1;
     e_.algebra = TFLC_ALGEBRA_NONE;
+  }
+  // Axis of the weights indexing input channels (lets the host fold a per-channel MUL/ADD on the
+  // data input into the weights), and the node query callback.
+  constexpr Def InputChannelAxis(int32_t axis) const {
+    Def d = *this;
+    d.e_.weight_input_channel_axis = axis;
+    return d;
+  }
+  constexpr Def Query(TflcStatus* (*query)(TflcOpQuery_Args*)) const {
+    Def d = *this;
+    d.e_.Query = query;
+    return d;
   }
   template <size_t N>
   constexpr Def Options(int32_t type, const TflcOptionField (&fields)[N]) const {
@@ -367,17 +393,18 @@ constexpr TflcOpsetEntry kOps[] = {
     TFLC_OP("CONCATENATION", kConcatenation, InferConcatenation, EvalConcatenation)
         .Options(kConcatenationOptionsT, kConcatenationOptions).Runtime(kRtConcatenation),
     TFLC_OP("CONV_2D", kConv2D, InferConv2D, EvalConv2D)
-        .Options(kConv2DOptionsT, kConv2DOptions).Runtime(kRtConv2D).FusesActivation().Weights(2, 1, 0),
+        .Options(kConv2DOptionsT, kConv2DOptions).Runtime(kRtConv2D).FusesActivation().Weights(2, 1, 0)
+        .InputChannelAxis(3).Query(QueryConvPadding),
     TFLC_OP("DEPTHWISE_CONV_2D", kDepthwiseConv2D, InferDepthwiseConv2D, EvalDepthwiseConv2D)
         .Options(kDepthwiseConv2DOptionsT, kDepthwiseConv2DOptions).Runtime(kRtDepthwiseConv2D).FusesActivation()
-        .Weights(2, 1, 3),
+        .Weights(2, 1, 3).InputChannelAxis(3).Query(QueryConvPadding),
     TFLC_OP("DEPTH_TO_SPACE", kDepthToSpace, InferDepthToSpace, EvalDepthToSpace)
         .Options(kDepthToSpaceOptionsT, kBlockSizeOptions).Runtime(kRtDepthToSpace),
     TFLC_OP("DEQUANTIZE", kDequantize, InferDequantize, EvalDequantize).Runtime(kRtDequantize),
     TFLC_OP("FLOOR", kFloor, InferUnary, EvalFloor).Runtime(kRtFloor),
     TFLC_OP("FULLY_CONNECTED", kFullyConnected, InferFullyConnected, EvalFullyConnected)
         .Options(kFullyConnectedOptionsT, kFullyConnectedOptions).Runtime(kRtFullyConnected).FusesActivation()
-        .Weights(2, 1, 0),
+        .Weights(2, 1, 0).InputChannelAxis(1),
     TFLC_OP("L2_NORMALIZATION", kL2Normalization, InferLastAxis, EvalL2Normalization)
         .Options(kL2NormOptionsT, kActivationOnlyOptions).Runtime(kRtL2Normalization),
     TFLC_OP("L2_POOL_2D", kL2Pool2D, InferPool2D, EvalL2Pool2D)

@@ -164,6 +164,25 @@ typedef struct TflcOpVersion_Args {
 } TflcOpVersion_Args;
 #define TflcOpVersion_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpVersion_Args, version)
 
+/* Questions the host may ask about one node of an op (TflcOpsetEntry.Query). */
+typedef enum TflcOpQueryKind {
+  /* answer 1 if the node reads its data input (input 0) through implicit zero padding (e.g. SAME
+   * convolution), so an additive offset on that input cannot be folded into the weights. */
+  TFLC_OP_QUERY_PADS_INPUT_WITH_ZEROS = 1
+} TflcOpQueryKind;
+
+typedef struct TflcOpQuery_Args {
+  size_t struct_size;
+  const TflcExtensionBase* extensions;
+  const TflcHostApi* host;
+  const TflcNode* node;  /* borrowed during the call */
+  TflcOpQueryKind kind;
+  void* user_data;
+  void* plugin_state;
+  int64_t answer;        /* out; leave unchanged (0) for questions the op does not know */
+} TflcOpQuery_Args;
+#define TflcOpQuery_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpQuery_Args, answer)
+
 typedef enum TflcAlgebra {
   TFLC_ALGEBRA_NONE = 0,
   TFLC_ALGEBRA_ADD = 1, /* elementwise broadcasting x + y */
@@ -198,8 +217,11 @@ typedef struct TflcOpsetEntry {
   /* Bit i set: Evaluate reads only the shape of input i (e.g. SHAPE), so the node folds once that
    * input's shape is fully known, and Evaluate receives NULL data for it. */
   uint64_t shape_only_inputs;
+  int32_t weight_input_channel_axis; /* axis of the weights that indexes input channels, -1 none */
+  /* Answers TflcOpQueryKind questions about a node; may be NULL (every answer 0). */
+  TflcStatus* (*Query)(TflcOpQuery_Args* args);
 } TflcOpsetEntry;
-#define TflcOpsetEntry_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpsetEntry, shape_only_inputs)
+#define TflcOpsetEntry_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpsetEntry, Query)
 
 /* ============================= quantizers ============================== */
 

@@ -1,0 +1,435 @@
+#include "converter.h"
+
+#include <algorithm>
+
+#include "layers.h"
+
+namespace tflc::keras {
+
+std::string ShapeStr(const Shape& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i) out += ",";
+    out += s[i] < 0 ? std::string("?") : std::to_string(s[i]);
+  }
+  return out + "]";
+}
+
+int64_t ConvOutputLength(int64_t in, int64_t kernel, const std::string& padding, int64_t stride, int64_t dilation) {
+  if (in < 0) return -1;
+  const int64_t dilated = (kernel - 1) * dilation + 1;
+  int64_t out = in;
+  if (padding == "valid") out = in - dilated + 1;
+  else if (padding == "full") out = in + dilated - 1;
+  return (out + stride - 1) / stride;
+}
+
+// ============================== LayerContext ==============================
+
+LayerContext::LayerContext(Converter* conv, const LayerDef& layer, LayerChain chain, std::string scope,
+                           std::vector<Tensor> inputs)
+    : conv_(conv), layer_(layer), chain_(std::move(chain)), scope_(std::move(scope)), inputs_(std::move(inputs)) {}
+
+Emitter& LayerContext::em() { return conv_->em(); }
+int LayerContext::keras_major() const { return conv_->file().keras_major; }
+
+namespace {
+
+std::string Brief(const Json& j) {
+  std::string s = j.dump();
+  return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+}  // namespace
+
+bool LayerContext::Has(const std::string& key) const {
+  return layer_.config.contains(key) && !layer_.config[key].is_null();
+}
+
+StatusOr<int64_t> LayerContext::Int(const std::string& key, int64_t dflt) const {
+  if (!Has(key)) return dflt;
+  const Json& v = layer_.config[key];
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())))
+    return static_cast<int64_t>(v.get<double>());
+  if (v.is_array() && v.size() == 1 && v[0].is_number_integer()) return v[0].get<int64_t>();
+  return InvalidArgument("config '" + key + "' is " + Brief(v) + ", expected an integer");
+}
+
+StatusOr<double> LayerContext::Float(const std::string& key, double dflt) const {
+  if (!Has(key)) return dflt;
+  const Json& v = layer_.config[key];
+  if (v.is_number()) return v.get<double>();
+  return InvalidArgument("config '" + key + "' is " + Brief(v) + ", expected a number");
+}
+
+StatusOr<bool> LayerContext::Bool(const std::string& key, bool dflt) const {
+  if (!Has(key)) return dflt;
+  const Json& v = layer_.config[key];
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_integer()) return v.get<int64_t>() != 0;
+  return InvalidArgument("config '" + key + "' is " + Brief(v) + ", expected true or false");
+}
+
+StatusOr<std::string> LayerContext::Str(const std::string& key, const std::string& dflt) const {
+  if (!Has(key)) return dflt;
+  const Json& v = layer_.config[key];
+  if (v.is_string()) return v.get<std::string>();
+  return InvalidArgument("config '" + key + "' is " + Brief(v) + ", expected a string");
+}
+
+StatusOr<std::vector<int64_t>> LayerContext::IntTuple(const std::string& key, size_t n, int64_t dflt) const {
+  if (!Has(key)) return std::vector<int64_t>(n, dflt);
+  const Json& v = layer_.config[key];
+  if (v.is_number_integer()) return std::vector<int64_t>(n, v.get<int64_t>());
+  if (v.is_array() && (v.size() == n || v.size() == 1)) {
+    std::vector<int64_t> out;
+    for (const auto& e : v) {
+      if (!e.is_number_integer())
+        return InvalidArgument("config '" + key + "' is " + Brief(v) + ", expected " + std::to_string(n) + " integers");
+      out.push_back(e.get<int64_t>());
+    }
+    if (out.size() == 1 && n > 1) out.assign(n, out[0]);
+    return out;
+  }
+  return InvalidArgument("config '" + key + "' is " + Brief(v) + ", expected " + std::to_string(n) + " integers");
+}
+
+Status LayerContext::RequireChannelsLast() const {
+  TFLC_ASSIGN_OR_RETURN(std::string df, Str("data_format", "channels_last"));
+  if (df != "channels_last")
+    return Unimplemented("data_format '" + df + "' is not supported (TFLite is channels_last/NHWC); "
+                         "rebuild the model with data_format='channels_last'");
+  return OkStatus();
+}
+
+Status LayerContext::ExpectInputs(size_t n) const {
+  if (inputs_.size() != n)
+    return InvalidArgument("expects " + std::to_string(n) + " input(s), the model config gives it " +
+                           std::to_string(inputs_.size()));
+  return OkStatus();
+}
+
+Status LayerContext::ExpectRank(const Tensor& t, int rank, const char* what) const {
+  if (t.rank() != rank)
+    return InvalidArgument(std::string("expects a rank-") + std::to_string(rank) + " input (" + what + "), got shape " +
+                           ShapeStr(t.shape));
+  return OkStatus();
+}
+
+Status LayerContext::RequireStatic(const Tensor& t, const char* why) const {
+  for (int64_t d : t.shape)
+    if (d < 0)
+      return Unimplemented("input shape " + ShapeStr(t.shape) + " has an unknown dimension, which " + why +
+                           " needs; re-create the model with a fixed input shape (Input(shape=...))");
+  return OkStatus();
+}
+
+// Weight problems read "layer 'dense_1': weight 'dense_1/kernel:0' ..." (the weight names the rest).
+Status LayerContext::WeightError(const Status& s) const {
+  if (s.ok()) return s;
+  return Status(s.code(), "layer '" + scope_ + "': " + s.message());
+}
+
+Status LayerContext::BindWeights(const std::vector<std::string>& roles) {
+  auto w = conv_->WeightsFor(chain_);
+  if (!w.ok()) return WeightError(w.status());
+  weights_ = *w;
+  return WeightError(weights_->Bind(roles));
+}
+
+StatusOr<ValueView> LayerContext::Weight(const std::string& role, const Shape& expected, const Shape* const_dims) {
+  if (!weights_) return Internal("weights used before BindWeights");
+  auto v = conv_->CachedWeight(chain_, *weights_, role, expected, const_dims);
+  if (!v.ok()) return WeightError(v.status());
+  return v;
+}
+
+StatusOr<std::vector<float>> LayerContext::WeightData(const std::string& role, const Shape& expected) {
+  if (!weights_) return Internal("weights used before BindWeights");
+  auto v = weights_->ReadData(role, expected);
+  if (!v.ok()) return WeightError(v.status());
+  return v;
+}
+
+namespace {
+
+// Ops whose output has the broadcast shape of their (float) inputs.
+bool IsElementwise(const std::string& op) {
+  static const char* const kOps[] = {"Relu", "Relu6", "Sigmoid", "Tanh", "Elu", "Selu", "Softplus", "Softsign",
+                                     "Exp", "Neg", "Abs", "Softmax", "LogSoftmax", "LeakyRelu", "Mul", "AddV2",
+                                     "Sub", "RealDiv", "Maximum", "Minimum", "BiasAdd", "Greater", "Cast",
+                                     "Identity", "tflc.Gelu", "tflc.PRelu"};
+  for (const char* k : kOps)
+    if (op == k) return true;
+  return false;
+}
+
+}  // namespace
+
+Status LayerContext::SetShape(const ValueView& v, const Shape& shape, TflcDataType type) {
+  if (!v || v.has_shape() || !v.producer()) return OkStatus();
+  return v.SetShape(type, shape);
+}
+
+StatusOr<ValueView> LayerContext::Op(const std::string& op, const std::vector<ValueView>& inputs,
+                                     const std::vector<Attr>& attrs, const std::string& name_hint) {
+  TFLC_ASSIGN_OR_RETURN(ValueView out, em().Op(scope_, op, inputs, attrs, name_hint));
+  if (IsElementwise(op) && !inputs.empty()) {
+    Shape s;
+    bool known = true;
+    TflcDataType type = inputs[0].has_shape() ? inputs[0].type() : TFLC_TYPE_UNKNOWN;
+    for (const auto& in : inputs) {
+      if (!in.has_shape()) { known = false; break; }
+      Shape b;
+      if (!BroadcastShapes(s, in.dims(), &b)) { known = false; break; }
+      s = b;
+    }
+    if (op == "Greater") type = TFLC_TYPE_BOOL;
+    if (op == "Cast") {
+      for (const auto& a : attrs)
+        if (a.name == "DstT") type = static_cast<TflcDataType>(a.i);
+    }
+    if (known && type != TFLC_TYPE_UNKNOWN) TFLC_RETURN_IF_ERROR(SetShape(out, s, type));
+  }
+  return out;
+}
+
+StatusOr<ValueView> LayerContext::ConstI32(const std::string& base, const Shape& dims, const std::vector<int32_t>& v) {
+  return em().ConstI32(scope_, base, dims, v);
+}
+
+StatusOr<ValueView> LayerContext::ConstF32(const std::string& base, const Shape& dims, const std::vector<float>& v) {
+  return em().ConstF32(scope_, base, dims, v);
+}
+
+StatusOr<ValueView> LayerContext::Reshape(const ValueView& x, const Shape& to, const std::string& name_hint) {
+  std::vector<int32_t> s(to.begin(), to.end());
+  TFLC_ASSIGN_OR_RETURN(ValueView shape, ConstI32((name_hint.empty() ? "Reshape" : name_hint) + "/shape",
+                                                  {static_cast<int64_t>(s.size())}, s));
+  TFLC_ASSIGN_OR_RETURN(ValueView y, Op("Reshape", {x, shape}, {Attr::T(), Attr::Type("Tshape", TFLC_TYPE_INT32)}, name_hint));
+  bool known = true;
+  for (int64_t d : to) known = known && d >= 0;
+  if (known) TFLC_RETURN_IF_ERROR(SetShape(y, to, x.has_shape() ? x.type() : TFLC_TYPE_FLOAT32));
+  return y;
+}
+
+// ================================ Converter ================================
+
+namespace {
+
+std::string ChainKey(const LayerChain& chain) {
+  std::string k;
+  for (const auto& [m, l] : chain) k += (k.empty() ? "" : "/") + l->name;
+  return k;
+}
+
+StatusOr<TflcDataType> InputType(const LayerDef& input) {
+  const std::string& d = input.dtype;
+  if (d == "float32" || d == "float16" || d == "bfloat16" || d == "float64" || d.rfind("mixed_", 0) == 0)
+    return TFLC_TYPE_FLOAT32;
+  if (d == "int32") return TFLC_TYPE_INT32;
+  if (d == "int64") return TFLC_TYPE_INT64;
+  if (d == "int8") return TFLC_TYPE_INT8;
+  if (d == "uint8") return TFLC_TYPE_UINT8;
+  if (d == "int16") return TFLC_TYPE_INT16;
+  if (d == "bool") return TFLC_TYPE_BOOL;
+  return Unimplemented("input layer '" + input.name + "' has dtype '" + d + "', which is not supported");
+}
+
+}  // namespace
+
+StatusOr<LayerWeights*> Converter::WeightsFor(const LayerChain& chain) {
+  const std::string key = ChainKey(chain);
+  auto it = weights_.find(key);
+  if (it != weights_.end()) return it->second.get();
+  TFLC_ASSIGN_OR_RETURN(LayerWeights w, FindLayerWeights(file_, chain));
+  auto& slot = weights_[key];
+  slot = std::make_unique<LayerWeights>(std::move(w));
+  return slot.get();
+}
+
+StatusOr<ValueView> Converter::CachedWeight(const LayerChain& chain, LayerWeights& w, const std::string& role,
+                                            const Shape& expected, const Shape* const_dims) {
+  const std::string base = ChainKey(chain) + "/" + role;
+  std::string key = base + ShapeStr(const_dims ? *const_dims : expected);
+  auto it = consts_.find(key);
+  if (it != consts_.end()) return it->second;
+  TFLC_ASSIGN_OR_RETURN(ValueView v, w.ReadConst(em_, base, role, expected, const_dims));
+  consts_[key] = v;
+  return v;
+}
+
+Status Converter::CheckSupported(const ModelDef& model, std::vector<std::string>* unknown) const {
+  for (const auto& l : model.layers) {
+    if (l.is_input) continue;
+    if (l.model) {
+      TFLC_RETURN_IF_ERROR(CheckSupported(*l.model, unknown));
+      continue;
+    }
+    if (!FindLayerConverter(l.class_name)) unknown->push_back("layer '" + l.name + "' (class " + l.class_name + ")");
+  }
+  return OkStatus();
+}
+
+StatusOr<Tensor> Converter::AddGraphInput(const LayerDef& input) {
+  TFLC_ASSIGN_OR_RETURN(TflcDataType type, InputType(input));
+  Shape dims = input.batch_shape;
+  if (dims.empty()) return InvalidArgument("input layer '" + input.name + "' has a scalar shape; Keras inputs have a batch dimension");
+  dims[0] = 1;  // as the TF converter does
+  TFLC_ASSIGN_OR_RETURN(ValueView v, em_.graph().Input("serving_default_" + input.name + ":0", type, dims, input.name));
+  return Tensor{v, dims, type};
+}
+
+Status Converter::Run(const ModelDef& top) {
+  std::vector<std::string> unknown;
+  TFLC_RETURN_IF_ERROR(CheckSupported(top, &unknown));
+  if (!unknown.empty()) {
+    std::string msg;
+    for (const auto& u : unknown) msg += u + " is not supported; ";
+    msg += "tflc's keras frontend has no converter for these layer classes (custom or third-party layers). "
+           "Load a vendor plugin that handles them (--plugin_dir), or file an issue asking for support";
+    return Unimplemented(msg);
+  }
+
+  Scope scope;
+  scope.model = &top;
+  std::vector<Tensor> inputs;
+  for (const auto& ref : top.inputs) {
+    const LayerDef* l = top.Find(ref.layer);
+    if (!l || !l->is_input) return InvalidArgument("model input '" + ref.layer + "' is not an InputLayer");
+    TFLC_ASSIGN_OR_RETURN(Tensor t, AddGraphInput(*l));
+    inputs.push_back(t);
+  }
+  TFLC_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, RunModel(scope, inputs));
+
+  std::set<std::string> used_names;
+  std::set<TflcValue*> used_values;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const std::string& layer = top.outputs[i].layer;
+    std::string name = layer;
+    for (int k = 1; used_names.count(name); ++k) name = layer + "_" + std::to_string(k);
+    used_names.insert(name);
+    ValueView v = outputs[i].value;
+    // A graph output must be produced by its own node: an input or a repeated value gets an Identity.
+    if (!v.producer() || used_values.count(v.get())) {
+      TFLC_ASSIGN_OR_RETURN(v, em_.Op(layer, "Identity", {v}, {Attr::T(outputs[i].dtype)}));
+      TFLC_RETURN_IF_ERROR(v.SetShape(outputs[i].dtype, outputs[i].shape));
+    }
+    used_values.insert(v.get());
+    TFLC_RETURN_IF_ERROR(em_.graph().Output(v, name));
+  }
+  return OkStatus();
+}
+
+StatusOr<std::vector<Tensor>> Converter::RunModel(Scope& scope, const std::vector<Tensor>& inputs) {
+  const ModelDef& m = *scope.model;
+  if (inputs.size() != m.inputs.size())
+    return InvalidArgument("model '" + m.name + "' takes " + std::to_string(m.inputs.size()) + " input(s), called with " +
+                           std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i) scope.done[{m.inputs[i].layer, m.inputs[i].node}] = {inputs[i]};
+
+  // Which nodes feed the outputs (iteratively, so deep models cannot exhaust the stack).
+  std::set<std::pair<std::string, int>> needed;
+  std::vector<TensorRef> stack(m.outputs.begin(), m.outputs.end());
+  while (!stack.empty()) {
+    TensorRef r = stack.back();
+    stack.pop_back();
+    if (!needed.insert({r.layer, r.node}).second) continue;
+    const LayerDef* l = m.Find(r.layer);
+    if (!l) return InvalidArgument("model '" + m.name + "' refers to unknown layer '" + r.layer + "'");
+    if (r.node >= 0 && static_cast<size_t>(r.node) < l->nodes.size())
+      for (const auto& in : l->nodes[static_cast<size_t>(r.node)]) stack.push_back(in);
+  }
+  // Emit in config order (topological in saved models), so recursion in Resolve stays shallow.
+  for (const auto& l : m.layers) {
+    for (size_t k = 0; k < l.nodes.size(); ++k) {
+      if (!needed.count({l.name, static_cast<int>(k)})) continue;
+      TFLC_RETURN_IF_ERROR(RunNode(scope, l, static_cast<int>(k)).status());
+    }
+  }
+  std::vector<Tensor> outs;
+  for (const auto& r : m.outputs) {
+    TFLC_ASSIGN_OR_RETURN(Tensor t, Resolve(scope, r));
+    outs.push_back(t);
+  }
+  return outs;
+}
+
+StatusOr<Tensor> Converter::Resolve(Scope& scope, const TensorRef& ref) {
+  const LayerDef* l = scope.model->Find(ref.layer);
+  if (!l) return InvalidArgument("model '" + scope.model->name + "' refers to unknown layer '" + ref.layer + "'");
+  TFLC_ASSIGN_OR_RETURN(const std::vector<Tensor>* outs, RunNode(scope, *l, ref.node));
+  if (ref.tensor < 0 || static_cast<size_t>(ref.tensor) >= outs->size())
+    return InvalidArgument("layer '" + ref.layer + "' call " + std::to_string(ref.node) + " has no output " +
+                           std::to_string(ref.tensor));
+  return (*outs)[static_cast<size_t>(ref.tensor)];
+}
+
+StatusOr<const std::vector<Tensor>*> Converter::RunNode(Scope& scope, const LayerDef& layer, int node) {
+  const auto key = std::make_pair(layer.name, node);
+  auto it = scope.done.find(key);
+  if (it != scope.done.end()) return &it->second;
+  const std::string where = "layer '" + (scope.prefix.empty() ? layer.name : scope.prefix + "/" + layer.name) +
+                            "' (" + (layer.model ? layer.model->class_name : layer.class_name) + ")";
+  if (layer.is_input)
+    return InvalidArgument("input layer '" + layer.name + "' is used but is not an input of model '" +
+                           scope.model->name + "'");
+  if (node < 0 || static_cast<size_t>(node) >= layer.nodes.size())
+    return InvalidArgument(where + ": the model config refers to its call " + std::to_string(node) + ", but it has " +
+                           std::to_string(layer.nodes.size()));
+  if (!scope.active.insert(key).second)
+    return InvalidArgument(where + ": the model config has a cycle through this layer");
+
+  std::vector<Tensor> inputs;
+  for (const auto& r : layer.nodes[static_cast<size_t>(node)]) {
+    auto t = Resolve(scope, r);
+    if (!t.ok()) {
+      scope.active.erase(key);
+      return t.status();
+    }
+    inputs.push_back(std::move(t).value());
+  }
+
+  LayerChain chain = scope.parent;
+  chain.emplace_back(scope.model, &layer);
+  const std::string node_scope = scope.prefix.empty() ? layer.name : scope.prefix + "/" + layer.name;
+  std::vector<Tensor> outputs;
+  if (layer.model) {
+    Scope inner;
+    inner.model = layer.model.get();
+    inner.prefix = node_scope;
+    inner.parent = chain;
+    auto outs = RunModel(inner, inputs);
+    if (!outs.ok()) {
+      scope.active.erase(key);
+      return outs.status();
+    }
+    outputs = std::move(outs).value();
+  } else {
+    LayerFn fn = FindLayerConverter(layer.class_name);
+    if (!fn) return Unimplemented(where + ": layer class " + layer.class_name + " is not supported");
+    if (inputs.empty()) return InvalidArgument(where + ": the call has no input tensors");
+    LayerContext ctx(this, layer, chain, node_scope, inputs);
+    Status s = fn(ctx, &outputs);
+    if (!s.ok()) {
+      scope.active.erase(key);
+      // Messages from nested calls already name their layer.
+      if (s.message().rfind("layer '", 0) == 0) return s;
+      return s.WithContext(where);
+    }
+  }
+  scope.active.erase(key);
+  // Record every output's Keras shape on its value (lowerings run before host shape inference).
+  for (const auto& t : outputs) {
+    if (t.value && !t.value.has_shape() && t.value.producer()) {
+      Status s = t.value.SetShape(t.dtype, t.shape);
+      if (!s.ok()) return s.WithContext(where);
+    }
+  }
+  auto& slot = scope.done[key];
+  slot = std::move(outputs);
+  return &slot;
+}
+
+}  // namespace tflc::keras

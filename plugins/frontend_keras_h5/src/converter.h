@@ -1,0 +1,146 @@
+// Walks a Keras model config and emits the source graph (docs/ir-contract.md).
+#ifndef TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_CONVERTER_H_
+#define TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_CONVERTER_H_
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emitter.h"
+#include "keras_file.h"
+#include "model_config.h"
+#include "weights.h"
+
+namespace tflc::keras {
+
+// A Keras tensor while converting: the graph value plus the shape Keras would give it, with the
+// batch dimension set to 1 (-1 = unknown).
+struct Tensor {
+  ValueView value;
+  Shape shape;
+  TflcDataType dtype = TFLC_TYPE_FLOAT32;
+  int rank() const { return static_cast<int>(shape.size()); }
+};
+
+class Converter;
+
+// What a layer converter sees for one call of one layer.
+class LayerContext {
+ public:
+  LayerContext(Converter* conv, const LayerDef& layer, LayerChain chain, std::string scope, std::vector<Tensor> inputs);
+
+  const LayerDef& layer() const { return layer_; }
+  const std::string& name() const { return layer_.name; }
+  const Json& config() const { return layer_.config; }
+  // Node-name prefix: the layer name, inside nested models "<model>/<layer>".
+  const std::string& scope() const { return scope_; }
+  const std::vector<Tensor>& inputs() const { return inputs_; }
+  const Tensor& in(size_t i = 0) const { return inputs_[i]; }
+  Emitter& em();
+  int keras_major() const;
+
+  // ---- config access: a missing or null key gives the default; a wrong type is an error ----
+  bool Has(const std::string& key) const;
+  StatusOr<int64_t> Int(const std::string& key, int64_t dflt) const;
+  StatusOr<double> Float(const std::string& key, double dflt) const;
+  StatusOr<bool> Bool(const std::string& key, bool dflt) const;
+  StatusOr<std::string> Str(const std::string& key, const std::string& dflt) const;
+  // An int or a list of `n` ints ("kernel_size": 3 or [3, 3]).
+  StatusOr<std::vector<int64_t>> IntTuple(const std::string& key, size_t n, int64_t dflt) const;
+  // "data_format" must be channels_last (TFLite is NHWC).
+  Status RequireChannelsLast() const;
+
+  // ---- checks ----
+  Status ExpectInputs(size_t n) const;
+  Status ExpectRank(const Tensor& t, int rank, const char* what) const;
+  // Fails when a dimension this layer needs is unknown.
+  Status RequireStatic(const Tensor& t, const char* why) const;
+
+  // ---- weights ----
+  // Declares the layer's weights in Keras order ("kernel", "bias") and matches them to the file.
+  Status BindWeights(const std::vector<std::string>& roles);
+  // A weight as a graph constant (read once per layer, shared by every call of a shared layer).
+  StatusOr<ValueView> Weight(const std::string& role, const Shape& expected, const Shape* const_dims = nullptr);
+  // A weight read into memory, for constants computed here.
+  StatusOr<std::vector<float>> WeightData(const std::string& role, const Shape& expected);
+
+  // ---- emission shorthands (node names "<scope>/<Op>") ----
+  StatusOr<ValueView> Op(const std::string& op, const std::vector<ValueView>& inputs, const std::vector<Attr>& attrs,
+                         const std::string& name_hint = "");
+  StatusOr<ValueView> ConstI32(const std::string& base, const Shape& dims, const std::vector<int32_t>& v);
+  StatusOr<ValueView> ConstF32(const std::string& base, const Shape& dims, const std::vector<float>& v);
+  StatusOr<ValueView> ScalarF32(const std::string& base, float v) { return ConstF32(base, {}, {v}); }
+  StatusOr<ValueView> Reshape(const ValueView& x, const Shape& to, const std::string& name_hint = "");
+
+  // Records the shape of an emitted value (lowerings run before the host's shape inference and
+  // may need it). Op() does this itself for elementwise ops whose inputs have known shapes; layer
+  // outputs are recorded by the converter; converters call this for other intermediate values.
+  Status SetShape(const ValueView& v, const Shape& shape, TflcDataType type = TFLC_TYPE_FLOAT32);
+
+ private:
+  Status WeightError(const Status& s) const;
+
+  Converter* conv_;
+  const LayerDef& layer_;
+  LayerChain chain_;
+  std::string scope_;
+  std::vector<Tensor> inputs_;
+  LayerWeights* weights_ = nullptr;
+};
+
+// A layer converter: emits the ops of one call and returns the call's output tensors.
+using LayerFn = Status (*)(LayerContext& ctx, std::vector<Tensor>* outputs);
+
+// The converter for a Keras class name, or nullptr (layers.cc holds the table).
+LayerFn FindLayerConverter(const std::string& class_name);
+
+class Converter {
+ public:
+  Converter(const KerasFile& file, Emitter& em) : file_(file), em_(em) {}
+
+  // Emits the whole model: graph inputs, ops, graph outputs.
+  Status Run(const ModelDef& top);
+
+  // Used by LayerContext.
+  Emitter& em() { return em_; }
+  const KerasFile& file() const { return file_; }
+  StatusOr<LayerWeights*> WeightsFor(const LayerChain& chain);
+  StatusOr<ValueView> CachedWeight(const LayerChain& chain, LayerWeights& w, const std::string& role,
+                                   const Shape& expected, const Shape* const_dims);
+
+ private:
+  struct Scope {
+    const ModelDef* model = nullptr;
+    std::string prefix;      // "" at top level, "<nested model>" (or deeper) inside nested models
+    LayerChain parent;       // the chain of the nested-model layers leading here
+    std::map<std::pair<std::string, int>, std::vector<Tensor>> done;
+    std::set<std::pair<std::string, int>> active;  // nodes being computed (cycle guard)
+  };
+
+  Status CheckSupported(const ModelDef& model, std::vector<std::string>* unknown) const;
+  StatusOr<std::vector<Tensor>> RunModel(Scope& scope, const std::vector<Tensor>& inputs);
+  StatusOr<Tensor> Resolve(Scope& scope, const TensorRef& ref);
+  StatusOr<const std::vector<Tensor>*> RunNode(Scope& scope, const LayerDef& layer, int node);
+  StatusOr<Tensor> AddGraphInput(const LayerDef& input);
+
+  const KerasFile& file_;
+  Emitter& em_;
+  std::map<std::string, std::unique_ptr<LayerWeights>> weights_;
+  std::map<std::string, ValueView> consts_;
+};
+
+// Shared helpers for layer converters (layers_*.cc).
+std::string ShapeStr(const Shape& s);
+// Applies a Keras activation (a name, or a Keras 3 serialized function / dict) to x.
+StatusOr<Tensor> ApplyActivation(LayerContext& ctx, const Tensor& x, const Json& activation);
+// The Keras name of an activation config value ("relu"); "linear" for null.
+StatusOr<std::string> ActivationName(const Json& activation);
+// Keras conv_utils.conv_output_length.
+int64_t ConvOutputLength(int64_t in, int64_t kernel, const std::string& padding, int64_t stride, int64_t dilation);
+
+}  // namespace tflc::keras
+
+#endif  // TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_CONVERTER_H_

@@ -1,0 +1,77 @@
+// Layer converters, one per Keras class (the table is in layers.cc). Each emits the ops TF's Keras
+// would have traced for one call of the layer (docs/keras-layers.md lists them).
+#ifndef TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_LAYERS_H_
+#define TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_LAYERS_H_
+
+#include <vector>
+
+#include "converter.h"
+
+namespace tflc::keras {
+
+// layers_core.cc
+Status ConvertDense(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertPassThrough(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertFlatten(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertReshape(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertPermute(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertRepeatVector(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertEmbedding(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertRescaling(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_activation.cc
+Status ConvertActivation(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertReLU(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertLeakyReLU(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertPReLU(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertELU(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertThresholdedReLU(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertSoftmax(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_conv.cc
+Status ConvertConv1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertConv2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertDepthwiseConv2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertSeparableConv2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertConv2DTranspose(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_pooling.cc
+Status ConvertMaxPooling1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertAveragePooling1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertMaxPooling2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertAveragePooling2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertGlobalAveragePooling1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertGlobalAveragePooling2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertGlobalMaxPooling1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertGlobalMaxPooling2D(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_normalization.cc
+Status ConvertBatchNormalization(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_merge.cc
+Status ConvertAdd(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertSubtract(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertMultiply(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertAverage(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertMaximum(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertMinimum(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertConcatenate(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_spatial.cc
+Status ConvertZeroPadding1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertZeroPadding2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertCropping1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertCropping2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertUpSampling1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertUpSampling2D(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_recurrent.cc
+Status ConvertLSTM(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertGRU(LayerContext& ctx, std::vector<Tensor>* out);
+
+// Broadcast shape of two Keras shapes (numpy rules, -1 unknown); empty + false when incompatible.
+bool BroadcastShapes(const Shape& a, const Shape& b, Shape* out);
+
+}  // namespace tflc::keras
+
+#endif  // TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_LAYERS_H_

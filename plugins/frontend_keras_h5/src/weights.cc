@@ -1,0 +1,303 @@
+#include "weights.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <regex>
+
+#include "h5_util.h"
+
+namespace tflc::keras {
+
+namespace {
+
+std::string ShapeStr(const Shape& s) {
+  std::string out = "[";
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i) out += ",";
+    out += std::to_string(s[i]);
+  }
+  return out + "]";
+}
+
+std::vector<std::string> SplitPath(const std::string& p) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (pos <= p.size()) {
+    size_t next = p.find('/', pos);
+    if (next == std::string::npos) next = p.size();
+    if (next > pos) parts.push_back(p.substr(pos, next - pos));
+    pos = next + 1;
+  }
+  return parts;
+}
+
+// "dense_1/kernel:0" → "kernel"; "layers/dense/vars/0" → "0".
+std::string RoleOf(const std::string& weight_name) {
+  auto parts = SplitPath(weight_name);
+  if (parts.empty()) return "";
+  std::string last = parts.back();
+  size_t colon = last.rfind(':');
+  if (colon != std::string::npos) last = last.substr(0, colon);
+  return last;
+}
+
+// Keras 3 names DepthwiseConv2D's weight "kernel" (Keras 2: "depthwise_kernel").
+std::string AliasOf(const std::string& role) {
+  if (role == "depthwise_kernel") return "kernel";
+  return "";
+}
+
+bool AllDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += ", ";
+    out += s;
+  }
+  return out.empty() ? "none" : out;
+}
+
+// .keras: the datasets of a saveable: vars/0..N, then its child objects (e.g. `cell`).
+void CollectVars(hid_t root, const std::string& group_path, std::vector<WeightRef>* out) {
+  const std::string vars = group_path + "/vars";
+  if (IsGroup(root, vars)) {
+    H5Id g = OpenGroup(root, vars);
+    std::vector<int> ids;
+    for (const auto& n : ChildNames(g.get()))
+      if (AllDigits(n) && n.size() < 9) ids.push_back(std::stoi(n));
+    std::sort(ids.begin(), ids.end());
+    for (int id : ids) out->push_back({vars + "/" + std::to_string(id), vars + "/" + std::to_string(id)});
+  }
+  H5Id g = OpenGroup(root, group_path);
+  if (!g) return;
+  std::vector<std::string> children;
+  for (const auto& n : ChildNames(g.get()))
+    if (n != "vars" && n != "layers" && IsGroup(root, group_path + "/" + n)) children.push_back(n);
+  auto rank = [](const std::string& k) { return k == "forward_layer" ? 0 : k == "backward_layer" ? 1 : 2; };
+  std::stable_sort(children.begin(), children.end(), [&](const std::string& a, const std::string& b) {
+    return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
+  });
+  for (const auto& c : children) CollectVars(root, group_path + "/" + c, out);
+}
+
+// .keras: the key of `layer` under <prefix>layers/: by the `name` attr of <key>/vars, else by
+// recomputing Keras' unique snake_case names.
+std::string KerasZipLayerKey(hid_t root, const std::string& layers_path, const ModelDef& model, const LayerDef& layer) {
+  if (H5Id lg = OpenGroup(root, layers_path)) {
+    for (const auto& key : ChildNames(lg.get())) {
+      H5Id vars = OpenGroup(root, layers_path + "/" + key + "/vars");
+      if (!vars || !HasAttr(vars.get(), "name")) continue;
+      auto n = ReadStringAttr(vars.get(), "name");
+      if (n.ok() && *n == layer.name) return key;
+    }
+  }
+  std::map<std::string, int> used;
+  const bool sequential = model.class_name == "Sequential";
+  for (const auto& l : model.layers) {
+    if (sequential && l.is_input) continue;
+    std::string base = SnakeCase(l.model ? l.model->class_name : l.class_name);
+    std::string key = base;
+    auto it = used.find(base);
+    if (it == used.end()) {
+      used[base] = 0;
+    } else {
+      key = base + "_" + std::to_string(++it->second);
+    }
+    if (&l == &layer) return key;
+  }
+  return SnakeCase(layer.class_name);
+}
+
+}  // namespace
+
+std::string SnakeCase(const std::string& class_name) {
+  static const std::regex non_word("[^A-Za-z0-9_]+");
+  static const std::regex cap_word("(.)([A-Z][a-z]+)");
+  static const std::regex lower_upper("([a-z])([A-Z])");
+  std::string s = std::regex_replace(class_name, non_word, "");
+  s = std::regex_replace(s, cap_word, "$1_$2");
+  s = std::regex_replace(s, lower_upper, "$1_$2");
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain& chain) {
+  const LayerDef* leaf = chain.back().second;
+  hid_t root = file.weights_root.get();
+  if (file.kind == FileKind::kKerasZip) {
+    std::string path;
+    for (const auto& [model, layer] : chain) {
+      std::string layers_path = path.empty() ? "layers" : path + "/layers";
+      path = layers_path + "/" + KerasZipLayerKey(root, layers_path, *model, *layer);
+    }
+    std::vector<WeightRef> refs;
+    if (IsGroup(root, path)) CollectVars(root, path, &refs);
+    return LayerWeights(&file, leaf->name, path, std::move(refs), true);
+  }
+
+  const std::string group_path = chain.front().second->name;
+  const std::string where = "model_weights/" + group_path;
+  H5Id group = OpenGroup(root, group_path);
+  if (!group) return LayerWeights(&file, leaf->name, where, {}, false);
+  bool found = false;
+  auto names = ReadStringListAttr(group.get(), "weight_names", &found);
+  if (!names.ok()) return names.status().WithContext("layer '" + leaf->name + "': " + where);
+  std::vector<WeightRef> refs;
+  for (const auto& n : *names) {
+    if (chain.size() > 1) {
+      // Inside a nested model: keep the weights whose path names this layer.
+      auto parts = SplitPath(n);
+      bool mine = false;
+      for (size_t i = 0; i + 1 < parts.size(); ++i) mine = mine || parts[i] == leaf->name;
+      if (!mine) continue;
+    }
+    refs.push_back({n, group_path + "/" + n});
+  }
+  return LayerWeights(&file, leaf->name, where, std::move(refs), false);
+}
+
+std::string LayerWeights::DisplayName(const std::string& role) const {
+  for (size_t i = 0; i < roles_.size(); ++i)
+    if (roles_[i] == role && bound_[i] >= 0) return refs_[static_cast<size_t>(bound_[i])].name;
+  if (file_ && file_->keras_major >= 3) return layer_ + "/" + role;
+  return layer_ + "/" + role + ":0";
+}
+
+Status LayerWeights::Bind(const std::vector<std::string>& roles) {
+  roles_ = roles;
+  bound_.assign(roles.size(), -1);
+  std::vector<std::string> listed;
+  for (const auto& r : refs_) listed.push_back(r.name);
+  const std::string file_desc = file_ && file_->kind == FileKind::kKerasZip ? "model.weights.h5" : "the file";
+  if (roles.empty()) return OkStatus();
+  if (refs_.empty())
+    return NotFound("weight '" + DisplayName(roles[0]) + "' not found in " + file_desc + " (no weights under " + where_ +
+                    "); the file does not match its model config: save the model again with model.save()");
+
+  bool any_named = false;
+  if (!by_position_) {
+    for (const auto& r : refs_)
+      for (const auto& role : roles) any_named = any_named || RoleOf(r.name) == role;
+  }
+  std::vector<bool> used(refs_.size(), false);
+  if (any_named) {
+    // Exact names first, then the names other Keras versions use for the same weight.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (size_t i = 0; i < roles.size(); ++i) {
+        if (bound_[i] >= 0) continue;
+        const std::string want = pass == 0 ? roles[i] : AliasOf(roles[i]);
+        if (want.empty()) continue;
+        for (size_t k = 0; k < refs_.size(); ++k) {
+          if (!used[k] && RoleOf(refs_[k].name) == want) {
+            bound_[i] = static_cast<int>(k);
+            used[k] = true;
+            break;
+          }
+        }
+      }
+    }
+    for (size_t i = 0; i < roles.size(); ++i) {
+      if (bound_[i] < 0)
+        return NotFound("weight '" + DisplayName(roles[i]) + "' not found in " + file_desc + " (" + where_ +
+                        " lists: " + Join(listed) + "); the file does not match its model config: save the model "
+                        "again with model.save()");
+    }
+    std::vector<std::string> extra;
+    for (size_t k = 0; k < refs_.size(); ++k)
+      if (!used[k]) extra.push_back(refs_[k].name);
+    if (!extra.empty())
+      return InvalidArgument("the file has weights the layer config does not use (" + Join(extra) + ", expected " +
+                             Join(roles) + "); the file does not match its model config");
+    return OkStatus();
+  }
+  if (refs_.size() != roles.size())
+    return InvalidArgument("the file has " + std::to_string(refs_.size()) + " weight(s) for this layer (" +
+                           Join(listed) + ") but its config implies " + std::to_string(roles.size()) + " (" +
+                           Join(roles) + "); the file does not match its model config");
+  for (size_t i = 0; i < roles.size(); ++i) bound_[i] = static_cast<int>(i);
+  return OkStatus();
+}
+
+bool LayerWeights::has(const std::string& role) const {
+  for (size_t i = 0; i < roles_.size(); ++i)
+    if (roles_[i] == role && bound_[i] >= 0) return true;
+  return false;
+}
+
+StatusOr<const WeightRef*> LayerWeights::Find(const std::string& role) const {
+  for (size_t i = 0; i < roles_.size(); ++i)
+    if (roles_[i] == role && bound_[i] >= 0) return &refs_[static_cast<size_t>(bound_[i])];
+  return Internal("weight role '" + role + "' was not bound for layer '" + layer_ + "'");
+}
+
+Status LayerWeights::Read(const WeightRef& ref, const std::string& role, const Shape& expected, float* out) const {
+  hid_t root = file_->weights_root.get();
+  const std::string root_name = file_->kind == FileKind::kKerasZip ? "" : "model_weights/";
+  H5Id ds = OpenDataset(root, ref.path);
+  if (!ds)
+    return NotFound("weight '" + ref.name + "' not found in " +
+                    (file_->kind == FileKind::kKerasZip ? std::string("model.weights.h5") : std::string("the file")) +
+                    " (expected dataset /" + root_name + ref.path +
+                    "); the file is incomplete or corrupt: save the model again with model.save()");
+  H5Id space(H5Dget_space(ds.get()), H5Sclose);
+  H5Id type(H5Dget_type(ds.get()), H5Tclose);
+  if (!space || !type) return DataLoss("cannot read weight '" + ref.name + "': " + H5ErrorText());
+  int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) return DataLoss("cannot read weight '" + ref.name + "': " + H5ErrorText());
+  std::vector<hsize_t> hd(static_cast<size_t>(rank));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), hd.data(), nullptr);
+  Shape dims(hd.begin(), hd.end());
+  if (dims != expected)
+    return InvalidArgument("weight '" + ref.name + "' has shape " + ShapeStr(dims) + " in the file but the layer config implies " +
+                           ShapeStr(expected) + " for its " + role + "; the file does not match its model config");
+  const int64_t n = sdk::NumElements(dims);
+  if (n == 0) return OkStatus();
+  H5T_class_t cls = H5Tget_class(type.get());
+  bool bf16 = false;
+  if (HasAttr(ds.get(), "dtype")) {
+    auto dt = ReadStringAttr(ds.get(), "dtype");
+    bf16 = dt.ok() && *dt == "bfloat16";
+  }
+  if (bf16 && H5Tget_size(type.get()) == 2 && cls != H5T_FLOAT) {
+    // Keras 3 stores bfloat16 as its 16 raw bits: widen to float32 in place (the upper halves).
+    auto* raw = reinterpret_cast<uint16_t*>(out);
+    if (H5Dread(ds.get(), H5T_NATIVE_UINT16, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0)
+      return DataLoss("cannot read weight '" + ref.name + "' (" + H5ErrorText() + "); the file is truncated or corrupt");
+    for (int64_t i = n - 1; i >= 0; --i) {
+      uint32_t bits = static_cast<uint32_t>(raw[i]) << 16;
+      std::memcpy(out + i, &bits, 4);
+    }
+    return OkStatus();
+  }
+  if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+    return InvalidArgument("weight '" + ref.name + "' is not a numeric dataset");
+  if (H5Dread(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+    return DataLoss("cannot read weight '" + ref.name + "' (" + H5ErrorText() + "); the file is truncated or corrupt");
+  return OkStatus();
+}
+
+StatusOr<ValueView> LayerWeights::ReadConst(Emitter& em, const std::string& const_name, const std::string& role,
+                                            const Shape& expected, const Shape* const_dims) const {
+  TFLC_ASSIGN_OR_RETURN(const WeightRef* ref, Find(role));
+  const Shape& dims = const_dims ? *const_dims : expected;
+  const int64_t n = sdk::NumElements(expected);
+  if (n < 0) return Internal("unknown weight shape for '" + ref->name + "'");
+  void* data = nullptr;
+  TFLC_ASSIGN_OR_RETURN(ValueView v, em.NewConst(const_name, TFLC_TYPE_FLOAT32, dims, static_cast<size_t>(n) * 4, &data));
+  if (n > 0 && !data) return Internal("the host returned no buffer for constant '" + const_name + "'");
+  TFLC_RETURN_IF_ERROR(Read(*ref, role, expected, static_cast<float*>(data)));
+  return v;
+}
+
+StatusOr<std::vector<float>> LayerWeights::ReadData(const std::string& role, const Shape& expected) const {
+  TFLC_ASSIGN_OR_RETURN(const WeightRef* ref, Find(role));
+  std::vector<float> out(static_cast<size_t>(std::max<int64_t>(0, sdk::NumElements(expected))));
+  TFLC_RETURN_IF_ERROR(Read(*ref, role, expected, out.data()));
+  return out;
+}
+
+}  // namespace tflc::keras

@@ -1,0 +1,76 @@
+// Finding a layer's weights in the file and reading them.
+//
+//  - Legacy .h5: /model_weights/<top-level layer>/ lists its weights in the `weight_names` attr;
+//    each name is a dataset path relative to that group. A layer inside a nested model shares the
+//    nested model's top-level group and is found by its name among the path components. Weights
+//    are matched to roles ("kernel", "bias", ...) by their last component (without ":0"), or by
+//    position when the names follow no known scheme (Keras 1).
+//  - .keras: layers/<snake_case class name, made unique>/vars/<i> (the `vars` group's `name` attr
+//    gives the layer name), children such as `cell/vars/<i>` after the layer's own vars; by position.
+#ifndef TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_WEIGHTS_H_
+#define TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_WEIGHTS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emitter.h"
+#include "keras_file.h"
+#include "model_config.h"
+
+namespace tflc::keras {
+
+// The path from the top-level model to a layer: (owning model, layer) at each nesting level.
+using LayerChain = std::vector<std::pair<const ModelDef*, const LayerDef*>>;
+
+struct WeightRef {
+  std::string name;  // as Keras names it ("dense/kernel:0", "layers/dense/vars/0")
+  std::string path;  // dataset path relative to the weights root
+};
+
+// The weights of one layer, bound to the roles its converter declares.
+class LayerWeights {
+ public:
+  LayerWeights() = default;
+  LayerWeights(const KerasFile* file, std::string layer_name, std::string where, std::vector<WeightRef> refs,
+               bool by_position)
+      : file_(file), layer_(std::move(layer_name)), where_(std::move(where)), refs_(std::move(refs)),
+        by_position_(by_position) {}
+
+  // Binds roles (in Keras weight order) to the file's weights; checks that the counts agree.
+  Status Bind(const std::vector<std::string>& roles);
+  bool has(const std::string& role) const;
+
+  // Reads a weight straight into a new host constant (no intermediate copy). `expected` is the
+  // shape the layer config implies (checked); `const_dims` (same element count) is the shape the
+  // constant gets, default `expected`.
+  StatusOr<ValueView> ReadConst(Emitter& em, const std::string& const_name, const std::string& role,
+                                const Shape& expected, const Shape* const_dims = nullptr) const;
+  // Reads a weight into memory (for constants the frontend computes, e.g. folded batch norm).
+  StatusOr<std::vector<float>> ReadData(const std::string& role, const Shape& expected) const;
+
+  // How Keras would name the weight of `role` ("dense_1/kernel:0") for messages.
+  std::string DisplayName(const std::string& role) const;
+
+ private:
+  StatusOr<const WeightRef*> Find(const std::string& role) const;
+  Status Read(const WeightRef& ref, const std::string& role, const Shape& expected, float* out) const;
+
+  const KerasFile* file_ = nullptr;
+  std::string layer_;
+  std::string where_;  // "model_weights/dense_1" / "layers/dense" for messages
+  std::vector<WeightRef> refs_;
+  bool by_position_ = false;
+  std::vector<std::string> roles_;
+  std::vector<int> bound_;  // roles_[i] → index into refs_
+};
+
+// Resolves a layer's weight list.
+StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain& chain);
+
+// Keras 3's naming.to_snake_case.
+std::string SnakeCase(const std::string& class_name);
+
+}  // namespace tflc::keras
+
+#endif  // TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_WEIGHTS_H_
