@@ -37,10 +37,12 @@ StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, c
   if (S_ISREG(st.st_mode) && st.st_size == 0) return InvalidArgument("input " + path + " is an empty file");
 
   const FrontendRef* best = nullptr;
+  const FrontendRef* first_for_format = nullptr;
   int32_t best_confidence = 0;
   std::string candidates;
   for (const FrontendRef& ref : registry.frontends()) {
     if (!format.empty() && !ListContains(ref.frontend->formats, format)) continue;
+    if (!first_for_format) first_for_format = &ref;
     candidates += (candidates.empty() ? "" : ", ") + std::string(ref.frontend->name);
     TflcFrontendProbe_Args a{};
     a.struct_size = TflcFrontendProbe_Args_STRUCT_SIZE;
@@ -55,6 +57,9 @@ StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, c
       best_confidence = a.confidence;
     }
   }
+  // The user named the format but no frontend recognizes the file: let that format's frontend try,
+  // so the error says what is wrong with the file (truncated, not HDF5, ...) rather than just "unknown".
+  if (!best && !format.empty()) best = first_for_format;
   if (!best) {
     if (candidates.empty()) {
       return NotFound("no frontend plugin for " + (format.empty() ? std::string("this input") : format + " input") + " (" +

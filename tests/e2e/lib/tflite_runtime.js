@@ -94,6 +94,12 @@ function describe(info) {
 /**
  * Creates an interpreter for `modelBytes` that can be run many times.
  * Call close() when done (frees the WASM-side copy of the model).
+ *
+ * Each run() starts from fresh variable tensors (as after the Python API's
+ * interpreter.reset_all_variables()): models with RNN state (UNIDIRECTIONAL_SEQUENCE_LSTM keeps its
+ * state in variable tensors, in the official converter's output too) would otherwise carry state
+ * from one independent sample into the next. The runtime exposes no reset, so the interpreter is
+ * re-created from the same bytes before every run after the first.
  */
 function createRunner(runtime, modelBytes, label = 'model') {
   const mod = runtime.module;
@@ -118,8 +124,21 @@ function createRunner(runtime, modelBytes, label = 'model') {
     throw new Error(`TFLite runtime failed to load ${label}: ${msg}` +
         (logged ? `\n  runtime log: ${logged}` : ''));
   }
-  const runner = status.value();
+  let runner = status.value();
   status.delete();
+  let runs = 0;
+  const recreate = () => {
+    const st = mod.TFLiteWebModelRunner.CreateFromBufferAndOptions(
+        ptr, bytes.length, {numThreads: 1, enableProfiling: false, maxProfilingBufferEntries: 1024});
+    if (!st.ok()) {
+      const msg = st.errorMessage();
+      st.delete();
+      throw new Error(`TFLite runtime failed to reload ${label}: ${msg}`);
+    }
+    runner.delete();
+    runner = st.value();
+    st.delete();
+  };
 
   // Tensor infos capture the tensor's data pointer when they are fetched, and
   // the interpreter may move buffers (e.g. XNNPACK on the first Infer), so
@@ -136,6 +155,7 @@ function createRunner(runtime, modelBytes, label = 'model') {
   const outputs = withInfos(() => runner.GetOutputs(), (infos) => infos.map(describe));
 
   function run(inputData) {
+    if (runs++ > 0) recreate();  // fresh variable tensors for every independent sample
     if (!Array.isArray(inputData) || inputData.length !== inputs.length) {
       throw new Error(`${label}: expected ${inputs.length} input array(s), got ` +
           `${Array.isArray(inputData) ? inputData.length : typeof inputData}`);
