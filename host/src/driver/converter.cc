@@ -2,6 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
 #include "ir/host_api.h"
 #include "pipeline/passes.h"
 #include "tflc/sdk/plugin.h"
@@ -92,10 +96,32 @@ StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, c
   return model;
 }
 
+namespace {
+// TFLC_TIMING=1 prints how long each phase took (to stderr).
+class PhaseTimer {
+ public:
+  PhaseTimer() : enabled_(std::getenv("TFLC_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void Mark(const char* phase) {
+    auto now = std::chrono::steady_clock::now();
+    if (enabled_) {
+      std::fprintf(stderr, "tflc: timing: %-8s %8.3f s\n", phase, std::chrono::duration<double>(now - last_).count());
+    }
+    last_ = now;
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_;
+};
+}  // namespace
+
 StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& request) {
+  PhaseTimer timer;
   TFLC_ASSIGN_OR_RETURN(auto model, LoadSourceModel(registry, request.input_path, request.format, request.options));
+  timer.Mark("load");
   PassContext ctx{&registry, &request.options};
   TFLC_RETURN_IF_ERROR(RunPipeline(ctx, model.get()).WithContext(request.input_path));
+  timer.Mark("pipeline");
   ConvertResult result;
   for (auto& g : model->graphs) {
     result.num_ops += g->nodes.size();
@@ -104,6 +130,7 @@ StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& 
   ExportOptions eo = request.export_options;
   eo.release_constants = true;
   TFLC_RETURN_IF_ERROR(ExportToFile(registry, model.get(), eo, request.output_path));
+  timer.Mark("export");
   struct stat st;
   if (::stat(request.output_path.c_str(), &st) == 0) result.output_bytes = static_cast<uint64_t>(st.st_size);
   return result;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -67,6 +68,7 @@ struct OpCodeKey {
 struct BufferSlot {
   std::shared_ptr<const ConstBuffer> data;
   std::vector<TflcValue*> values;  // every value stored in this buffer
+  size_t size_after = 0;           // builder size right after its vector was reserved (inline mode)
 };
 
 struct GraphPlan {
@@ -295,8 +297,10 @@ Status Serialize(const Registry& registry, TflcModel* model, const ExportOptions
   TFLC_ASSIGN_OR_RETURN(Plan plan, MakePlan(registry, model));
   const bool large = plan.const_bytes > o.large_model_threshold;
 
-  // Pre-size the builder so constant data is copied once and the builder never reallocates
-  // (a reallocation would briefly hold the model three times).
+  // Constant data is never copied into the builder: each constant's vector is reserved
+  // uninitialized (its pages are never touched), and at write time the file is assembled from the
+  // builder's bytes around those holes and the constants' own bytes. The builder is pre-sized so it
+  // never reallocates (the holes are virtual memory only).
   size_t initial = large ? (1u << 20) : static_cast<size_t>(plan.const_bytes + plan.buffers.size() * 32 + (4u << 20));
   flatbuffers::FlatBufferBuilder fbb(initial);
 
@@ -309,12 +313,10 @@ Status Serialize(const Registry& registry, TflcModel* model, const ExportOptions
       continue;
     }
     fbb.ForceVectorAlignment(slot.data->size(), 1, kAlign);
-    auto data = fbb.CreateVector(slot.data->data(), slot.data->size());
+    uint8_t* hole = nullptr;
+    auto data = fbb.CreateUninitializedVector(slot.data->size(), 1, &hole);
+    slot.size_after = fbb.GetSize();
     buffers.push_back(tflite::CreateBuffer(fbb, data));
-    if (o.release_constants) {
-      for (TflcValue* v : slot.values) v->data.reset();
-      slot.data.reset();
-    }
   }
   std::vector<flatbuffers::Offset<tflite::Metadata>> metadata;
   auto add_metadata = [&](const std::string& name, const std::string& bytes) {
@@ -423,7 +425,27 @@ Status Serialize(const Registry& registry, TflcModel* model, const ExportOptions
     return OutOfRange("the FlatBuffer part of the model exceeds 2 GiB even with constants stored outside it");
   }
 
-  if (!large) return out->Write(fbb.GetBufferPointer(), fbb.GetSize());
+  if (!large) {
+    // Builder bytes up to each hole, then the constant's bytes (data index = size - size_after + 4,
+    // past the vector's length prefix), in file order.
+    const uint8_t* base = fbb.GetBufferPointer();
+    const size_t total = fbb.GetSize();
+    std::vector<BufferSlot*> order;
+    for (BufferSlot& slot : plan.buffers) order.push_back(&slot);
+    std::sort(order.begin(), order.end(), [](const BufferSlot* a, const BufferSlot* b) { return a->size_after > b->size_after; });
+    size_t cursor = 0;
+    for (BufferSlot* slot : order) {
+      const size_t at = total - slot->size_after + 4;
+      TFLC_RETURN_IF_ERROR(out->Write(base + cursor, at - cursor));
+      TFLC_RETURN_IF_ERROR(out->Write(slot->data->data(), slot->data->size()));
+      cursor = at + slot->data->size();
+      if (o.release_constants) {
+        for (TflcValue* v : slot->values) v->data.reset();
+        slot->data.reset();
+      }
+    }
+    return out->Write(base + cursor, total - cursor);
+  }
 
   // Large model: patch each constant buffer's absolute offset/size, then append the data.
   uint8_t* base = fbb.GetBufferPointer();

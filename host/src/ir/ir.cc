@@ -13,13 +13,16 @@
 namespace tflc::host {
 
 OwnedBuffer::OwnedBuffer(size_t size) : size_(size) {
-  size_t alloc = (size + 15) / 16 * 16;
-  if (alloc == 0) alloc = 16;
-  data_ = static_cast<uint8_t*>(std::aligned_alloc(16, alloc));
+  // calloc: large blocks come straight from the kernel already zeroed (no second pass over the
+  // pages); glibc aligns to 16 bytes on 64-bit targets, checked below.
+  data_ = static_cast<uint8_t*>(std::calloc(size ? size : 1, 1));
   if (!data_) throw std::bad_alloc();
-  // calloc-like zeroing; for large sizes the pages come zeroed from the kernel anyway, but
-  // aligned_alloc gives no such promise.
-  std::memset(data_, 0, alloc);
+  if (reinterpret_cast<uintptr_t>(data_) % 16 != 0) {
+    std::free(data_);
+    data_ = static_cast<uint8_t*>(std::aligned_alloc(16, (size + 15) / 16 * 16 + 16));
+    if (!data_) throw std::bad_alloc();
+    std::memset(data_, 0, (size + 15) / 16 * 16 + 16);
+  }
 }
 
 OwnedBuffer::~OwnedBuffer() { std::free(data_); }

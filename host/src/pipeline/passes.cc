@@ -325,7 +325,13 @@ Status TryFold(const PassContext& ctx, TflcNode* n, bool* folded) {
     TflcValue* c = NewConst(g, out->name, out->type, out->dims, outs[k]);
     ReplaceAllUses(out, c);
   }
+  std::vector<TflcValue*> inputs = n->inputs;
   RemoveNode(n);
+  // A constant nothing uses any more (e.g. weights before their layout transpose) gives its memory
+  // back now, not at the end of the pass: this keeps peak memory near one copy of the weights.
+  for (TflcValue* in : inputs) {
+    if (in && in->is_const() && in->num_uses() == 0) in->data.reset();
+  }
   *folded = true;
   return OkStatus();
 }

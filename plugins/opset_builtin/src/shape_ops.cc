@@ -1,6 +1,7 @@
 // Data-movement ops that change shapes: RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, CONCATENATION,
 // PACK, UNPACK, SPLIT, SPLIT_V, TILE, BROADCAST_TO, SHAPE, FILL, RANGE, REVERSE_V2, ONE_HOT.
 // Kernels move raw elements, so they work for every fixed-size type (quantized ones included).
+#include <cstring>
 #include <algorithm>
 #include <cmath>
 
@@ -227,21 +228,115 @@ Status InferTranspose(ShapeContext& c) {
   return c.Set(0, t, out);
 }
 
+namespace {
+
+// out[o] = in[sum_j idx_j * in_stride[j]] over the output index space, without materializing an
+// index per element: output axes that are also contiguous in the input are merged; when the last
+// output axis is contiguous in the input whole runs are copied; otherwise the two axes that are
+// contiguous in the input and in the output are walked in cache-sized tiles.
+template <typename T>
+void TransposeTyped(const T* in, T* out, std::vector<int64_t> dims, std::vector<int64_t> istr) {
+  // Drop size-1 axes and merge output-adjacent axes that are adjacent in the input too.
+  std::vector<int64_t> d, st;
+  for (size_t j = 0; j < dims.size(); ++j) {
+    if (dims[j] == 1) continue;
+    if (!d.empty() && st.back() == istr[j] * dims[j]) {
+      d.back() *= dims[j];
+      st.back() = istr[j];
+    } else {
+      d.push_back(dims[j]);
+      st.push_back(istr[j]);
+    }
+  }
+  const int r = static_cast<int>(d.size());
+  if (r == 0) {
+    out[0] = in[0];
+    return;
+  }
+  std::vector<int64_t> ostr(static_cast<size_t>(r), 1);
+  for (int j = r - 2; j >= 0; --j) ostr[j] = ostr[j + 1] * d[j + 1];
+  const int last = r - 1;
+  int k = -1;  // the output axis that is contiguous in the input
+  for (int j = 0; j < last; ++j) {
+    if (st[j] == 1) k = j;
+  }
+  // Odometer over the "outer" axes (all but `last` and `k`), calling fn(in_offset, out_offset).
+  auto for_outer = [&](auto&& fn) {
+    std::vector<int64_t> idx(static_cast<size_t>(r), 0);
+    while (true) {
+      int64_t io = 0, oo = 0;
+      for (int j = 0; j < r; ++j) {
+        io += idx[j] * st[j];
+        oo += idx[j] * ostr[j];
+      }
+      fn(io, oo);
+      int j = last - 1;
+      for (; j >= 0; --j) {
+        if (j == k) continue;
+        if (++idx[j] < d[j]) break;
+        idx[j] = 0;
+      }
+      if (j < 0) return;
+    }
+  };
+  const int64_t n_last = d[last];
+  if (st[last] == 1 || k < 0) {
+    const int64_t s_last = st[last];
+    k = -1;
+    for_outer([&](int64_t io, int64_t oo) {
+      if (s_last == 1) {
+        std::memcpy(out + oo, in + io, static_cast<size_t>(n_last) * sizeof(T));
+      } else {
+        for (int64_t l = 0; l < n_last; ++l) out[oo + l] = in[io + l * s_last];
+      }
+    });
+    return;
+  }
+  constexpr int64_t kTile = 32;
+  const int64_t n_k = d[k], s_last = st[last], ok = ostr[k];
+  for_outer([&](int64_t io, int64_t oo) {
+    for (int64_t kb = 0; kb < n_k; kb += kTile) {
+      const int64_t ke = std::min(n_k, kb + kTile);
+      for (int64_t lb = 0; lb < n_last; lb += kTile) {
+        const int64_t le = std::min(n_last, lb + kTile);
+        for (int64_t kk = kb; kk < ke; ++kk) {
+          T* o = out + oo + kk * ok;
+          const T* i = in + io + kk;  // st[k] == 1
+          for (int64_t l = lb; l < le; ++l) o[l] = i[l * s_last];
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
 Status EvalTranspose(EvalContext& c) {
   TFLC_ASSIGN_OR_RETURN(size_t bytes, ElementBytes(c.type(0), "TRANSPOSE"));
   TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> perm, c.IntsOf(1));
   const Dims in = c.dims(0), out = c.out_dims(0);
   const Dims in_strides = Strides(in);
-  std::vector<int64_t> src(static_cast<size_t>(NumElements(out)));
   for (auto& p : perm) {
     if (p < 0) p += static_cast<int64_t>(in.size());
   }
-  ForEachIndex(out, [&](int64_t i, const std::vector<int64_t>& idx) {
-    int64_t off = 0;
-    for (size_t j = 0; j < idx.size(); ++j) off += idx[j] * in_strides[perm[j]];
-    src[i] = off;
-  });
-  GatherBytes(c.data(0), c.out_data(0), bytes, src);
+  std::vector<int64_t> dims(out.begin(), out.end()), istr;
+  for (size_t j = 0; j < perm.size(); ++j) istr.push_back(in_strides[static_cast<size_t>(perm[j])]);
+  if (NumElements(out) == 0) return OkStatus();
+  switch (bytes) {
+    case 1: TransposeTyped(static_cast<const uint8_t*>(c.data(0)), static_cast<uint8_t*>(c.out_data(0)), dims, istr); break;
+    case 2: TransposeTyped(static_cast<const uint16_t*>(c.data(0)), static_cast<uint16_t*>(c.out_data(0)), dims, istr); break;
+    case 4: TransposeTyped(static_cast<const uint32_t*>(c.data(0)), static_cast<uint32_t*>(c.out_data(0)), dims, istr); break;
+    case 8: TransposeTyped(static_cast<const uint64_t*>(c.data(0)), static_cast<uint64_t*>(c.out_data(0)), dims, istr); break;
+    default: {
+      std::vector<int64_t> src(static_cast<size_t>(NumElements(out)));
+      ForEachIndex(out, [&](int64_t i, const std::vector<int64_t>& idx) {
+        int64_t off = 0;
+        for (size_t j = 0; j < idx.size(); ++j) off += idx[j] * istr[j];
+        src[static_cast<size_t>(i)] = off;
+      });
+      GatherBytes(c.data(0), c.out_data(0), bytes, src);
+    }
+  }
   return OkStatus();
 }
 
