@@ -7,7 +7,7 @@ tflc="$build/bin/tflc"
 work="$build/bench"
 mkdir -p "$work"
 here=$(cd "$(dirname "$0")" && pwd)
-printf '| model | weights | wall time | throughput | peak RSS | RSS / weights | output |\n|---|---|---|---|---|---|---|\n' > "$work/results.md"
+printf '| model | weights | wall time (median of 3) | throughput | phases: load / pipeline / export | peak RSS | RSS / weights | output | same-size dd write |\n|---|---|---|---|---|---|---|---|---|\n' > "$work/results.md"
 for spec in "1gb:1.0e9" "2_2gb:2.3e9"; do
   name=${spec%%:*} bytes=${spec#*:}
   model="$work/big_$name.h5"
@@ -19,17 +19,33 @@ def v(n,o):
     global t
     if isinstance(o,h5py.Dataset): t+=o.size*o.dtype.itemsize
 h5py.File('$model','r').visititems(v); print(t)")
-  cat "$model" > /dev/null  # warm the page cache: measure conversion, not the disk
   out="$work/big_$name.tflite"
-  /usr/bin/time -f '%e %M' -o "$work/time_$name" "$tflc" convert --keras_model_file "$model" --output_file "$out" >/dev/null
-  read -r secs kb < "$work/time_$name"
+  # Median of 3 runs. Before each: flush dirty pages (writeback of the previous output would compete
+  # for the 2 cores) and warm the page cache, so the figure is the conversion, not the disk.
+  : > "$work/time_$name"
+  : > "$work/phases_$name"
+  for run in 1 2 3; do
+    rm -f "$out"; sync; sleep 1
+    cat "$model" > /dev/null
+    TFLC_TIMING=1 /usr/bin/time -f '%e %M' -a -o "$work/time_$name" "$tflc" convert --keras_model_file "$model" \
+      --output_file "$out" 2> >(grep timing | awk '{printf "%s ", $4} END {print ""}' >> "$work/phases_$name") >/dev/null
+  done
+  sleep 0.5
+  read -r secs kb < <(sort -n "$work/time_$name" | sed -n 2p)
+  kb=$(awk '{ if ($2 > m) m = $2 } END { print m }' "$work/time_$name")   # peak RSS: the worst run
+  phases=$(sort -k1,1n "$work/phases_$name" | sed -n 2p | awk '{printf "%.2f / %.2f / %.2f s", $1, $2, $3}')
+  # What writing the same number of bytes costs on this machine right now (page-cache speed varies a lot on VMs).
+  rm -f "$work/dd.bin"; sync; sleep 1
+  /usr/bin/time -f '%e' -o "$work/dd_time" dd if=/dev/zero of="$work/dd.bin" bs=16M count=$(( $(stat -c %s "$out") / 16777216 + 1 )) 2>/dev/null
+  ddsecs=$(cat "$work/dd_time")
+  rm -f "$work/dd.bin"
   size=$(stat -c %s "$out")
   "$tflc" inspect --no_hashes "$out" > "$work/inspect_$name.txt"   # our reader round-trips the output
   grep -q buffer_location "$work/inspect_$name.txt" && layout="offset buffers" || layout="inline buffers"
-  /usr/bin/python3 - "$name" "$weights" "$secs" "$kb" "$size" "$layout" >> "$work/results.md" <<'PY'
+  /usr/bin/python3 - "$name" "$weights" "$secs" "$kb" "$size" "$layout" "$phases" "$ddsecs" >> "$work/results.md" <<'PY'
 import sys
-name, w, s, kb, size, layout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
-print(f"| {name} | {w/1e9:.2f} GB | {s:.2f} s | {w/1e6/max(s,1e-9):.0f} MB/s | {kb*1024/1e9:.2f} GB | {kb*1024/w:.2f} | {size/1e9:.2f} GB, {layout} |")
+name, w, s, kb, size, layout, phases, dd = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7], float(sys.argv[8])
+print(f"| {name} | {w/1e9:.2f} GB | {s:.2f} s | {w/1e6/max(s,1e-9):.0f} MB/s | {phases} | {kb*1024/1e9:.2f} GB | {kb*1024/w:.2f} | {size/1e9:.2f} GB, {layout} | {dd:.2f} s |")
 PY
 done
 cat "$work/results.md"

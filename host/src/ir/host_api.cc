@@ -129,6 +129,17 @@ TflcStatus* Graph_AddConst(TflcGraph_AddConst_Args* a) {
                             std::to_string(n * elem));
     }
   }
+  if (TFLC_HAS_FIELD(a, TflcGraph_AddConst_Args, file_offset) && a->file_path.size > 0) {
+    if (a->data) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddConst: give data or file_path, not both");
+    auto mapped = MappedBuffer::Map(S(a->file_path), a->file_offset, a->size);
+    if (!mapped.ok()) return FromStatus(mapped.status().WithContext("constant '" + S(a->name) + "'"));
+    a->mutable_data = nullptr;
+    TflcValue* v = NewValue(a->graph, S(a->name));
+    AssignShape(v, a->type, a->dims, a->rank);
+    v->data = std::move(*mapped);
+    a->value = v;
+    return nullptr;
+  }
   std::shared_ptr<OwnedBuffer> buf;
   try {
     buf = std::make_shared<OwnedBuffer>(a->size);

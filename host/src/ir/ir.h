@@ -39,6 +39,26 @@ class OwnedBuffer final : public ConstBuffer {
  private:
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  size_t mapped_ = 0;  // > 0: data_ is an anonymous mapping of this many bytes
+};
+
+// A read-only memory mapping of bytes [offset, offset + size) of a file. Each constant maps its own
+// page-aligned range, so releasing the constant unmaps its pages (peak memory stays near one copy).
+class MappedBuffer final : public ConstBuffer {
+ public:
+  static StatusOr<std::shared_ptr<MappedBuffer>> Map(const std::string& path, uint64_t offset, size_t size);
+  ~MappedBuffer() override;
+  MappedBuffer(const MappedBuffer&) = delete;
+  MappedBuffer& operator=(const MappedBuffer&) = delete;
+  const uint8_t* data() const override { return data_; }
+  size_t size() const override { return size_; }
+
+ private:
+  MappedBuffer() = default;
+  void* map_ = nullptr;
+  size_t map_size_ = 0;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
 };
 
 struct Attr {

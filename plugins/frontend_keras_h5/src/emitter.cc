@@ -56,4 +56,9 @@ StatusOr<ValueView> Emitter::NewConst(const std::string& name, TflcDataType type
   return g_.NewConst(UniqueName("", name), type, dims, bytes, data);
 }
 
+StatusOr<ValueView> Emitter::FileConst(const std::string& name, TflcDataType type, const Shape& dims,
+                                       const std::string& path, uint64_t offset, size_t bytes) {
+  return g_.FileConst(UniqueName("", name), type, dims, path, offset, bytes);
+}
+
 }  // namespace tflc::keras

@@ -66,6 +66,9 @@ class Emitter {
   // A constant whose bytes the caller writes into *data (host-owned, no copy).
   StatusOr<ValueView> NewConst(const std::string& name, TflcDataType type, const Shape& dims, size_t bytes,
                                void** data);
+  // A constant that is bytes [offset, offset + bytes) of `path`, mapped by the host (no copy).
+  StatusOr<ValueView> FileConst(const std::string& name, TflcDataType type, const Shape& dims, const std::string& path,
+                                uint64_t offset, size_t bytes);
 
  private:
   Status SetAttr(const NodeView& node, const Attr& a);

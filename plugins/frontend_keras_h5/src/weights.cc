@@ -280,12 +280,45 @@ Status LayerWeights::Read(const WeightRef& ref, const std::string& role, const S
   return OkStatus();
 }
 
+StatusOr<int64_t> LayerWeights::InPlaceOffset(const WeightRef& ref, const std::string& role,
+                                              const Shape& expected) const {
+  if (file_->kind != FileKind::kHdf5) return -1;  // .keras weights live in an extracted image
+  H5Id ds = OpenDataset(file_->weights_root.get(), ref.path);
+  if (!ds) return -1;  // Read() reports it
+  H5Id space(H5Dget_space(ds.get()), H5Sclose);
+  H5Id type(H5Dget_type(ds.get()), H5Tclose);
+  H5Id dcpl(H5Dget_create_plist(ds.get()), H5Pclose);
+  if (!space || !type || !dcpl) return -1;
+  int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) return -1;
+  std::vector<hsize_t> hd(static_cast<size_t>(rank));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), hd.data(), nullptr);
+  if (Shape(hd.begin(), hd.end()) != expected) return -1;  // Read() reports it
+  if (HasAttr(ds.get(), "dtype")) return -1;               // e.g. Keras 3 bfloat16
+  if (H5Tequal(type.get(), H5T_IEEE_F32LE) <= 0) return -1;
+  if (H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS || H5Pget_nfilters(dcpl.get()) != 0) return -1;
+  const haddr_t offset = H5Dget_offset(ds.get());
+  if (offset == HADDR_UNDEF) return -1;
+  const int64_t n = sdk::NumElements(expected);
+  if (H5Dget_storage_size(ds.get()) != static_cast<hsize_t>(n) * 4) return -1;
+  return static_cast<int64_t>(offset);
+}
+
 StatusOr<ValueView> LayerWeights::ReadConst(Emitter& em, const std::string& const_name, const std::string& role,
                                             const Shape& expected, const Shape* const_dims) const {
   TFLC_ASSIGN_OR_RETURN(const WeightRef* ref, Find(role));
   const Shape& dims = const_dims ? *const_dims : expected;
   const int64_t n = sdk::NumElements(expected);
   if (n < 0) return Internal("unknown weight shape for '" + ref->name + "'");
+  // Large weights stored plainly in the file are used in place: the host maps them, nothing is read.
+  constexpr int64_t kMapThreshold = 1 << 16;  // bytes; small tensors are cheaper to read
+  if (n * 4 >= kMapThreshold) {
+    TFLC_ASSIGN_OR_RETURN(int64_t offset, InPlaceOffset(*ref, role, expected));
+    if (offset >= 0) {
+      return em.FileConst(const_name, TFLC_TYPE_FLOAT32, dims, file_->path, static_cast<uint64_t>(offset),
+                          static_cast<size_t>(n) * 4);
+    }
+  }
   void* data = nullptr;
   TFLC_ASSIGN_OR_RETURN(ValueView v, em.NewConst(const_name, TFLC_TYPE_FLOAT32, dims, static_cast<size_t>(n) * 4, &data));
   if (n > 0 && !data) return Internal("the host returned no buffer for constant '" + const_name + "'");

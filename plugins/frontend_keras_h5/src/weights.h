@@ -55,6 +55,9 @@ class LayerWeights {
  private:
   StatusOr<const WeightRef*> Find(const std::string& role) const;
   Status Read(const WeightRef& ref, const std::string& role, const Shape& expected, float* out) const;
+  // The file offset of the weight's bytes when they can be used in place (a contiguous, unfiltered
+  // little-endian float32 dataset of a legacy .h5 on disk), or -1. Shape errors are reported.
+  StatusOr<int64_t> InPlaceOffset(const WeightRef& ref, const std::string& role, const Shape& expected) const;
 
   const KerasFile* file_ = nullptr;
   std::string layer_;

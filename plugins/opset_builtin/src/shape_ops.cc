@@ -2,6 +2,7 @@
 // PACK, UNPACK, SPLIT, SPLIT_V, TILE, BROADCAST_TO, SHAPE, FILL, RANGE, REVERSE_V2, ONE_HOT.
 // Kernels move raw elements, so they work for every fixed-size type (quantized ones included).
 #include <cstring>
+#include <thread>
 #include <algorithm>
 #include <cmath>
 
@@ -294,9 +295,9 @@ void TransposeTyped(const T* in, T* out, std::vector<int64_t> dims, std::vector<
   }
   constexpr int64_t kTile = 32;
   const int64_t n_k = d[k], s_last = st[last], ok = ostr[k];
-  for_outer([&](int64_t io, int64_t oo) {
-    for (int64_t kb = 0; kb < n_k; kb += kTile) {
-      const int64_t ke = std::min(n_k, kb + kTile);
+  auto tiles = [&](int64_t io, int64_t oo, int64_t k_begin, int64_t k_end) {
+    for (int64_t kb = k_begin; kb < k_end; kb += kTile) {
+      const int64_t ke = std::min(k_end, kb + kTile);
       for (int64_t lb = 0; lb < n_last; lb += kTile) {
         const int64_t le = std::min(n_last, lb + kTile);
         for (int64_t kk = kb; kk < ke; ++kk) {
@@ -306,6 +307,17 @@ void TransposeTyped(const T* in, T* out, std::vector<int64_t> dims, std::vector<
         }
       }
     }
+  };
+  // Large planes (weight layout changes of big models) are split across the machine's cores.
+  const unsigned cores = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  const bool parallel = cores > 1 && n_k * n_last >= (int64_t{1} << 20) && n_k >= 2 * kTile;
+  for_outer([&](int64_t io, int64_t oo) {
+    if (!parallel) return tiles(io, oo, 0, n_k);
+    std::vector<std::thread> workers;
+    const int64_t chunk = (n_k / kTile + cores - 1) / cores * kTile;
+    for (int64_t b = chunk; b < n_k; b += chunk) workers.emplace_back(tiles, io, oo, b, std::min(n_k, b + chunk));
+    tiles(io, oo, 0, std::min(n_k, chunk));
+    for (auto& w : workers) w.join();
   });
 }
 

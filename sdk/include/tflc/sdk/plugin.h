@@ -395,6 +395,18 @@ class GraphBuilder {
     return Const(name, TFLC_TYPE_INT32, dims, v);
   }
 
+  // A constant that is bytes [offset, offset + size) of `path`, memory-mapped by the host (no copy).
+  StatusOr<ValueView> FileConst(std::string_view name, TflcDataType type, const std::vector<int64_t>& dims,
+                                std::string_view path, uint64_t offset, size_t size) const {
+    TflcGraph_AddConst_Args a{};
+    a.struct_size = TflcGraph_AddConst_Args_STRUCT_SIZE;
+    a.graph = g_; a.name = Sv(name); a.type = type; a.dims = dims.data();
+    a.rank = static_cast<int32_t>(dims.size()); a.data = nullptr; a.size = size;
+    a.file_path = Sv(path); a.file_offset = offset;
+    TFLC_RETURN_IF_ERROR(Absorb(host_->Graph_AddConst(&a)));
+    return ValueView(host_, a.value);
+  }
+
   // A constant whose bytes the caller writes into *data (host-owned) before returning to the host.
   StatusOr<ValueView> NewConst(std::string_view name, TflcDataType type, const std::vector<int64_t>& dims,
                                size_t size, void** data) const {
