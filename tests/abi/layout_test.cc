@@ -19,6 +19,8 @@ static_assert(TflcOpsetEntry_STRUCT_SIZE == 152, "TflcOpsetEntry v1.0 prefix cha
 static_assert(TflcFrontend_STRUCT_SIZE == 56, "TflcFrontend v1.0 prefix changed");
 static_assert(TflcLowerNode_Args_STRUCT_SIZE == 68, "TflcLowerNode_Args v1.0 prefix changed");
 static_assert(offsetof(TflcHostApi, Value_ReplaceAllUsesWith) == 328, "host table order changed");
+static_assert(TflcGraph_AddConst_Args_STRUCT_SIZE == 120, "TflcGraph_AddConst_Args v1.0 prefix changed");
+static_assert(TflcOpQuery_Args_STRUCT_SIZE == 64, "TflcOpQuery_Args v1.0 prefix changed");
 
 TEST(AbiLayout, VersionMacros) {
   EXPECT_EQ(TFLC_ABI_VERSION_MAJOR, 1);

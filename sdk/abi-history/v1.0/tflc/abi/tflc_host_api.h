@@ -36,10 +36,13 @@ typedef struct TflcGraph_AddInput_Args {
 #define TflcGraph_AddInput_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddInput_Args, value)
 
 /* Graph_AddConst: a constant tensor.
- * If `data` is non-NULL the host copies `size` bytes from it.
- * If `data` is NULL the host allocates `size` zeroed bytes and returns them in `mutable_data`;
- * the caller fills them before its current call into the plugin returns (no copy at all: this is
- * how frontends read large weights straight into the graph). */
+ * If `file_path` is non-empty the constant is bytes [file_offset, file_offset + size) of that file,
+ * which the host memory-maps read-only (no copy; the file must not change during the conversion);
+ * `data` must then be NULL. Frontends use this for raw little-endian weights stored contiguously
+ * in a model file (HDF5 contiguous datasets, checkpoint shards).
+ * Else if `data` is non-NULL the host copies `size` bytes from it.
+ * Else the host allocates `size` zeroed bytes and returns them in `mutable_data`; the caller fills
+ * them before its current call into the plugin returns. */
 typedef struct TflcGraph_AddConst_Args {
   size_t struct_size;
   const TflcExtensionBase* extensions;
@@ -52,8 +55,10 @@ typedef struct TflcGraph_AddConst_Args {
   size_t size;         /* bytes; must equal product(dims) * element size for fixed-size types */
   void* mutable_data;  /* out: host-owned, writable until the current plugin call returns */
   TflcValue* value;    /* out: owned by the graph */
+  TflcStringView file_path; /* copied; empty = not file-backed (see above) */
+  uint64_t file_offset;
 } TflcGraph_AddConst_Args;
-#define TflcGraph_AddConst_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddConst_Args, value)
+#define TflcGraph_AddConst_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddConst_Args, file_offset)
 
 /* Graph_AddNode: a new node. Its outputs are new values of unknown type and shape, filled in by
  * the op's shape function (opset) or by Value_SetShape. */
