@@ -519,19 +519,26 @@ Status EvalUnpack(EvalContext& c) {
   return SplitInto(c, 0, a, std::vector<int64_t>(c.num_outputs(), 1));
 }
 
+// The shared start of SPLIT / SPLIT_V shape inference: num_splits must match the outputs. Returns
+// true when the value's rank is unknown (outputs then get an unknown rank and nothing is left to do).
+StatusOr<bool> SplitOutputsPreamble(ShapeContext& c, size_t value_input, int64_t* num) {
+  TFLC_RETURN_IF_ERROR(RequireCount(c, "num_splits", c.num_outputs(), "number of outputs"));
+  TFLC_ASSIGN_OR_RETURN(*num, c.Int("num_splits", static_cast<int64_t>(c.num_outputs())));
+  if (*num <= 0) return InvalidArgument("num_splits must be positive, got " + std::to_string(*num));
+  TFLC_RETURN_IF_ERROR(c.ExpectOutputs(static_cast<size_t>(*num)));
+  if (c.rank(value_input) >= 0) return false;
+  for (size_t k = 0; k < c.num_outputs(); ++k) TFLC_RETURN_IF_ERROR(c.SetUnknownRank(k, c.type(value_input)));
+  return true;
+}
+
 Status InferSplit(ShapeContext& c) {
   TFLC_RETURN_IF_ERROR(c.ExpectInputs(2, 2));
   TFLC_RETURN_IF_ERROR(c.Require(0, "axis"));
   TFLC_RETURN_IF_ERROR(c.Require(1, "value"));
-  TFLC_RETURN_IF_ERROR(RequireCount(c, "num_splits", c.num_outputs(), "number of outputs"));
-  TFLC_ASSIGN_OR_RETURN(int64_t num, c.Int("num_splits", static_cast<int64_t>(c.num_outputs())));
-  if (num <= 0) return InvalidArgument("num_splits must be positive, got " + std::to_string(num));
-  TFLC_RETURN_IF_ERROR(c.ExpectOutputs(static_cast<size_t>(num)));
+  int64_t num = 0;
+  TFLC_ASSIGN_OR_RETURN(bool unknown_rank, SplitOutputsPreamble(c, 1, &num));
+  if (unknown_rank) return OkStatus();
   const TflcDataType t = c.type(1);
-  if (c.rank(1) < 0) {
-    for (size_t k = 0; k < c.num_outputs(); ++k) TFLC_RETURN_IF_ERROR(c.SetUnknownRank(k, t));
-    return OkStatus();
-  }
   Dims d = c.dims(1);
   TFLC_ASSIGN_OR_RETURN(auto axis, ConstAxis(c, 0, static_cast<int64_t>(d.size()), "axis"));
   if (!axis) {
@@ -563,15 +570,10 @@ Status InferSplitV(ShapeContext& c) {
   TFLC_RETURN_IF_ERROR(c.Require(0, "value"));
   TFLC_RETURN_IF_ERROR(c.Require(1, "size_splits"));
   TFLC_RETURN_IF_ERROR(c.Require(2, "axis"));
-  TFLC_RETURN_IF_ERROR(RequireCount(c, "num_splits", c.num_outputs(), "number of outputs"));
-  TFLC_ASSIGN_OR_RETURN(int64_t num, c.Int("num_splits", static_cast<int64_t>(c.num_outputs())));
-  if (num <= 0) return InvalidArgument("num_splits must be positive, got " + std::to_string(num));
-  TFLC_RETURN_IF_ERROR(c.ExpectOutputs(static_cast<size_t>(num)));
+  int64_t num = 0;
+  TFLC_ASSIGN_OR_RETURN(bool unknown_rank, SplitOutputsPreamble(c, 0, &num));
+  if (unknown_rank) return OkStatus();
   const TflcDataType t = c.type(0);
-  if (c.rank(0) < 0) {
-    for (size_t k = 0; k < c.num_outputs(); ++k) TFLC_RETURN_IF_ERROR(c.SetUnknownRank(k, t));
-    return OkStatus();
-  }
   const Dims d = c.dims(0);
   TFLC_ASSIGN_OR_RETURN(auto axis, ConstAxis(c, 2, static_cast<int64_t>(d.size()), "axis"));
   TFLC_ASSIGN_OR_RETURN(auto sizes, c.ConstInts(1));
