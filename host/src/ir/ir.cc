@@ -72,15 +72,16 @@ StatusOr<std::shared_ptr<MappedBuffer>> MappedBuffer::Map(const std::string& pat
   const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   const uint64_t start = offset / page * page;
   b->map_size_ = static_cast<size_t>(offset - start + size);
-  // MAP_POPULATE maps the (usually cached) pages in one go: kernels read weights in strided
-  // patterns that would otherwise fault page by page.
-  b->map_ = ::mmap(nullptr, b->map_size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, static_cast<off_t>(start));
+  b->map_ = ::mmap(nullptr, b->map_size_, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(start));
   int err = errno;
   ::close(fd);
   if (b->map_ == MAP_FAILED) {
     b->map_ = nullptr;
     return Internal("cannot map " + path + ": " + std::strerror(err));
   }
+  // Start reading the whole range now, in the background: the frontend maps every weight up front,
+  // so the disk reads overlap the work on earlier weights instead of stalling each kernel.
+  ::madvise(b->map_, b->map_size_, MADV_WILLNEED);
   b->data_ = static_cast<const uint8_t*>(b->map_) + (offset - start);
   return b;
 }
