@@ -19,7 +19,7 @@ $(BUILD)/CMakeCache.txt:
 configure: deps $(BUILD)/CMakeCache.txt
 
 build: configure
-	@cmake --build $(BUILD) -j$(JOBS)
+	@MAKEFLAGS= MAKELEVEL= cmake --build $(BUILD) -j$(JOBS)
 
 demo: build
 	@mkdir -p $(BUILD)/demo
