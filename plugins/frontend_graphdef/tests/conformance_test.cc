@@ -1,0 +1,8 @@
+// The shared plugin conformance suite (descriptor, tables, frontend robustness with hostile paths).
+#if TFLC_HAVE_CONFORMANCE
+#include "tflc/testing/conformance.h"
+
+#include "frontend.h"
+
+TFLC_PLUGIN_CONFORMANCE_TEST(FrontendGraphDef, TflcFrontendGraphDef_Query);
+#endif

@@ -1,0 +1,97 @@
+// GraphDef → tflc source graph.
+//
+// FlatGraph flattens a GraphDef: every StatefulPartitionedCall / PartitionedCall (and every node
+// whose op names a library function) is inlined recursively, its body nodes renamed
+// "<call>/<node>", function-body input names ("node:out_arg:i", "arg") turned into flat tensor
+// references, and the call's outputs made aliases of the function's `ret` tensors. Control inputs
+// are dropped. ImportGraph then walks back from the requested outputs (pruning everything else,
+// detecting cycles) and emits placeholders as graph inputs, Const as constants, variables through
+// a caller-supplied resolver (the checkpoint), and every other node as a source node with its
+// exact TF op name and attributes.
+#ifndef TFLC_PLUGINS_TF_COMMON_IMPORTER_H_
+#define TFLC_PLUGINS_TF_COMMON_IMPORTER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph.pb.h"
+#include "tflc/sdk/plugin.h"
+
+namespace tflc::tf {
+
+struct Ref {
+  std::string node;
+  int index = 0;
+};
+
+struct FlatNode {
+  std::string name;
+  const NodeDef* def = nullptr;  // borrowed from the GraphDef / its library
+  std::vector<Ref> inputs;       // data inputs only
+  int declared_outputs = 0;      // from the OpDef when known, else 0
+};
+
+class FlatGraph {
+ public:
+  // `ops` (may be NULL): OpDefs (a SavedModel's stripped_op_list) for multi-output-arg ops.
+  // The GraphDef must outlive the FlatGraph.
+  static StatusOr<std::unique_ptr<FlatGraph>> Build(const GraphDef& graph, const OpList* ops);
+
+  const FlatNode* Find(const std::string& name) const;
+  // Follows call-output aliases; NotFound when the node does not exist.
+  StatusOr<Ref> Resolve(const Ref& r) const;
+  bool Exists(const std::string& name) const;
+  std::vector<std::string> Names() const;  // every node and call name
+  const std::map<std::string, FlatNode>& nodes() const { return nodes_; }
+
+ private:
+  friend class Flattener;
+  std::map<std::string, FlatNode> nodes_;
+  std::map<std::string, std::vector<Ref>> call_outputs_;  // call node → its outputs
+};
+
+struct ImportInput {
+  std::string tensor;          // "x" or "x:0"
+  std::string signature_name;  // empty = node name
+  std::optional<std::vector<int64_t>> shape;  // from --input_shapes or the SignatureDef
+};
+struct ImportOutput {
+  std::string tensor;          // "y", "y:1", "StatefulPartitionedCall:0"
+  std::string signature_name;
+};
+
+struct ImportSpec {
+  std::vector<ImportInput> inputs;
+  bool inputs_listed = false;      // else every reached Placeholder is an input
+  std::vector<ImportOutput> outputs;
+  bool unknown_rank_is_scalar = false;  // SavedModel signatures with unknown rank (as TF's converter)
+  std::string shape_option = "--input_shapes";  // named in "unknown shape" errors
+};
+
+// Gives the frozen value of a variable node (VariableV2, VarHandleOp, ...).
+using VariableResolver =
+    std::function<StatusOr<sdk::ValueView>(const FlatNode& var, const sdk::GraphBuilder& gb)>;
+
+Status ImportGraph(const FlatGraph& graph, const ImportSpec& spec, const VariableResolver& variables,
+                   const sdk::GraphBuilder& gb);
+
+// True for the ops that hold variables.
+bool IsVariableOp(const std::string& op);
+
+// TF attr → TflcAttrValue (kinds without a tflc equivalent are skipped: returns false).
+// Storage for lists is kept in `keep` for the duration of the Node_SetAttr call.
+struct AttrStorage {
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<std::string> strs;
+  std::vector<TflcStringView> views;
+};
+bool ToTflcAttr(const AttrValue& a, TflcAttrValue* out, AttrStorage* keep);
+
+}  // namespace tflc::tf
+
+#endif  // TFLC_PLUGINS_TF_COMMON_IMPORTER_H_

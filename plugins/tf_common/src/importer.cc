@@ -1,0 +1,532 @@
+#include "tf_common/importer.h"
+
+#include <algorithm>
+#include <set>
+
+#include "tf_common/tensor.h"
+#include "tf_common/util.h"
+
+namespace tflc::tf {
+
+bool IsVariableOp(const std::string& op) {
+  return op == "VariableV2" || op == "Variable" || op == "VarHandleOp" || op == "VarIsInitializedOp_never";
+}
+
+namespace {
+
+bool IsCallOp(const std::string& op) { return op == "StatefulPartitionedCall" || op == "PartitionedCall"; }
+
+// Output arg names of common multi-output-arg ops, for graphs that carry no OpDefs.
+const std::vector<std::string>* BuiltinOutputArgs(const std::string& op) {
+  static const std::map<std::string, std::vector<std::string>> table = {
+      {"FusedBatchNorm", {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"}},
+      {"FusedBatchNormV2", {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"}},
+      {"FusedBatchNormV3",
+       {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2", "reserve_space_3"}},
+      {"TopKV2", {"values", "indices"}},
+      {"Unique", {"y", "idx"}},
+      {"UniqueV2", {"y", "idx"}},
+  };
+  auto it = table.find(op);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+class Flattener {
+ public:
+  Flattener(FlatGraph* g, const GraphDef& gd, const OpList* ops) : g_(g), gd_(gd) {
+    for (const auto& f : gd.library().function()) funcs_[f.signature().name()] = &f;
+    if (ops)
+      for (const auto& o : ops->op()) ops_[o.name()] = &o;
+  }
+
+  Status Run() {
+    for (const auto& n : gd_.node()) TFLC_RETURN_IF_ERROR(AddNode(n, "", nullptr, nullptr, nullptr));
+    return OkStatus();
+  }
+
+ private:
+  using ArgMap = std::map<std::string, Ref>;
+  using BodyMap = std::map<std::string, const NodeDef*>;
+
+  const OpDef* FindOpDef(const std::string& op) const {
+    auto it = ops_.find(op);
+    if (it != ops_.end()) return it->second;
+    auto f = funcs_.find(op);
+    if (f != funcs_.end()) return &f->second->signature();
+    return nullptr;
+  }
+
+  static int ArgSize(const OpDef::ArgDef& arg, const NodeDef& n) {
+    if (!arg.number_attr().empty()) {
+      auto it = n.attr().find(arg.number_attr());
+      return it == n.attr().end() ? 1 : static_cast<int>(it->second.i());
+    }
+    if (!arg.type_list_attr().empty()) {
+      auto it = n.attr().find(arg.type_list_attr());
+      return it == n.attr().end() ? 1 : it->second.list().type_size();
+    }
+    return 1;
+  }
+
+  int DeclaredOutputs(const NodeDef& n) const {
+    const OpDef* od = FindOpDef(n.op());
+    if (!od) return 0;
+    int total = 0;
+    for (const auto& a : od->output_arg()) total += ArgSize(a, n);
+    return total;
+  }
+
+  // "node:out_arg:i" inside a function body → flat index of that output of `n`.
+  StatusOr<int> FlatIndex(const NodeDef& n, const std::string& arg, int i, const std::string& fn) const {
+    if (IsCallOp(n.op())) return i;  // one list arg "output"
+    if (const OpDef* od = FindOpDef(n.op())) {
+      int base = 0;
+      for (const auto& a : od->output_arg()) {
+        if (a.name() == arg) return base + i;
+        base += ArgSize(a, n);
+      }
+      return InvalidArgument("function '" + fn + "': node '" + n.name() + "' (" + n.op() + ") has no output '" +
+                             arg + "'");
+    }
+    if (const auto* names = BuiltinOutputArgs(n.op())) {
+      auto it = std::find(names->begin(), names->end(), arg);
+      if (it != names->end()) return static_cast<int>(it - names->begin()) + i;
+    }
+    return i;  // single-output-arg ops (almost all)
+  }
+
+  // A function-body input string → a flat reference; nullopt for control inputs.
+  StatusOr<std::optional<Ref>> BodyInput(const std::string& in, const std::string& prefix, const FunctionDef& fn,
+                                         const ArgMap& args, const BodyMap& body) const {
+    if (!in.empty() && in[0] == '^') return std::optional<Ref>();
+    std::vector<std::string> parts = Split(in, ':', /*keep_empty=*/true);
+    const std::string& fname = fn.signature().name();
+    if (parts.size() == 1) {
+      auto it = args.find(parts[0]);
+      if (it != args.end()) return std::optional<Ref>(it->second);
+      if (body.count(parts[0])) return std::optional<Ref>(Ref{prefix + parts[0], 0});
+      return NotFound("function '" + fname + "': input '" + in + "' names no argument or node");
+    }
+    auto bit = body.find(parts[0]);
+    if (bit == body.end()) {
+      auto a = args.find(parts[0]);  // "arg:0"
+      if (a != args.end() && parts.size() == 2) return std::optional<Ref>(a->second);
+      return NotFound("function '" + fname + "': input '" + in + "' names no node of the function");
+    }
+    if (parts.size() == 2) return std::optional<Ref>(Ref{prefix + parts[0], std::atoi(parts[1].c_str())});
+    TFLC_ASSIGN_OR_RETURN(int idx, FlatIndex(*bit->second, parts[1], std::atoi(parts[2].c_str()), fname));
+    return std::optional<Ref>(Ref{prefix + parts[0], idx});
+  }
+
+  Status AddNode(const NodeDef& n, const std::string& prefix, const FunctionDef* fn, const ArgMap* args,
+                 const BodyMap* body) {
+    const std::string name = prefix + n.name();
+    std::vector<Ref> inputs;
+    for (const auto& in : n.input()) {
+      if (fn) {
+        TFLC_ASSIGN_OR_RETURN(std::optional<Ref> r, BodyInput(in, prefix, *fn, *args, *body));
+        if (r) inputs.push_back(*r);
+      } else {
+        TensorName t = ParseTensorName(in);
+        if (t.index >= 0) inputs.push_back(Ref{t.node, t.index});
+      }
+    }
+    if (g_->nodes_.count(name) || g_->call_outputs_.count(name))
+      return InvalidArgument("two nodes are named '" + name + "'");
+    std::string callee;
+    if (IsCallOp(n.op())) {
+      auto it = n.attr().find("f");
+      if (it != n.attr().end()) callee = it->second.func().name();
+    } else if (funcs_.count(n.op())) {
+      callee = n.op();
+    }
+    if (!callee.empty()) return Inline(name, callee, inputs);
+    FlatNode f;
+    f.name = name;
+    f.def = &n;
+    f.inputs = std::move(inputs);
+    f.declared_outputs = DeclaredOutputs(n);
+    g_->nodes_.emplace(name, std::move(f));
+    return OkStatus();
+  }
+
+  Status Inline(const std::string& call, const std::string& fname, const std::vector<Ref>& inputs) {
+    auto found = std::find(stack_.begin(), stack_.end(), fname);
+    if (found != stack_.end()) {
+      std::string chain;
+      for (auto it = found; it != stack_.end(); ++it) chain += "'" + *it + "' → ";
+      return InvalidArgument("function '" + fname + "' calls itself (" + chain + "'" + fname +
+                             "', at node '" + call + "'): recursive functions cannot be inlined");
+    }
+    auto fit = funcs_.find(fname);
+    if (fit == funcs_.end())
+      return NotFound("node '" + call + "' calls function '" + fname + "', which is not in the function library");
+    const FunctionDef& fn = *fit->second;
+    if (static_cast<int>(inputs.size()) < fn.signature().input_arg_size())
+      return InvalidArgument("node '" + call + "' passes " + std::to_string(inputs.size()) + " inputs to '" + fname +
+                             "', which takes " + std::to_string(fn.signature().input_arg_size()));
+    ArgMap args;
+    for (int i = 0; i < fn.signature().input_arg_size(); ++i) args[fn.signature().input_arg(i).name()] = inputs[i];
+    BodyMap body;
+    for (const auto& nd : fn.node_def()) body[nd.name()] = &nd;
+    if (stack_.size() > 64) return InvalidArgument("function calls are nested more than 64 deep at '" + call + "'");
+    stack_.push_back(fname);
+    const std::string prefix = call + "/";
+    // The call's outputs (recorded first so a body node named like the call is still a clash).
+    std::vector<Ref> outs;
+    for (const auto& oa : fn.signature().output_arg()) {
+      auto r = fn.ret().find(oa.name());
+      if (r == fn.ret().end())
+        return InvalidArgument("function '" + fname + "' has no return value for output '" + oa.name() + "'");
+      TFLC_ASSIGN_OR_RETURN(std::optional<Ref> ref, BodyInput(r->second, prefix, fn, args, body));
+      if (!ref) return InvalidArgument("function '" + fname + "' returns a control edge");
+      outs.push_back(*ref);
+    }
+    g_->call_outputs_[call] = outs;
+    for (const auto& nd : fn.node_def()) TFLC_RETURN_IF_ERROR(AddNode(nd, prefix, &fn, &args, &body));
+    stack_.pop_back();
+    return OkStatus();
+  }
+
+  FlatGraph* g_;
+  const GraphDef& gd_;
+  std::map<std::string, const FunctionDef*> funcs_;
+  std::map<std::string, const OpDef*> ops_;
+  std::vector<std::string> stack_;
+};
+
+StatusOr<std::unique_ptr<FlatGraph>> FlatGraph::Build(const GraphDef& graph, const OpList* ops) {
+  auto g = std::make_unique<FlatGraph>();
+  Flattener f(g.get(), graph, ops);
+  TFLC_RETURN_IF_ERROR(f.Run());
+  return g;
+}
+
+const FlatNode* FlatGraph::Find(const std::string& name) const {
+  auto it = nodes_.find(name);
+  return it == nodes_.end() ? nullptr : &it->second;
+}
+
+bool FlatGraph::Exists(const std::string& name) const { return nodes_.count(name) || call_outputs_.count(name); }
+
+StatusOr<Ref> FlatGraph::Resolve(const Ref& r) const {
+  Ref cur = r;
+  for (int hops = 0; hops < 100000; ++hops) {
+    auto c = call_outputs_.find(cur.node);
+    if (c == call_outputs_.end()) {
+      if (!nodes_.count(cur.node)) return NotFound("tensor '" + cur.node + ":" + std::to_string(cur.index) +
+                                                   "' names no node of the graph");
+      return cur;
+    }
+    if (cur.index < 0 || cur.index >= static_cast<int>(c->second.size()))
+      return InvalidArgument("'" + cur.node + "' has " + std::to_string(c->second.size()) + " outputs; output " +
+                             std::to_string(cur.index) + " does not exist");
+    cur = c->second[cur.index];
+  }
+  return InvalidArgument("function outputs of '" + r.node + "' refer to each other in a cycle");
+}
+
+std::vector<std::string> FlatGraph::Names() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : nodes_) out.push_back(k);
+  for (const auto& [k, v] : call_outputs_) out.push_back(k);
+  return out;
+}
+
+bool ToTflcAttr(const AttrValue& a, TflcAttrValue* out, AttrStorage* keep) {
+  *out = TflcAttrValue{};
+  out->struct_size = TflcAttrValue_STRUCT_SIZE;
+  switch (a.value_case()) {
+    case AttrValue::kS:
+      keep->strs = {a.s()};
+      out->kind = TFLC_ATTR_STRING;
+      out->s = sdk::Sv(keep->strs[0]);
+      return true;
+    case AttrValue::kI: out->kind = TFLC_ATTR_INT; out->i = a.i(); return true;
+    case AttrValue::kF: out->kind = TFLC_ATTR_FLOAT; out->f = a.f(); return true;
+    case AttrValue::kB: out->kind = TFLC_ATTR_BOOL; out->i = a.b() ? 1 : 0; return true;
+    case AttrValue::kType: out->kind = TFLC_ATTR_TYPE; out->i = FromTfType(a.type()); return true;
+    case AttrValue::kShape: {
+      Shape s = FromShapeProto(a.shape());
+      keep->ints = s.dims;
+      out->kind = TFLC_ATTR_SHAPE;
+      out->ints = keep->ints.data();
+      out->count = keep->ints.size();
+      out->i = s.unknown_rank ? 1 : 0;
+      return true;
+    }
+    case AttrValue::kFunc:
+      keep->strs = {a.func().name()};
+      out->kind = TFLC_ATTR_STRING;
+      out->s = sdk::Sv(keep->strs[0]);
+      return true;
+    case AttrValue::kList: {
+      const auto& l = a.list();
+      if (l.s_size() > 0) {
+        keep->strs.assign(l.s().begin(), l.s().end());
+        for (const auto& s : keep->strs) keep->views.push_back(sdk::Sv(s));
+        out->kind = TFLC_ATTR_STRING_LIST;
+        out->strings = keep->views.data();
+        out->count = keep->views.size();
+      } else if (l.f_size() > 0) {
+        keep->floats.assign(l.f().begin(), l.f().end());
+        out->kind = TFLC_ATTR_FLOAT_LIST;
+        out->floats = keep->floats.data();
+        out->count = keep->floats.size();
+      } else if (l.type_size() > 0) {
+        for (int t : l.type()) keep->ints.push_back(FromTfType(t));
+        out->kind = TFLC_ATTR_TYPE_LIST;
+        out->ints = keep->ints.data();
+        out->count = keep->ints.size();
+      } else if (l.b_size() > 0) {
+        for (bool b : l.b()) keep->ints.push_back(b ? 1 : 0);
+        out->kind = TFLC_ATTR_INT_LIST;
+        out->ints = keep->ints.data();
+        out->count = keep->ints.size();
+      } else if (l.shape_size() > 0 || l.tensor_size() > 0 || l.func_size() > 0) {
+        return false;
+      } else {
+        keep->ints.assign(l.i().begin(), l.i().end());
+        out->kind = TFLC_ATTR_INT_LIST;
+        out->ints = keep->ints.data();
+        out->count = keep->ints.size();
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+namespace {
+
+class Importer {
+ public:
+  Importer(const FlatGraph& g, const ImportSpec& spec, const VariableResolver& vars, const sdk::GraphBuilder& gb)
+      : g_(g), spec_(spec), vars_(vars), gb_(gb) {}
+
+  Status Run() {
+    // Requested inputs and outputs must exist.
+    for (const auto& in : spec_.inputs) {
+      TensorName t = ParseTensorName(in.tensor);
+      if (!g_.Find(t.node))
+        return NotFound("input array '" + in.tensor + "' is not a node of the graph" + SuggestClose(t.node, g_.Names()));
+      listed_inputs_[t.node] = &in;
+    }
+    std::vector<Ref> roots;
+    for (const auto& out : spec_.outputs) {
+      TensorName t = ParseTensorName(out.tensor);
+      if (!g_.Exists(t.node))
+        return NotFound("output array '" + out.tensor + "' is not a node of the graph" +
+                        SuggestClose(t.node, g_.Names()));
+      TFLC_ASSIGN_OR_RETURN(Ref r, g_.Resolve(Ref{t.node, t.index}));
+      roots.push_back(r);
+    }
+    TFLC_RETURN_IF_ERROR(Order(roots));
+    // Outputs used per node (source nodes get max(declared, used) outputs).
+    for (const std::string& name : order_)
+      for (const Ref& r : deps_[name]) used_[r.node] = std::max(used_[r.node], r.index + 1);
+    for (const Ref& r : roots) used_[r.node] = std::max(used_[r.node], r.index + 1);
+    for (const std::string& name : order_) TFLC_RETURN_IF_ERROR(Emit(*g_.Find(name)));
+    for (size_t i = 0; i < spec_.outputs.size(); ++i) {
+      TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, Get(roots[i]));
+      std::string sig = spec_.outputs[i].signature_name.empty() ? spec_.outputs[i].tensor : spec_.outputs[i].signature_name;
+      TFLC_RETURN_IF_ERROR(gb_.Output(v, sig));
+    }
+    return OkStatus();
+  }
+
+ private:
+  StatusOr<std::vector<Ref>> Deps(const FlatNode& n) {
+    const std::string& op = n.def->op();
+    std::vector<Ref> out;
+    if (listed_inputs_.count(n.name) || op == "Placeholder" || op == "Const" || IsVariableOp(op)) return out;
+    size_t count = n.inputs.size();
+    if (op == "PlaceholderWithDefault") count = std::min<size_t>(count, 1);
+    for (size_t i = 0; i < count; ++i) {
+      TFLC_ASSIGN_OR_RETURN(Ref r, g_.Resolve(n.inputs[i]));
+      out.push_back(r);
+    }
+    return out;
+  }
+
+  // Post-order DFS from the roots; a back edge is a cycle (named in the error).
+  Status Order(const std::vector<Ref>& roots) {
+    enum Color { kWhite, kGray, kBlack };
+    std::map<std::string, Color> color;
+    struct Frame {
+      std::string name;
+      size_t next = 0;
+    };
+    for (const Ref& root : roots) {
+      if (color[root.node] == kBlack) continue;
+      std::vector<Frame> stack;
+      stack.push_back({root.node});
+      color[root.node] = kGray;
+      while (!stack.empty()) {
+        Frame& f = stack.back();
+        if (f.next == 0 && !deps_.count(f.name)) {
+          TFLC_ASSIGN_OR_RETURN(deps_[f.name], Deps(*g_.Find(f.name)));
+        }
+        const std::vector<Ref>& d = deps_[f.name];
+        if (f.next < d.size()) {
+          const std::string& next = d[f.next++].node;
+          Color c = color[next];
+          if (c == kGray) {
+            std::string cycle;
+            bool in = false;
+            for (const Frame& s : stack) {
+              if (s.name == next) in = true;
+              if (in) cycle += "'" + s.name + "' → ";
+            }
+            return InvalidArgument("the graph has a cycle: " + cycle + "'" + next +
+                                   "' (only acyclic graphs can be converted; control flow v1 loops are not supported)");
+          }
+          if (c == kWhite) {
+            color[next] = kGray;
+            stack.push_back({next});
+          }
+          continue;
+        }
+        color[f.name] = kBlack;
+        order_.push_back(f.name);
+        stack.pop_back();
+      }
+    }
+    return OkStatus();
+  }
+
+  StatusOr<sdk::ValueView> Get(const Ref& r) {
+    auto it = values_.find(r.node);
+    if (it == values_.end()) return Internal("value of '" + r.node + "' used before it was emitted");
+    if (r.index < 0 || r.index >= static_cast<int>(it->second.size()) || !it->second[r.index])
+      return InvalidArgument("node '" + r.node + "' has no output " + std::to_string(r.index));
+    return it->second[r.index];
+  }
+
+  static int AttrType(const NodeDef& d, const char* key) {
+    auto it = d.attr().find(key);
+    return it == d.attr().end() ? 0 : it->second.type();
+  }
+
+  Status EmitInput(const FlatNode& n, const ImportInput* in) {
+    const NodeDef& d = *n.def;
+    int tf_type = AttrType(d, "dtype");
+    if (!tf_type) tf_type = AttrType(d, "T");
+    TflcDataType type = FromTfType(tf_type);
+    if (type == TFLC_TYPE_UNKNOWN || type == TFLC_TYPE_RESOURCE || type == TFLC_TYPE_VARIANT)
+      return InvalidArgument("input '" + n.name + "' has type " + TfTypeName(tf_type) +
+                             ", which cannot be a TFLite input");
+    std::vector<int64_t> dims;
+    if (in && in->shape) {
+      dims = *in->shape;
+    } else {
+      Shape s;
+      s.unknown_rank = true;
+      auto it = d.attr().find("shape");
+      if (it != d.attr().end() && it->second.has_shape()) s = FromShapeProto(it->second.shape());
+      auto os = d.attr().find("_output_shapes");
+      if (s.unknown_rank && os != d.attr().end() && os->second.list().shape_size() > 0)
+        s = FromShapeProto(os->second.list().shape(0));
+      if (s.unknown_rank && !spec_.unknown_rank_is_scalar)
+        return InvalidArgument("input '" + n.name + "' has an unknown shape: give it with " + spec_.shape_option +
+                               " (e.g. " + spec_.shape_option + "=1,224,224,3)");
+      dims = s.dims;
+    }
+    if (!dims.empty() && dims[0] < 0) dims[0] = 1;  // unknown batch → 1, as tflite_convert does
+    std::string sig = in && !in->signature_name.empty() ? in->signature_name : n.name;
+    std::string tensor_name = in ? in->tensor : n.name;
+    TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, gb_.Input(tensor_name, type, dims, sig));
+    values_[n.name] = {v};
+    return OkStatus();
+  }
+
+  Status Emit(const FlatNode& n) {
+    const NodeDef& d = *n.def;
+    const std::string& op = d.op();
+    auto listed = listed_inputs_.find(n.name);
+    if (listed != listed_inputs_.end()) return EmitInput(n, listed->second);
+    if (op == "Placeholder") {
+      if (spec_.inputs_listed)
+        return InvalidArgument("placeholder '" + n.name +
+                               "' is needed to compute the outputs but is not one of the inputs (add it to "
+                               "--input_arrays)");
+      return EmitInput(n, nullptr);
+    }
+    if (op == "PlaceholderWithDefault") {
+      TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, Get(deps_[n.name].at(0)));
+      values_[n.name] = {v};
+      return OkStatus();
+    }
+    if (op == "Const") {
+      auto it = d.attr().find("value");
+      if (it == d.attr().end() || !it->second.has_tensor())
+        return InvalidArgument("Const node '" + n.name + "' has no 'value' tensor");
+      auto t = DecodeTensor(it->second.tensor());
+      if (!t.ok()) return t.status().WithContext("Const node '" + n.name + "'");
+      TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, gb_.Const(n.name, t->type, t->dims, t->bytes.data(), t->bytes.size()));
+      values_[n.name] = {v};
+      return OkStatus();
+    }
+    if (IsVariableOp(op)) {
+      auto v = vars_ ? vars_(n, gb_) : StatusOr<sdk::ValueView>(FailedPrecondition("no checkpoint"));
+      if (!v.ok())
+        return v.status().WithContext("variable '" + n.name + "' (" + op + ")");
+      values_[n.name] = {*v};
+      return OkStatus();
+    }
+    const std::vector<Ref>& deps = deps_[n.name];
+    // Reading a (frozen) variable is its constant; an Identity of a variable too.
+    if ((op == "ReadVariableOp" || op == "Identity") && !deps.empty()) {
+      const FlatNode* src = g_.Find(deps[0].node);
+      if (op == "ReadVariableOp" || (src && IsVariableOp(src->def->op()))) {
+        TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, Get(deps[0]));
+        values_[n.name] = {v};
+        return OkStatus();
+      }
+    }
+    std::vector<sdk::ValueView> ins;
+    for (const Ref& r : deps) {
+      TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, Get(r));
+      ins.push_back(v);
+    }
+    const size_t num_outputs = static_cast<size_t>(std::max({1, n.declared_outputs, used_[n.name]}));
+    TFLC_ASSIGN_OR_RETURN(sdk::NodeView node, gb_.Source(op, n.name, ins, num_outputs));
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : d.attr()) keys.push_back(k);
+    std::sort(keys.begin(), keys.end());
+    for (const std::string& k : keys) {
+      if (k.empty() || k[0] == '_') continue;  // internal attrs (_output_shapes, _class, ...)
+      AttrStorage keep;
+      TflcAttrValue a;
+      if (!ToTflcAttr(d.attr().at(k), &a, &keep)) continue;
+      TFLC_RETURN_IF_ERROR(node.SetAttr(k, a).WithContext("node '" + n.name + "' attribute '" + k + "'"));
+    }
+    std::vector<sdk::ValueView> outs;
+    for (size_t i = 0; i < num_outputs; ++i) outs.push_back(node.output(i));
+    values_[n.name] = outs;
+    return OkStatus();
+  }
+
+  const FlatGraph& g_;
+  const ImportSpec& spec_;
+  const VariableResolver& vars_;
+  const sdk::GraphBuilder& gb_;
+  std::map<std::string, const ImportInput*> listed_inputs_;
+  std::map<std::string, std::vector<Ref>> deps_;
+  std::map<std::string, int> used_;
+  std::vector<std::string> order_;
+  std::map<std::string, std::vector<sdk::ValueView>> values_;
+};
+
+}  // namespace
+
+Status ImportGraph(const FlatGraph& graph, const ImportSpec& spec, const VariableResolver& variables,
+                   const sdk::GraphBuilder& gb) {
+  if (spec.outputs.empty()) return InvalidArgument("no output arrays to convert");
+  Importer imp(graph, spec, variables, gb);
+  return imp.Run();
+}
+
+}  // namespace tflc::tf
