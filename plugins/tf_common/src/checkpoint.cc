@@ -1,5 +1,10 @@
 #include "tf_common/checkpoint.h"
 
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
+#include <cstring>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -17,7 +22,30 @@
 
 namespace tflc::tf {
 
+#if defined(__x86_64__)
+// CRC-32C with the SSE4.2 instruction, 8 bytes at a time (~6 GB/s against ~0.4 GB/s for the
+// byte-wise table): checking every variable of a 1 GB checkpoint otherwise dominates a conversion.
+__attribute__((target("sse4.2"))) uint32_t Crc32cSse42(const uint8_t* p, size_t n) {
+  uint64_t crc = 0xFFFFFFFFu;
+  while (n > 0 && reinterpret_cast<uintptr_t>(p) % 8 != 0) {
+    crc = _mm_crc32_u8(static_cast<uint32_t>(crc), *p++);
+    --n;
+  }
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    crc = _mm_crc32_u64(crc, w);
+  }
+  for (; n > 0; --n) crc = _mm_crc32_u8(static_cast<uint32_t>(crc), *p++);
+  return static_cast<uint32_t>(crc) ^ 0xFFFFFFFFu;
+}
+#endif
+
 uint32_t Crc32c(const void* data, size_t size) {
+#if defined(__x86_64__)
+  static const bool sse42 = __builtin_cpu_supports("sse4.2");
+  if (sse42) return Crc32cSse42(static_cast<const uint8_t*>(data), size);
+#endif
   boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
   crc.process_bytes(data, size);
   return crc.checksum();
