@@ -170,6 +170,7 @@ constexpr TflcLoweringEntry kRows[] = {
     R("Pow",                       "POW",                          1, LowerSimple,               "elementwise power", &kPow),
     R("PreventGradient",           kNoOp,                           1, LowerIdentity,             kRemoved),
     R("Prod",                      "REDUCE_PROD",                  2, LowerReduce,               "product reduction over constant axes (keep_dims)", &kReduceProd),
+    R("RandomUniform",             "RANDOM_UNIFORM",               1, LowerRandomUniform,        "uniform random floats in [0, 1) of a shape (seed, seed2); never folded"),
     R("Range",                     "RANGE",                        2, LowerSimple,               "arithmetic sequence", &kRange),
     R("RealDiv",                   "DIV",                          2, LowerSimple,               "elementwise division", &kDiv),
     R("Relu",                      "RELU",                         3, LowerRelu,                 "ReLU; integer inputs → MAXIMUM(x, 0)"),

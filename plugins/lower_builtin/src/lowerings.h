@@ -78,6 +78,7 @@ TflcStatus* LowerOneHot(TflcLowerNode_Args* args);
 TflcStatus* LowerTopKV2(TflcLowerNode_Args* args);
 TflcStatus* LowerCumsum(TflcLowerNode_Args* args);
 TflcStatus* LowerLRN(TflcLowerNode_Args* args);
+TflcStatus* LowerRandomUniform(TflcLowerNode_Args* args);
 
 // ---- rnn.cc ----
 TflcStatus* LowerLSTM(TflcLowerNode_Args* args);

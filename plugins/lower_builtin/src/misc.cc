@@ -1,4 +1,5 @@
-// Identity-like ops (removed), FusedBatchNorm (inference: MUL + ADD), OneHot, TopKV2, Cumsum, LRN.
+// Identity-like ops (removed), FusedBatchNorm (inference: MUL + ADD), OneHot, TopKV2, Cumsum, LRN,
+// RandomUniform.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -143,6 +144,27 @@ TflcStatus* LowerLRN(TflcLowerNode_Args* args) {
     TFLC_ASSIGN_OR_RETURN(ValueView x, l.Input(0));
     TFLC_ASSIGN_OR_RETURN(ValueView y, l.Emit1("LOCAL_RESPONSE_NORMALIZATION", "", {x},
                                                {{"radius", radius}, {"bias", bias}, {"alpha", alpha}, {"beta", beta}}));
+    return l.Replace(0, y);
+  });
+}
+
+// RandomUniform(shape; seed, seed2, dtype) → RANDOM_UNIFORM(shape as INT32; seed, seed2), as the
+// official converter does. The TFLite kernel writes float32 only; the op has no kernel in the opset,
+// so it is never folded. (Values differ from TF's generator: only the distribution is the same.)
+TflcStatus* LowerRandomUniform(TflcLowerNode_Args* args) {
+  return Run(args, [](Lowering& l) -> Status {
+    const NodeView& node = l.node();
+    if (node.HasAttr("dtype")) {
+      TFLC_ASSIGN_OR_RETURN(TflcDataType dtype, node.TypeAttr("dtype"));
+      if (dtype != TFLC_TYPE_FLOAT32) {
+        return UnsupportedAttr("dtype", std::to_string(static_cast<int>(dtype)),
+                               "FLOAT32 (the TFLite kernel's only output type)");
+      }
+    }
+    TFLC_ASSIGN_OR_RETURN(int64_t seed, node.IntAttrOr("seed", 0));
+    TFLC_ASSIGN_OR_RETURN(int64_t seed2, node.IntAttrOr("seed2", 0));
+    TFLC_ASSIGN_OR_RETURN(ValueView shape, l.Int32Input(0, "shape_int32"));
+    TFLC_ASSIGN_OR_RETURN(ValueView y, l.Emit1("RANDOM_UNIFORM", "", {shape}, {{"seed", seed}, {"seed2", seed2}}));
     return l.Replace(0, y);
   });
 }

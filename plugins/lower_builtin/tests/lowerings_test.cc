@@ -187,6 +187,12 @@ std::map<std::string, Recipe> Recipes() {
   m["PadV2"] = [](Harness& h, const std::string& op) {
     h.Src(op, "m/pad", {h.In("x", {3}), h.I("p", {1, 2}, {1, 2}), h.F("c", {}, {5})});
   };
+  m["RandomUniform"] = [](Harness& h, const std::string& op) {
+    NodeView n = h.Src(op, "m/random", {h.Iv("shape", {2, 3})});
+    TFLC_EXPECT_OK(n.SetType("dtype", TFLC_TYPE_FLOAT32));
+    TFLC_EXPECT_OK(n.SetInt("seed", 1));
+    TFLC_EXPECT_OK(n.SetInt("seed2", 2));
+  };
   m["Range"] = [](Harness& h, const std::string& op) {
     h.Src(op, "m/range", {h.Scalar("start", 0), h.Scalar("limit", 5), h.Scalar("delta", 1)});
   };

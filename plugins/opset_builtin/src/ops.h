@@ -24,7 +24,7 @@ enum BuiltinCode : int32_t {
   kResizeNearestNeighbor = 97, kLeakyRelu = 98, kSquaredDifference = 99, kMirrorPad = 100, kAbs = 101,
   kSplitV = 102, kCeil = 104, kReverseV2 = 105, kAddN = 106, kGatherNd = 107, kCos = 108, kElu = 111,
   kQuantize = 114, kRound = 116, kHardSwish = 117, kSelectV2 = 123, kBatchMatMul = 126, kCumsum = 128,
-  kBroadcastTo = 130, kReduceAll = 140, kGelu = 150, kRelu0To1 = 152,
+  kBroadcastTo = 130, kReduceAll = 140, kRandomUniform = 148, kGelu = 150, kRelu0To1 = 152,
 };
 
 using InferFn = Status (*)(ShapeContext&);
@@ -157,6 +157,7 @@ Status EvalBroadcastTo(EvalContext& c);
 Status InferShapeOp(ShapeContext& c);
 Status EvalShapeOp(EvalContext& c);
 Status InferFill(ShapeContext& c);
+Status InferRandomUniform(ShapeContext& c);
 Status EvalFill(EvalContext& c);
 Status InferRange(ShapeContext& c);
 Status EvalRange(EvalContext& c);

@@ -1,5 +1,6 @@
 // Data-movement ops that change shapes: RESHAPE, SQUEEZE, EXPAND_DIMS, TRANSPOSE, CONCATENATION,
-// PACK, UNPACK, SPLIT, SPLIT_V, TILE, BROADCAST_TO, SHAPE, FILL, RANGE, REVERSE_V2, ONE_HOT.
+// PACK, UNPACK, SPLIT, SPLIT_V, TILE, BROADCAST_TO, SHAPE, FILL, RANGE, REVERSE_V2, ONE_HOT, and the
+// shape function of RANDOM_UNIFORM (no kernel: a random op is never folded).
 // Kernels move raw elements, so they work for every fixed-size type (quantized ones included).
 #include <cstring>
 #include <thread>
@@ -722,6 +723,27 @@ Status InferFill(ShapeContext& c) {
     if (v < 0) return InvalidArgument("dims must be >= 0, got " + DimsToString(*dims));
   }
   return c.Set(0, t, *dims);
+}
+
+// RANDOM_UNIFORM (shape int32/int64 [n]) → float32 of that shape, values in [0, 1). The TFLite
+// kernel writes float32 only.
+Status InferRandomUniform(ShapeContext& c) {
+  TFLC_RETURN_IF_ERROR(c.ExpectInputs(1, 1));
+  TFLC_RETURN_IF_ERROR(c.ExpectOutputs(1));
+  TFLC_RETURN_IF_ERROR(c.Require(0, "shape"));
+  if (c.type(0) != TFLC_TYPE_INT32 && c.type(0) != TFLC_TYPE_INT64) {
+    return InvalidArgument("shape must be INT32 or INT64");
+  }
+  TFLC_ASSIGN_OR_RETURN(auto dims, c.ConstInts(0));
+  if (!dims) {
+    const Dims dd = c.dims(0);
+    if (dd.size() == 1 && dd[0] >= 0) return c.Set(0, TFLC_TYPE_FLOAT32, Dims(static_cast<size_t>(dd[0]), kUnknownDim));
+    return c.SetUnknownRank(0, TFLC_TYPE_FLOAT32);
+  }
+  for (int64_t v : *dims) {
+    if (v < 0) return InvalidArgument("shape must be >= 0, got " + DimsToString(*dims));
+  }
+  return c.Set(0, TFLC_TYPE_FLOAT32, *dims);
 }
 
 Status EvalFill(EvalContext& c) {

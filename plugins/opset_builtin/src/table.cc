@@ -264,6 +264,10 @@ constexpr TflcOptionField kResizeNearestNeighborOptions[] = {
 constexpr TflcOptionField kBlockSizeOptions[] = {Field("block_size", 0, TFLC_OPTION_INT32)};  // S2D, D2S
 constexpr TflcOptionField kLeakyReluOptions[] = {Field("alpha", 0, TFLC_OPTION_FLOAT32)};
 constexpr TflcOptionField kSoftmaxOptions[] = {Field("beta", 0, TFLC_OPTION_FLOAT32)};
+constexpr TflcOptionField kRandomOptions[] = {
+    Field("seed", 0, TFLC_OPTION_INT64),
+    Field("seed2", 1, TFLC_OPTION_INT64),
+};
 constexpr TflcOptionField kGeluOptions[] = {Field("approximate", 0, TFLC_OPTION_BOOL)};
 constexpr TflcOptionField kArgMinMaxOptions[] = {Field("output_type", 0, TFLC_OPTION_INT8)};
 constexpr TflcOptionField kUnidirectionalSequenceLstmOptions[] = {
@@ -299,7 +303,7 @@ enum OptionsType : int32_t {
   kSquareOptionsT = 66, kZerosLikeOptionsT = 67, kUnidirectionalSequenceLSTMOptionsT = 71,
   kResizeNearestNeighborOptionsT = 74, kLeakyReluOptionsT = 75, kMirrorPadOptionsT = 77, kSplitVOptionsT = 79,
   kDepthToSpaceOptionsT = 94, kSelectV2OptionsT = 98, kBatchMatMulOptionsT = 101, kCumsumOptionsT = 102,
-  kGeluOptionsT = 116,
+  kRandomOptionsT = 114, kGeluOptionsT = 116,
 };
 
 // ---- Minimum runtime per op version ([v-1]) ------------------------------------------------
@@ -379,6 +383,7 @@ constexpr const char* kRtSelectV2[] = {"2.2.0", "2.12.0"};
 constexpr const char* kRtBatchMatMul[] = {"2.3.0", "2.3.0", "2.4.0", "2.5.0"};
 constexpr const char* kRtCumsum[] = {"2.4.0"};
 constexpr const char* kRtBroadcastTo[] = {"", "2.5.0", "2.5.0"};  // v1 was rolled back upstream
+constexpr const char* kRtRandomUniform[] = {"2.8.0"};
 constexpr const char* kRtGelu[] = {"2.9.0", "2.9.0"};
 constexpr const char* kRtRelu0To1[] = {"2.10.0"};
 constexpr const char* kRtReduceAll[] = {"2.6.0"};
@@ -520,6 +525,9 @@ constexpr TflcOpsetEntry kOps[] = {
     TFLC_OP("BROADCAST_TO", kBroadcastTo, InferBroadcastTo, EvalBroadcastTo).Runtime(kRtBroadcastTo),
     TFLC_OP("REDUCE_ALL", kReduceAll, InferReduce, EvalReduceAll)
         .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceAll),
+    // No kernel: a random op is never folded.
+    Def("RANDOM_UNIFORM", kRandomUniform, &ShapeEntry<InferRandomUniform>, nullptr, &VersionEntry<kRandomUniform>)
+        .Options(kRandomOptionsT, kRandomOptions).Runtime(kRtRandomUniform),
     TFLC_OP("GELU", kGelu, InferUnary, EvalGelu).Options(kGeluOptionsT, kGeluOptions).Runtime(kRtGelu),
     TFLC_OP("RELU_0_TO_1", kRelu0To1, InferUnary, EvalRelu0To1).Runtime(kRtRelu0To1),
 };

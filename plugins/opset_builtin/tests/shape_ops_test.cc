@@ -151,6 +151,16 @@ TEST_F(ShapeOpsTest, ShapeFillRange) {
                         "can't reach limit"));
 }
 
+TEST_F(ShapeOpsTest, RandomUniformShapeOnly) {
+  NodeView n;
+  TFLC_ASSERT_OK(InferOne("RANDOM_UNIFORM", {Const(Vec({2, 3}))}, {{"seed", 1}, {"seed2", 2}}, &n));
+  EXPECT_EQ(n.output(0).dims(), (Dims{2, 3}));
+  EXPECT_EQ(n.output(0).type(), TFLC_TYPE_FLOAT32);
+  TFLC_ASSERT_OK(InferOne("RANDOM_UNIFORM", {Input(TFLC_TYPE_INT32, {2})}, {}, &n));
+  EXPECT_EQ(n.output(0).dims(), (Dims{-1, -1}));
+  EXPECT_TRUE(StatusHas(ShapeStatus("RANDOM_UNIFORM", {Vec({2, -1})}), TFLC_CODE_INVALID_ARGUMENT, "must be >= 0"));
+}
+
 TEST_F(ShapeOpsTest, ReverseV2) {
   ExpectNear(Fold1("REVERSE_V2", {F({2, 3}, Iota(6)), Vec({1})}).f(), {3, 2, 1, 6, 5, 4});
   ExpectNear(Fold1("REVERSE_V2", {F({2, 3}, Iota(6)), Vec({0, -1})}).f(), {6, 5, 4, 3, 2, 1});
