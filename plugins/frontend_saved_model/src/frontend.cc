@@ -202,8 +202,23 @@ Status LoadSavedModel(const TflcHostApi* host, const TflcOptions* options, const
   tf::VariableResolver resolver = [&store](const tf::FlatNode& n, const sdk::GraphBuilder& gb) {
     return store.Resolve(n, gb);
   };
+  // --input_shapes (tflite_convert syntax) gives one shape per signature input, in the order of the
+  // inputs' names; it overrides the SignatureDef's shapes (e.g. an unknown rank or batch size).
+  std::string shapes_option;
+  std::vector<std::vector<int64_t>> shapes;
+  if (sdk::GetOption(host, options, "input_shapes", &shapes_option) && !shapes_option.empty()) {
+    TFLC_ASSIGN_OR_RETURN(shapes, tf::ParseInputShapes(shapes_option));
+  }
   for (const auto& key : keys) {
     const tf::SignatureDef& sig = mg->signature_def().at(key);
+    if (!shapes.empty() && shapes.size() != static_cast<size_t>(sig.inputs().size())) {
+      std::vector<std::string> names;
+      for (const auto& [k, v] : sig.inputs()) names.push_back(k);
+      std::sort(names.begin(), names.end());
+      return InvalidArgument("--input_shapes gives " + std::to_string(shapes.size()) + " shape(s) but signature '" +
+                             key + "' has " + std::to_string(names.size()) + " input(s): " + tf::QuotedList(names) +
+                             " (give one shape per input, in this order, separated by ':')");
+    }
     tf::ImportSpec spec;
     spec.inputs_listed = true;
     spec.unknown_rank_is_scalar = true;
@@ -218,6 +233,7 @@ Status LoadSavedModel(const TflcHostApi* host, const TflcOptions* options, const
         return Unimplemented("signature '" + key + "' input '" + k + "' is a sparse or composite tensor");
       tf::ImportInput in{ti.name(), k, std::nullopt};
       if (ti.has_tensor_shape() && !ti.tensor_shape().unknown_rank()) in.shape = tf::FromShapeProto(ti.tensor_shape()).dims;
+      if (!shapes.empty()) in.shape = shapes[spec.inputs.size()];
       spec.inputs.push_back(in);
     }
     for (const auto& k : out_keys) {

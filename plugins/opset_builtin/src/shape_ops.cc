@@ -4,6 +4,9 @@
 // Kernels move raw elements, so they work for every fixed-size type (quantized ones included).
 #include <cstring>
 #include <thread>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 #include <algorithm>
 #include <cmath>
 
@@ -232,6 +235,46 @@ Status InferTranspose(ShapeContext& c) {
 
 namespace {
 
+// dst[r * dst_stride + c] = src[c * src_stride + r] for an 8x8 block of 4-byte elements, using AVX
+// unpack/shuffle/permute (the classic register transpose). Callers check for AVX at run time.
+#if defined(__x86_64__)
+__attribute__((target("avx"))) void Transpose8x8Avx(const float* src, int64_t src_stride, float* dst,
+                                                   int64_t dst_stride) {
+  __m256 r0 = _mm256_loadu_ps(src + 0 * src_stride), r1 = _mm256_loadu_ps(src + 1 * src_stride);
+  __m256 r2 = _mm256_loadu_ps(src + 2 * src_stride), r3 = _mm256_loadu_ps(src + 3 * src_stride);
+  __m256 r4 = _mm256_loadu_ps(src + 4 * src_stride), r5 = _mm256_loadu_ps(src + 5 * src_stride);
+  __m256 r6 = _mm256_loadu_ps(src + 6 * src_stride), r7 = _mm256_loadu_ps(src + 7 * src_stride);
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  _mm256_storeu_ps(dst + 0 * dst_stride, _mm256_permute2f128_ps(u0, u4, 0x20));
+  _mm256_storeu_ps(dst + 1 * dst_stride, _mm256_permute2f128_ps(u1, u5, 0x20));
+  _mm256_storeu_ps(dst + 2 * dst_stride, _mm256_permute2f128_ps(u2, u6, 0x20));
+  _mm256_storeu_ps(dst + 3 * dst_stride, _mm256_permute2f128_ps(u3, u7, 0x20));
+  _mm256_storeu_ps(dst + 4 * dst_stride, _mm256_permute2f128_ps(u0, u4, 0x31));
+  _mm256_storeu_ps(dst + 5 * dst_stride, _mm256_permute2f128_ps(u1, u5, 0x31));
+  _mm256_storeu_ps(dst + 6 * dst_stride, _mm256_permute2f128_ps(u2, u6, 0x31));
+  _mm256_storeu_ps(dst + 7 * dst_stride, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+#endif
+
+template <typename T>
+void Transpose8x8(const T* src, int64_t src_stride, T* dst, int64_t dst_stride) {
+#if defined(__x86_64__)
+  if constexpr (sizeof(T) == 4) {
+    Transpose8x8Avx(reinterpret_cast<const float*>(src), src_stride, reinterpret_cast<float*>(dst), dst_stride);
+    return;
+  }
+#endif
+  for (int r = 0; r < 8; ++r)
+    for (int c = 0; c < 8; ++c) dst[r * dst_stride + c] = src[c * src_stride + r];
+}
+
 // out[o] = in[sum_j idx_j * in_stride[j]] over the output index space, without materializing an
 // index per element: output axes that are also contiguous in the input are merged; when the last
 // output axis is contiguous in the input whole runs are copied; otherwise the two axes that are
@@ -296,11 +339,26 @@ void TransposeTyped(const T* in, T* out, std::vector<int64_t> dims, std::vector<
   }
   constexpr int64_t kTile = 32;
   const int64_t n_k = d[k], s_last = st[last], ok = ostr[k];
+#if defined(__x86_64__)
+  static const bool avx = __builtin_cpu_supports("avx");
+  const bool use_avx = sizeof(T) == 4 && avx;
+#else
+  const bool use_avx = false;
+#endif
   auto tiles = [&](int64_t io, int64_t oo, int64_t k_begin, int64_t k_end) {
     for (int64_t kb = k_begin; kb < k_end; kb += kTile) {
       const int64_t ke = std::min(k_end, kb + kTile);
       for (int64_t lb = 0; lb < n_last; lb += kTile) {
         const int64_t le = std::min(n_last, lb + kTile);
+        if (use_avx && ke - kb == kTile && le - lb == kTile) {
+          // Full tile of 4-byte elements: 8x8 blocks through AVX registers.
+          for (int64_t kk = kb; kk < ke; kk += 8) {
+            for (int64_t l = lb; l < le; l += 8) {
+              Transpose8x8(in + io + kk + l * s_last, s_last, out + oo + kk * ok + l, ok);
+            }
+          }
+          continue;
+        }
         for (int64_t kk = kb; kk < ke; ++kk) {
           T* o = out + oo + kk * ok;
           const T* i = in + io + kk;  // st[k] == 1

@@ -195,3 +195,27 @@ TEST(ShapeOnlyInputs, ShapeOfANonConstantInputFolds) {
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, (std::vector<int32_t>{1, 5, 3}));
 }
+
+// Large enough for full 32x32 tiles (the 8x8 AVX blocks and the two-thread split), with ragged edges.
+TEST(TransposeLarge, MatchesANaiveLoop) {
+  tflc::testing::FakeHost host;
+  ASSERT_TRUE(host.Register(&TflcOpsetBuiltin_Query).ok());
+  auto g = host.graph();
+  const int64_t rows = 1100, cols = 1030;  // > 1M elements: the parallel path too
+  std::vector<float> in(static_cast<size_t>(rows * cols));
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(i % 9973) * 0.5f - 7.0f;
+  auto x = g.ConstFloat("x", {rows, cols}, in);
+  auto perm = g.ConstInt32("perm", {2}, {1, 0});
+  auto t = g.Builtin("TRANSPOSE", "t", {*x, *perm});
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(g.Output(t->output(0), "y").ok());
+  ASSERT_TRUE(host.InferShapes().ok());  // folds
+  auto y = g.output(0).ConstVector<float>();
+  ASSERT_TRUE(y.ok());
+  ASSERT_EQ(y->size(), in.size());
+  for (int64_t r = 0; r < cols; ++r) {
+    for (int64_t c = 0; c < rows; ++c) {
+      ASSERT_EQ((*y)[static_cast<size_t>(r * rows + c)], in[static_cast<size_t>(c * cols + r)]) << r << "," << c;
+    }
+  }
+}
