@@ -13,7 +13,8 @@
 //            last ':' is always the shape, so write "x:0:1x1" for a tensor name). GraphDef default:
 //            every Placeholder; SavedModel: the signature's inputs (by key or tensor name).
 // --outputs  GraphDef default: the sink nodes; SavedModel: the signature's outputs.
-// --feed     extra placeholder fed with a scalar in the reference only (e.g. keep_prob=1.0).
+// --feed     extra placeholder held at a scalar value (e.g. keep_prob=1.0): fed to the reference, and to
+//            the candidate's input of the same name when it has one (filled with the value).
 //
 // Candidate inputs/outputs are matched to the TF ones by the .tflite SignatureDef
 // names when present, else by tensor name (without "serving_default_" / ":0"),
@@ -154,13 +155,19 @@ async function main() {
     const sig = cand.sigs.find((s) => s.key === wantSig && s.subgraph === 0) ||
         (cand.sigs.length === 1 && cand.sigs[0].subgraph === 0 ? cand.sigs[0] : null);
     if (sig && sig.key !== wantSig) notes.push(`candidate SignatureDef "${sig.key}" used for matching`);
-    const inOrder = matchTensors(ref.inputs, cand.io.inputs, sig && sig.inputs, 'input', tflPath, notes);
+    // Candidate inputs named in --feed hold that value; the others are matched to the TF inputs.
+    const sigName = new Map(((sig && sig.inputs) || []).map((m) => [m.tensor, m.name]));
+    const fedName = cand.io.inputs.map((d) =>
+      [bare(d.name), sigName.get(d.index)].find((n) => n != null && Object.prototype.hasOwnProperty.call(own.feeds, n)));
+    const fedValue = fedName.map((n) => (n === undefined ? undefined : own.feeds[n]));
+    const matchable = cand.io.inputs.filter((_, i) => fedValue[i] === undefined);
+    const inOrder = matchTensors(ref.inputs, matchable, sig && sig.inputs, 'input', tflPath, notes);
     const outOrder = matchTensors(ref.outputs, cand.io.outputs, sig && sig.outputs, 'output', tflPath, notes);
 
     // Reference input shapes.
     const shapes = ref.inputs.map((r, k) => {
       const i = inOrder.indexOf(k);
-      const c = cand.io.inputs[i];
+      const c = matchable[i];
       const given = own.inputs && own.inputs.find((x) => x.name === r.key || x.name === r.name);
       let shape = given && given.shape ? given.shape : c.shape;
       if (!given || !given.shape) {
@@ -174,7 +181,10 @@ async function main() {
       }
       return shape;
     });
-    for (const [k, v] of Object.entries(own.feeds)) notes.push(`reference feed ${k} = ${v}`);
+    for (const [k, v] of Object.entries(own.feeds)) {
+      const inCandidate = fedName.includes(k);
+      notes.push(`feed ${k} = ${v} (reference${inCandidate ? ' and candidate' : ''})`);
+    }
     cand.io.inputs.forEach((d, i) => {
       if (d.dtype !== 'float32') notes.push(`candidate input ${i} ${d.name}: ${d.dtype}` + (d.scale.length ? ` scale ${d.scale[0]} zero point ${d.zeroPoint[0]}` : ''));
     });
@@ -192,7 +202,10 @@ async function main() {
         feed[r.name] = {data: floats[k], shape: shapes[k]};
       });
       const refOut = await ref.run(feed);
-      const candOut = runner.run(cand.io.inputs.map((d, i) => toModelInput(floats[inOrder[i]], d, tflPath)));
+      let j = 0;
+      const candOut = runner.run(cand.io.inputs.map((d, i) => (fedValue[i] !== undefined
+          ? toModelInput(new Float32Array(numel(d.shape)).fill(fedValue[i]), d, tflPath)
+          : toModelInput(floats[inOrder[j++]], d, tflPath))));
       candOut.forEach((o, k) => {
         const r = refOut[outOrder[k]];
         if (r.data.length !== o.data.length) {

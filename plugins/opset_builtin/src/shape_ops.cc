@@ -762,6 +762,21 @@ Status EvalShapeOp(EvalContext& c) {
   return OkStatus();
 }
 
+// Output 0 gets type `t` and the shape held by 1-D input `input` (FILL's dims, RANDOM_UNIFORM's
+// shape): known values when the input is constant, else its length with unknown sizes.
+Status SetShapeFromShapeInput(ShapeContext& c, size_t input, const char* what, TflcDataType t) {
+  TFLC_ASSIGN_OR_RETURN(auto dims, c.ConstInts(input));
+  if (!dims) {
+    const Dims dd = c.dims(input);
+    if (dd.size() == 1 && dd[0] >= 0) return c.Set(0, t, Dims(static_cast<size_t>(dd[0]), kUnknownDim));
+    return c.SetUnknownRank(0, t);
+  }
+  for (int64_t v : *dims) {
+    if (v < 0) return InvalidArgument(std::string(what) + " must be >= 0, got " + DimsToString(*dims));
+  }
+  return c.Set(0, t, *dims);
+}
+
 Status InferFill(ShapeContext& c) {
   TFLC_RETURN_IF_ERROR(c.ExpectInputs(2, 2));
   TFLC_RETURN_IF_ERROR(c.ExpectOutputs(1));
@@ -770,17 +785,7 @@ Status InferFill(ShapeContext& c) {
   if (c.rank(1) > 0 && NumElementsOrUnknown(c.dims(1)) != 1) {
     return InvalidArgument("value must be a scalar, got shape " + DimsToString(c.dims(1)));
   }
-  const TflcDataType t = c.type(1);
-  TFLC_ASSIGN_OR_RETURN(auto dims, c.ConstInts(0));
-  if (!dims) {
-    const Dims dd = c.dims(0);
-    if (dd.size() == 1 && dd[0] >= 0) return c.Set(0, t, Dims(static_cast<size_t>(dd[0]), kUnknownDim));
-    return c.SetUnknownRank(0, t);
-  }
-  for (int64_t v : *dims) {
-    if (v < 0) return InvalidArgument("dims must be >= 0, got " + DimsToString(*dims));
-  }
-  return c.Set(0, t, *dims);
+  return SetShapeFromShapeInput(c, 0, "dims", c.type(1));
 }
 
 // RANDOM_UNIFORM (shape int32/int64 [n]) → float32 of that shape, values in [0, 1). The TFLite
@@ -792,16 +797,7 @@ Status InferRandomUniform(ShapeContext& c) {
   if (c.type(0) != TFLC_TYPE_INT32 && c.type(0) != TFLC_TYPE_INT64) {
     return InvalidArgument("shape must be INT32 or INT64");
   }
-  TFLC_ASSIGN_OR_RETURN(auto dims, c.ConstInts(0));
-  if (!dims) {
-    const Dims dd = c.dims(0);
-    if (dd.size() == 1 && dd[0] >= 0) return c.Set(0, TFLC_TYPE_FLOAT32, Dims(static_cast<size_t>(dd[0]), kUnknownDim));
-    return c.SetUnknownRank(0, TFLC_TYPE_FLOAT32);
-  }
-  for (int64_t v : *dims) {
-    if (v < 0) return InvalidArgument("shape must be >= 0, got " + DimsToString(*dims));
-  }
-  return c.Set(0, TFLC_TYPE_FLOAT32, *dims);
+  return SetShapeFromShapeInput(c, 0, "shape", TFLC_TYPE_FLOAT32);
 }
 
 Status EvalFill(EvalContext& c) {
