@@ -13,14 +13,21 @@ static_assert(offsetof(TflcFrontend, struct_size) == 0, "struct_size is always f
 static_assert(offsetof(TflcAttrValue, struct_size) == 0, "struct_size is always first");
 // v1.0 sizes on LP64 (x86-64, aarch64). A change here means a shipped field moved: not allowed.
 static_assert(TflcPluginApi_STRUCT_SIZE == 152, "TflcPluginApi v1.0 prefix changed");
-static_assert(TflcHostApi_STRUCT_SIZE == 344, "TflcHostApi v1.0 prefix changed");
+static_assert(TFLC_STRUCT_SIZE(TflcHostApi, Graph_AddVariable) == 344, "TflcHostApi v1.0 prefix changed");
 static_assert(TflcLoweringEntry_STRUCT_SIZE == 80, "TflcLoweringEntry v1.0 prefix changed");
-static_assert(TflcOpsetEntry_STRUCT_SIZE == 152, "TflcOpsetEntry v1.0 prefix changed");
+static_assert(TFLC_STRUCT_SIZE(TflcOpsetEntry, Query) == 152, "TflcOpsetEntry v1.0 prefix changed");
 static_assert(TflcFrontend_STRUCT_SIZE == 56, "TflcFrontend v1.0 prefix changed");
 static_assert(TflcLowerNode_Args_STRUCT_SIZE == 68, "TflcLowerNode_Args v1.0 prefix changed");
 static_assert(offsetof(TflcHostApi, Value_ReplaceAllUsesWith) == 328, "host table order changed");
 static_assert(TflcGraph_AddConst_Args_STRUCT_SIZE == 120, "TflcGraph_AddConst_Args v1.0 prefix changed");
 static_assert(TflcOpQuery_Args_STRUCT_SIZE == 64, "TflcOpQuery_Args v1.0 prefix changed");
+static_assert(TFLC_STRUCT_SIZE(TflcQuantizer, user_data) == 40, "TflcQuantizer v1.0 prefix changed");
+// v1.1 (quantization): appended only.
+static_assert(TflcHostApi_STRUCT_SIZE == 368, "TflcHostApi v1.1 layout changed");
+static_assert(offsetof(TflcHostApi, Node_SetInput) == 344, "v1.1 host functions follow Graph_AddVariable");
+static_assert(TflcOpsetEntry_STRUCT_SIZE == 160, "TflcOpsetEntry v1.1 layout changed");
+static_assert(TflcQuantizer_STRUCT_SIZE == 44, "TflcQuantizer v1.1 layout changed");
+static_assert(TflcOpQuantSpec_STRUCT_SIZE == 52, "TflcOpQuantSpec v1.1 layout changed");
 
 TEST(AbiLayout, VersionMacros) {
   EXPECT_EQ(TFLC_ABI_VERSION_MAJOR, 1);

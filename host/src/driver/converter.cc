@@ -73,6 +73,7 @@ StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, c
                            (format == "keras" ? ": expected a Keras HDF5 (.h5) or Keras 3 (.keras) model file" : ""));
   }
   auto model = std::make_unique<TflcModel>();
+  model->registry = &registry;
   model->source_format = format.empty() ? std::string(best->frontend->formats ? best->frontend->formats : "") : format;
   if (auto comma = model->source_format.find(','); comma != std::string::npos) model->source_format.resize(comma);
   TflcFrontendLoad_Args a{};

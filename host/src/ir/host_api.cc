@@ -7,6 +7,7 @@
 #include <new>
 
 #include "ir/ir.h"
+#include "registry/registry.h"
 #include "tflc/sdk/plugin.h"
 
 namespace tflc::host {
@@ -312,6 +313,33 @@ TflcStatus* Value_ReplaceAllUsesWith(TflcValue* from, TflcValue* to) {
   return nullptr;
 }
 
+TflcStatus* Node_SetInput(TflcNode* node, size_t index, TflcValue* value) {
+  if (!node) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetInput: NULL node");
+  if (index >= node->inputs.size()) {
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetInput: " + DescribeNode(node) + " has " +
+                                                      std::to_string(node->inputs.size()) + " inputs, not " +
+                                                      std::to_string(index + 1));
+  }
+  if (value && value->graph != node->graph) {
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetInput: the value belongs to another graph");
+  }
+  SetInput(node, index, value);
+  return nullptr;
+}
+
+const TflcOpsetEntry* Node_OpsetEntry(const TflcNode* node) {
+  if (!node || !node->graph || !node->graph->model || !node->graph->model->registry) return nullptr;
+  const OpRef* ref = node->graph->model->registry->FindOp(node->domain, node->op);
+  return ref ? ref->entry : nullptr;
+}
+
+int Value_GetRange(const TflcValue* value, float* min, float* max) {
+  if (!value || !value->has_range) return 0;
+  if (min) *min = value->range_min;
+  if (max) *max = value->range_max;
+  return 1;
+}
+
 TflcHostApi MakeApi() {
   TflcHostApi api{};
   api.struct_size = TflcHostApi_STRUCT_SIZE;
@@ -358,6 +386,9 @@ TflcHostApi MakeApi() {
   api.Value_SetQuant = Value_SetQuant;
   api.Value_ReplaceAllUsesWith = Value_ReplaceAllUsesWith;
   api.Graph_AddVariable = Graph_AddVariable;
+  api.Node_SetInput = Node_SetInput;
+  api.Node_OpsetEntry = Node_OpsetEntry;
+  api.Value_GetRange = Value_GetRange;
   return api;
 }
 

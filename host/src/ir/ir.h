@@ -102,6 +102,9 @@ struct TflcValue {
   std::vector<TflcNode*> users;  // one entry per use as a node input
   int output_uses = 0;           // times listed among the graph outputs
   int64_t id = 0;                // creation order, for deterministic iteration
+  // Calibration: the range the value took over the representative dataset (Value_GetRange).
+  bool has_range = false;
+  float range_min = 0, range_max = 0;
 
   bool is_const() const { return data != nullptr; }
   size_t num_uses() const { return users.size() + static_cast<size_t>(output_uses); }
@@ -136,8 +139,14 @@ struct TflcGraph {
   std::vector<TflcNode*>* created = nullptr;
 };
 
+namespace tflc::host {
+class Registry;
+}
+
 struct TflcModel {
   std::vector<std::unique_ptr<TflcGraph>> graphs;
+  // The plugins the model is converted with (Node_OpsetEntry); set by the pipeline.
+  const tflc::host::Registry* registry = nullptr;
   std::string source_format;  // "keras", "saved_model", "graph_def" (CONVERSION_METADATA model_type)
 };
 

@@ -59,7 +59,7 @@ struct FakeHost::Impl {
   }
 };
 
-FakeHost::FakeHost() : impl_(std::make_unique<Impl>()) {}
+FakeHost::FakeHost() : impl_(std::make_unique<Impl>()) { impl_->model->registry = &impl_->registry; }
 FakeHost::~FakeHost() = default;
 
 const TflcHostApi* FakeHost::api() const { return host::HostApi(); }
@@ -76,6 +76,7 @@ sdk::GraphBuilder FakeHost::graph() { return sdk::GraphBuilder(api(), impl_->gra
 
 Status FakeHost::LoadModel(const std::string& path, const std::string& format) {
   TFLC_ASSIGN_OR_RETURN(impl_->model, host::LoadSourceModel(impl_->registry, path, format, impl_->options));
+  impl_->model->registry = &impl_->registry;
   return OkStatus();
 }
 

@@ -10,7 +10,7 @@ TflcStatus* Shape(TflcOpShape_Args* args) {
 }
 const TflcOpsetEntry kOps[] = {
     {TflcOpsetEntry_STRUCT_SIZE, "TestVendorOp", TFLC_DOMAIN_CUSTOM, 32, 0, nullptr, 0, Shape, nullptr, nullptr,
-     nullptr, 0, 0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr},
+     nullptr, 0, 0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
 };
 const TflcPluginApi* Api() {
   static const TflcPluginApi api = [] {

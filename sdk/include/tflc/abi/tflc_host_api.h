@@ -76,6 +76,8 @@ typedef struct TflcGraph_AddNode_Args {
 } TflcGraph_AddNode_Args;
 #define TflcGraph_AddNode_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddNode_Args, node)
 
+struct TflcOpsetEntry; /* tflc_plugin.h */
+
 typedef struct TflcHostApi {
   size_t struct_size;
   int32_t abi_major;
@@ -148,8 +150,19 @@ typedef struct TflcHostApi {
   /* A variable tensor (TFLite `is_variable`, e.g. an RNN state): zero at start, no constant data,
    * not a graph input. Uses the AddInput arguments; `signature_name` is ignored. */
   TflcStatus* (*Graph_AddVariable)(TflcGraph_AddInput_Args* args);
+
+  /* ---- v1.1 (quantization) ---- */
+  /* Input `index` of `node` now uses `value` (NULL = omitted optional input). A value nothing uses
+   * any more is dropped by the host later. */
+  TflcStatus* (*Node_SetInput)(TflcNode* node, size_t index, TflcValue* value);
+  /* The opset entry that defines `node`'s op (host-owned; the plugin's static entry, read it with
+   * TFLC_HAS_FIELD as it may be older or newer), or NULL if no opset knows the op. */
+  const struct TflcOpsetEntry* (*Node_OpsetEntry)(const TflcNode* node);
+  /* The range of values `value` took while the host ran the float graph over the representative
+   * dataset (calibration). Returns 1 and sets *min / *max if the value was observed. */
+  int (*Value_GetRange)(const TflcValue* value, float* min, float* max);
 } TflcHostApi;
-#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Graph_AddVariable)
+#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Value_GetRange)
 
 #ifdef __cplusplus
 } /* extern "C" */

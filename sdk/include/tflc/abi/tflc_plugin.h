@@ -183,6 +183,38 @@ typedef struct TflcOpQuery_Args {
 } TflcOpQuery_Args;
 #define TflcOpQuery_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpQuery_Args, answer)
 
+/* ---- quantization facts of an op (v1.1) ---- */
+
+/* Kernels the TFLite runtime has for the op, beyond float32 (TflcOpQuantSpec.kernels bits). */
+#define TFLC_QUANT_KERNEL_INT8 1u               /* int8 activations, int8 weights, int32 bias */
+#define TFLC_QUANT_KERNEL_INT16X8 2u            /* int16 activations, int8 weights */
+#define TFLC_QUANT_KERNEL_HYBRID 4u             /* float activations, int8 weights (dynamic range) */
+#define TFLC_QUANT_KERNEL_HYBRID_PER_CHANNEL 8u /* the hybrid kernel takes per-channel weights */
+
+/* How an integer op's output quantization parameters are chosen. */
+typedef enum TflcQuantOutput {
+  TFLC_QUANT_OUTPUT_RANGE = 0,         /* from the output's calibrated range */
+  TFLC_QUANT_OUTPUT_SAME_AS_INPUT = 1, /* the same scale and zero point as input 0 (pools, PAD...) */
+  TFLC_QUANT_OUTPUT_FIXED = 2          /* the fixed parameters below (SOFTMAX, LOGISTIC, TANH...) */
+} TflcQuantOutput;
+
+typedef struct TflcOpQuantSpec {
+  size_t struct_size;
+  uint32_t kernels;           /* TFLC_QUANT_KERNEL_* bits */
+  TflcQuantOutput output;
+  float int8_scale;           /* FIXED: int8 output parameters */
+  int32_t int8_zero_point;
+  float int16_scale;          /* FIXED: int16 output parameters (zero point 0 in practice) */
+  int32_t int16_zero_point;
+  /* Bit i: input i is not an activation (axis, shape, paddings, indices) and keeps its type. */
+  uint64_t unquantized_inputs;
+  /* Bit i: input i must have the output's scale and zero point (the kernel does not rescale, e.g.
+   * MAXIMUM); quantizers requantize such inputs when they differ. */
+  uint64_t same_scale_inputs;
+  TflcDataType int16_bias_type; /* bias type under int16x8: INT64 or INT32; 0 = INT64 */
+} TflcOpQuantSpec;
+#define TflcOpQuantSpec_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpQuantSpec, int16_bias_type)
+
 typedef enum TflcAlgebra {
   TFLC_ALGEBRA_NONE = 0,
   TFLC_ALGEBRA_ADD = 1, /* elementwise broadcasting x + y */
@@ -220,8 +252,12 @@ typedef struct TflcOpsetEntry {
   int32_t weight_input_channel_axis; /* axis of the weights that indexes input channels, -1 none */
   /* Answers TflcOpQueryKind questions about a node; may be NULL (every answer 0). */
   TflcStatus* (*Query)(TflcOpQuery_Args* args);
+  /* ---- v1.1 ---- */
+  /* How the op can be quantized (static), or NULL: the op has no integer kernel and no hybrid
+   * kernel, so quantizers leave it in float behind QUANTIZE / DEQUANTIZE. */
+  const struct TflcOpQuantSpec* quant;
 } TflcOpsetEntry;
-#define TflcOpsetEntry_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpsetEntry, Query)
+#define TflcOpsetEntry_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcOpsetEntry, quant)
 
 /* ============================= quantizers ============================== */
 
@@ -242,8 +278,12 @@ typedef struct TflcQuantizer {
   const char* description; /* static */
   TflcStatus* (*Apply)(TflcQuantize_Args* args);
   void* user_data;
+  /* ---- v1.1 ---- */
+  /* 1: Apply needs calibrated ranges (Value_GetRange), so the host runs the float graph over the
+   * representative dataset first and fails when none was given. */
+  int32_t needs_calibration;
 } TflcQuantizer;
-#define TflcQuantizer_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcQuantizer, user_data)
+#define TflcQuantizer_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcQuantizer, needs_calibration)
 
 /* ============================== the plugin ============================= */
 
