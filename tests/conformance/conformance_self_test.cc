@@ -141,12 +141,12 @@ const TflcLoweringEntry kExampleRows[] = {
 const char* const kReluRuntime[] = {"1.5.0", "2.1.0", ""};
 const TflcOpsetEntry kExampleOps[] = {
     {TflcOpsetEntry_STRUCT_SIZE, "RELU", TFLC_DOMAIN_BUILTIN, 19, 0, nullptr, 0, ExampleShape, nullptr, nullptr,
-     kReluRuntime, 3, /*activation_code=*/1, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr},
+     kReluRuntime, 3, /*activation_code=*/1, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
     {TflcOpsetEntry_STRUCT_SIZE, "ExampleVendorOp", TFLC_DOMAIN_CUSTOM, 32, 0, nullptr, 0, ExampleShape, nullptr,
-     nullptr, nullptr, 0, 0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr},
+     nullptr, nullptr, 0, 0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
 };
 const TflcQuantizer kExampleQuantizers[] = {
-    {TflcQuantizer_STRUCT_SIZE, "example_noop", "changes nothing", ExampleQuantize, nullptr},
+    {TflcQuantizer_STRUCT_SIZE, "example_noop", "changes nothing", ExampleQuantize, nullptr, 0},
 };
 
 const TflcPluginApi* Example_Query(const TflcPluginQuery_Args* args) {
@@ -242,7 +242,7 @@ TflcOpsetEntry OpEntry(const char* op, TflcOpDomain domain, int32_t code,
                        TflcStatus* (*shape)(TflcOpShape_Args*) = ShapeOk) {
   return TflcOpsetEntry{TflcOpsetEntry_STRUCT_SIZE, op, domain, code, 0, nullptr, 0, shape, nullptr, nullptr,
                         domain == TFLC_DOMAIN_BUILTIN ? kRt : nullptr, domain == TFLC_DOMAIN_BUILTIN ? 1u : 0u,
-                        0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr};
+                        0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr};
 }
 
 const std::vector<TflcOpsetEntry>& BrokenOps() {
@@ -282,8 +282,8 @@ const std::vector<TflcOpsetEntry>& BrokenOps() {
 }
 
 const TflcQuantizer kBrokenQuantizers[] = {
-    {TflcQuantizer_STRUCT_SIZE, "q", "", nullptr, nullptr},
-    {TflcQuantizer_STRUCT_SIZE, "q", nullptr, QuantizeNoop, nullptr},
+    {TflcQuantizer_STRUCT_SIZE, "q", "", nullptr, nullptr, 0},
+    {TflcQuantizer_STRUCT_SIZE, "q", nullptr, QuantizeNoop, nullptr, 0},
 };
 
 const TflcPluginApi* BrokenApi() {

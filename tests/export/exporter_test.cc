@@ -41,9 +41,9 @@ const TflcOptionField kAddFields[] = {tflc::sdk::Field("fused_activation_functio
 const char* const kAddRuntime[] = {"1.5.0", "1.14.0", "2.3.0"};
 const TflcOpsetEntry kOps[] = {
     {TflcOpsetEntry_STRUCT_SIZE, "ADD", TFLC_DOMAIN_BUILTIN, 0, /*AddOptions*/ 11, kAddFields, 2, SameShape, nullptr,
-     AddVersion, kAddRuntime, 3, 0, 1, -1, -1, -1, TFLC_ALGEBRA_ADD, nullptr, sizeof(TflcOptionField), 0, -1, nullptr},
+     AddVersion, kAddRuntime, 3, 0, 1, -1, -1, -1, TFLC_ALGEBRA_ADD, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
     {TflcOpsetEntry_STRUCT_SIZE, "RELU", TFLC_DOMAIN_BUILTIN, 19, 0, nullptr, 0, SameShape, nullptr, nullptr, nullptr,
-     0, 1, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr},
+     0, 1, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
 };
 const TflcPluginApi* Api() {
   static const TflcPluginApi api = [] {
