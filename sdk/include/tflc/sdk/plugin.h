@@ -161,6 +161,42 @@ class ValueView {
     return Absorb(host_->Value_ReplaceAllUsesWith(v_, to.v_));
   }
 
+  // ---- quantization (ABI v1.1; on an older host: no range, and SetQuant fails) ----
+  struct Quant {
+    std::vector<float> scales;
+    std::vector<int64_t> zero_points;
+    int32_t quantized_dimension = 0;
+    bool empty() const { return scales.empty(); }
+  };
+  Quant quant() const {
+    TflcQuantParams p{};
+    p.struct_size = TflcQuantParams_STRUCT_SIZE;
+    host_->Value_GetQuant(v_, &p);
+    Quant q;
+    if (p.count) {
+      q.scales.assign(p.scales, p.scales + p.count);
+      q.zero_points.assign(p.zero_points, p.zero_points + p.count);
+      q.quantized_dimension = p.quantized_dimension;
+    }
+    return q;
+  }
+  Status SetQuant(const Quant& q) const {
+    if (q.scales.size() != q.zero_points.size()) return Status(TFLC_CODE_INVALID_ARGUMENT, "SetQuant: scales and zero points differ in count");
+    TflcQuantParams p{};
+    p.struct_size = TflcQuantParams_STRUCT_SIZE;
+    p.scales = q.scales.data();
+    p.zero_points = q.zero_points.data();
+    p.count = q.scales.size();
+    p.quantized_dimension = q.quantized_dimension;
+    return Absorb(host_->Value_SetQuant(v_, &p));
+  }
+  Status SetQuant(float scale, int64_t zero_point) const { return SetQuant(Quant{{scale}, {zero_point}, 0}); }
+  // The calibrated range (Value_GetRange): true and *min / *max when the value was observed.
+  bool Range(float* min, float* max) const {
+    if (!TFLC_HAS_FIELD(host_, TflcHostApi, Value_GetRange) || !host_->Value_GetRange) return false;
+    return host_->Value_GetRange(v_, min, max) != 0;
+  }
+
   // Takes ownership of a host status and turns it into a tflc::Status.
   Status Absorb(TflcStatus* s) const {
     if (!s) return OkStatus();
@@ -295,6 +331,25 @@ class NodeView {
   // "node `name` (Op): message" style errors are produced by the host when the node is passed to
   // Status_Create; Guard(host, node, ...) does that. These build the message part.
   Status Error(TflcStatusCode code, const std::string& message) const { return Status(code, message); }
+
+  // ---- ABI v1.1 ----
+  Status SetInput(size_t i, const ValueView& v) const {
+    if (!TFLC_HAS_FIELD(host_, TflcHostApi, Node_SetInput) || !host_->Node_SetInput) {
+      return Status(TFLC_CODE_UNIMPLEMENTED, "the host is older than ABI v1.1 (no Node_SetInput)");
+    }
+    return ValueView(host_, nullptr).Absorb(host_->Node_SetInput(n_, i, v.get()));
+  }
+  // The opset entry defining this node's op, or NULL (unknown op or a host older than v1.1).
+  const TflcOpsetEntry* opset_entry() const {
+    if (!TFLC_HAS_FIELD(host_, TflcHostApi, Node_OpsetEntry) || !host_->Node_OpsetEntry) return nullptr;
+    return host_->Node_OpsetEntry(n_);
+  }
+  // The entry's quantization facts, or NULL (an op no integer or hybrid kernel exists for).
+  const TflcOpQuantSpec* quant_spec() const {
+    const TflcOpsetEntry* e = opset_entry();
+    if (!e || !TFLC_HAS_FIELD(e, TflcOpsetEntry, quant)) return nullptr;
+    return e->quant;
+  }
 
  private:
   template <typename F>
