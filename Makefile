@@ -6,7 +6,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PYTHON := /usr/bin/python3
 
-.PHONY: all deps configure build demo test clean bench update-goldens
+.PHONY: all deps configure build demo test clean bench bench-calibration update-goldens
 
 all: build
 
@@ -33,6 +33,10 @@ test: build
 
 bench: build
 	@./bench/run.sh $(BUILD)
+
+# Calibration samples/s beside the TFLite WASM runtime's float inference (needs ../shared/models).
+bench-calibration: build
+	@./bench/calibration.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

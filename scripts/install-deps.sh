@@ -8,7 +8,7 @@ PKGS=(
   libflatbuffers-dev flatbuffers-compiler
   libprotobuf-dev protobuf-compiler
   libhdf5-dev libleveldb-dev libsnappy-dev
-  nlohmann-json3-dev libzip-dev
+  nlohmann-json3-dev libzip-dev zlib1g-dev
   python3-h5py python3-numpy
   nodejs npm
 )

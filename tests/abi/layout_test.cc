@@ -23,7 +23,7 @@ static_assert(TflcGraph_AddConst_Args_STRUCT_SIZE == 120, "TflcGraph_AddConst_Ar
 static_assert(TflcOpQuery_Args_STRUCT_SIZE == 64, "TflcOpQuery_Args v1.0 prefix changed");
 static_assert(TFLC_STRUCT_SIZE(TflcQuantizer, user_data) == 40, "TflcQuantizer v1.0 prefix changed");
 // v1.1 (quantization): appended only.
-static_assert(TflcHostApi_STRUCT_SIZE == 368, "TflcHostApi v1.1 layout changed");
+static_assert(TflcHostApi_STRUCT_SIZE == 376, "TflcHostApi v1.1 layout changed");
 static_assert(offsetof(TflcHostApi, Node_SetInput) == 344, "v1.1 host functions follow Graph_AddVariable");
 static_assert(TflcOpsetEntry_STRUCT_SIZE == 160, "TflcOpsetEntry v1.1 layout changed");
 static_assert(TflcQuantizer_STRUCT_SIZE == 44, "TflcQuantizer v1.1 layout changed");

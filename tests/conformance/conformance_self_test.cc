@@ -338,8 +338,10 @@ TEST(ConformanceSelfTest, FindsNegotiationProblems) {
   Problems declines = tflc::testing::CheckNegotiation([](const TflcPluginQuery_Args*) -> const TflcPluginApi* {
     return nullptr;
   });
-  EXPECT_PROBLEM(declines, "declined the host's ABI version 1.0");
-  EXPECT_PROBLEM(declines, "declined a host with a newer minor version 1.1");
+  const std::string host_version = std::to_string(TFLC_ABI_VERSION_MAJOR) + "." + std::to_string(TFLC_ABI_VERSION_MINOR);
+  const std::string newer = std::to_string(TFLC_ABI_VERSION_MAJOR) + "." + std::to_string(TFLC_ABI_VERSION_MINOR + 1);
+  EXPECT_PROBLEM(declines, "declined the host's ABI version " + host_version);
+  EXPECT_PROBLEM(declines, "declined a host with a newer minor version " + newer);
 
   Problems fresh = tflc::testing::CheckNegotiation([](const TflcPluginQuery_Args* args) -> const TflcPluginApi* {
     static TflcPluginApi tables[2];

@@ -104,11 +104,21 @@ int CmdConvert(const std::vector<std::string>& args) {
       ("input_shapes", po::value<std::string>(), "graph_def: shapes, e.g. 1,224,224,3:1,10")
       ("saved_model_tag_set", po::value<std::string>(), "saved_model: tag set (default serve)")
       ("saved_model_signature_key", po::value<std::string>(), "saved_model: signature key(s) (default serving_default)");
+  po::options_description quant("Quantization (post-training)");
+  quant.add_options()
+      ("optimizations", po::value<std::string>(), "DEFAULT: quantize (dynamic range unless the options below say otherwise)")
+      ("representative_dataset", po::value<std::string>(),
+       "calibration data for full-integer quantization: a .npz with one array per model input (named after "
+       "the input, or arr_0...; samples on the first axis) or a directory of .npy files, one sample each")
+      ("target_spec.supported_types", po::value<std::string>(), "comma list: float16 (float16 weights), int8, int16")
+      ("inference_input_type", po::value<std::string>(), "model input type after full-integer quantization: float32 (default), int8, uint8, int16")
+      ("inference_output_type", po::value<std::string>(), "model output type after full-integer quantization: float32 (default), int8, uint8, int16");
   po::options_description hidden("Hidden");
   hidden.add_options()("experimental_large_model_threshold_bytes", po::value<uint64_t>(),
-                       "store constants after the FlatBuffer when they exceed this many bytes");
+                       "store constants after the FlatBuffer when they exceed this many bytes")
+      ("experimental_quantizer", po::value<std::string>(), "run this quantizer plugin (by name) instead of choosing one");
   po::options_description visible;
-  visible.add(io).add(conv).add(PluginOptions());
+  visible.add(io).add(conv).add(quant).add(PluginOptions());
   po::options_description all;
   all.add(visible).add(hidden);
 
@@ -139,7 +149,9 @@ int CmdConvert(const std::vector<std::string>& args) {
   req.output_path = vm["output_file"].as<std::string>();
 
   for (const char* key : {"target_spec.supported_ops", "input_arrays", "output_arrays", "input_shapes",
-                          "saved_model_tag_set", "saved_model_signature_key"}) {
+                          "saved_model_tag_set", "saved_model_signature_key", "optimizations",
+                          "representative_dataset", "target_spec.supported_types", "inference_input_type",
+                          "inference_output_type"}) {
     if (vm.count(key)) req.options.values[key] = vm[key].as<std::string>();
   }
   for (const char* key : {"allow_custom_ops", "enable_select_tf_ops"}) {
@@ -150,6 +162,8 @@ int CmdConvert(const std::vector<std::string>& args) {
   req.export_options.enable_select_tf_ops =
       vm["enable_select_tf_ops"].as<bool>() ||
       req.options.values["target_spec.supported_ops"].find("SELECT_TF_OPS") != std::string::npos;
+  if (vm.count("experimental_quantizer")) req.options.values["quantizer"] = vm["experimental_quantizer"].as<std::string>();
+  req.progress = true;  // drawn only when stderr is a terminal
   if (vm.count("experimental_large_model_threshold_bytes")) {
     req.export_options.large_model_threshold = vm["experimental_large_model_threshold_bytes"].as<uint64_t>();
   }

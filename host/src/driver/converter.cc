@@ -8,6 +8,7 @@
 
 #include "ir/host_api.h"
 #include "pipeline/passes.h"
+#include "quant/quantize.h"
 #include "tflc/sdk/plugin.h"
 
 namespace tflc::host {
@@ -118,17 +119,24 @@ class PhaseTimer {
 
 StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& request) {
   PhaseTimer timer;
+  // Option mistakes surface before the (possibly long) model load.
+  TFLC_ASSIGN_OR_RETURN(QuantizerChoice quantizer, SelectQuantizer(request.options));
   TFLC_ASSIGN_OR_RETURN(auto model, LoadSourceModel(registry, request.input_path, request.format, request.options));
   timer.Mark("load");
   PassContext ctx{&registry, &request.options};
   TFLC_RETURN_IF_ERROR(RunPipeline(ctx, model.get()).WithContext(request.input_path));
   timer.Mark("pipeline");
+  if (!quantizer.name.empty()) {
+    TFLC_RETURN_IF_ERROR(Quantize(ctx, model.get(), quantizer, request.progress).WithContext(request.input_path));
+    timer.Mark("quantize");
+  }
   ConvertResult result;
   for (auto& g : model->graphs) {
     result.num_ops += g->nodes.size();
     result.num_tensors += g->values.size();
   }
   ExportOptions eo = request.export_options;
+  if (quantizer.metadata_mode) eo.optimization_modes.push_back(quantizer.metadata_mode);
   eo.release_constants = true;
   TFLC_RETURN_IF_ERROR(ExportToFile(registry, model.get(), eo, request.output_path));
   timer.Mark("export");

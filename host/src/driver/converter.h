@@ -24,6 +24,7 @@ struct ConvertRequest {
   std::string output_path;
   TflcOptions options;
   ExportOptions export_options;
+  bool progress = false;  // progress bars on stderr (the CLI on a terminal)
 };
 
 struct ConvertResult {

@@ -333,6 +333,19 @@ const TflcOpsetEntry* Node_OpsetEntry(const TflcNode* node) {
   return ref ? ref->entry : nullptr;
 }
 
+TflcStatus* Graph_SetOutput(TflcGraph* graph, size_t index, TflcValue* value) {
+  if (!graph || !value) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_SetOutput: NULL graph or value");
+  if (index >= graph->outputs.size()) {
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_SetOutput: the graph has " + std::to_string(graph->outputs.size()) +
+                                                      " outputs, not " + std::to_string(index + 1));
+  }
+  if (value->graph != graph) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_SetOutput: the value belongs to another graph");
+  graph->outputs[index]->output_uses--;
+  graph->outputs[index] = value;
+  value->output_uses++;
+  return nullptr;
+}
+
 int Value_GetRange(const TflcValue* value, float* min, float* max) {
   if (!value || !value->has_range) return 0;
   if (min) *min = value->range_min;
@@ -389,6 +402,7 @@ TflcHostApi MakeApi() {
   api.Node_SetInput = Node_SetInput;
   api.Node_OpsetEntry = Node_OpsetEntry;
   api.Value_GetRange = Value_GetRange;
+  api.Graph_SetOutput = Graph_SetOutput;
   return api;
 }
 

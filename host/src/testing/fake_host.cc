@@ -10,6 +10,7 @@
 #include "ir/host_api.h"
 #include "ir/ir.h"
 #include "pipeline/passes.h"
+#include "quant/quantize.h"
 #include "registry/registry.h"
 
 namespace tflc::testing {
@@ -98,6 +99,10 @@ Status FakeHost::Optimize() {
   });
 }
 Status FakeHost::RunPipeline() { return host::RunPipeline(impl_->ctx(), impl_->model.get()); }
+Status FakeHost::Quantize() {
+  TFLC_ASSIGN_OR_RETURN(host::QuantizerChoice choice, host::SelectQuantizer(impl_->options));
+  return host::Quantize(impl_->ctx(), impl_->model.get(), choice, /*progress=*/false);
+}
 
 StatusOr<std::string> FakeHost::Export() {
   host::ExportOptions o;

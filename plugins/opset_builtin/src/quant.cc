@@ -95,6 +95,18 @@ Status WriteQuantized(const EvalContext& c, const std::vector<float>& values) {
   return OkStatus();
 }
 
+// The conversions TFLite's QUANTIZE kernel has (quantize.cc Prepare): float32 -> int8 / uint8 /
+// int16, and requantization int8 -> int8 / uint8, uint8 -> int8 / uint8, int16 -> int8 / int16.
+bool QuantizeSupports(TflcDataType in, TflcDataType out) {
+  switch (in) {
+    case TFLC_TYPE_FLOAT32: return IsQuantizeTarget(out);
+    case TFLC_TYPE_INT8:
+    case TFLC_TYPE_UINT8: return out == TFLC_TYPE_INT8 || out == TFLC_TYPE_UINT8;
+    case TFLC_TYPE_INT16: return out == TFLC_TYPE_INT8 || out == TFLC_TYPE_INT16;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 Status InferQuantize(ShapeContext& c) {
@@ -102,11 +114,19 @@ Status InferQuantize(ShapeContext& c) {
   TFLC_RETURN_IF_ERROR(c.ExpectOutputs(1));
   TFLC_RETURN_IF_ERROR(c.Require(0, "input"));
   // The target type is the quantizer's choice: it sets the output value's type (and its
-  // quantization parameters) when it creates the node; this keeps it.
-  const TflcDataType t = c.output_type(0);
+  // quantization parameters) with Value_SetShape / Value_SetQuant when it creates the node, and
+  // this keeps it. Without one, a requantization of integer data keeps the input's type.
+  const TflcDataType in = c.type(0);
+  TflcDataType t = c.output_type(0);
+  if (!IsQuantizeTarget(t) && in != TFLC_TYPE_FLOAT32 && IsQuantizeTarget(in)) t = in;
   if (!IsQuantizeTarget(t)) {
     return InvalidArgument("QUANTIZE output must already have type INT8, UINT8 or INT16 (set by the quantizer with "
                            "Value_SetShape), got " + TypeName(t));
+  }
+  if (in != TFLC_TYPE_UNKNOWN && !QuantizeSupports(in, t)) {
+    return InvalidArgument("QUANTIZE from " + TypeName(in) + " to " + TypeName(t) +
+                           " has no TFLite kernel (float32 -> int8/uint8/int16, int8/uint8 -> int8/uint8, "
+                           "int16 -> int8/int16)");
   }
   if (c.rank(0) < 0) return c.SetUnknownRank(0, t);
   return c.Set(0, t, c.dims(0));

@@ -15,6 +15,15 @@
 //                 field but do not fuse: the first two kernels reject anything but NONE, the LSTM's
 //                 field is its cell activation, and a fused TRANSPOSE_CONV is version 4, which needs
 //                 TFLite 2.13 (older runtimes refuse the whole model; a separate RELU runs everywhere).
+//   quant         the integer / hybrid kernels of the TFLite runtime we target (a 2023 build, TF
+//                 2.12-2.14): the kernels' type switches and Prepare checks, cross-checked with
+//                 tflite/tools/optimize/operator_property.cc and tfl_ops.td (SameOperandsAndResultsScale,
+//                 FixedOutputRangeInterface). INT16X8 only where that runtime has the int16 kernel at
+//                 an op version it knows (so not RSQRT: its int16 kernel is version 3, TFLite 2.15).
+//                 Pass-through ops with one data input keep its parameters (SAME_AS_INPUT); ops whose
+//                 several inputs must all share the output's scale (CONCATENATION, PACK, MAXIMUM...)
+//                 take the output's own range and requantize the inputs, so no input is clipped to
+//                 another input's range.
 #include "common.h"
 #include "opset_builtin.h"
 #include "ops.h"
@@ -154,6 +163,12 @@ class Def {
   constexpr Def Algebra(TflcAlgebra a) const {
     Def d = *this;
     d.e_.algebra = a;
+    return d;
+  }
+  // How the op quantizes (one of the static kQuant* specs below).
+  constexpr Def Quant(const TflcOpQuantSpec& spec) const {
+    Def d = *this;
+    d.e_.quant = &spec;
     return d;
   }
   constexpr operator TflcOpsetEntry() const { return e_; }  // NOLINT: the point of the builder
@@ -388,110 +403,209 @@ constexpr const char* kRtGelu[] = {"2.9.0", "2.9.0"};
 constexpr const char* kRtRelu0To1[] = {"2.10.0"};
 constexpr const char* kRtReduceAll[] = {"2.6.0"};
 
+// ---- Quantization facts (TflcOpQuantSpec) ------------------------------------------------
+
+constexpr uint32_t kInt8 = TFLC_QUANT_KERNEL_INT8, kInt16x8 = TFLC_QUANT_KERNEL_INT16X8,
+                   kHybrid = TFLC_QUANT_KERNEL_HYBRID,
+                   kHybridPerChannel = TFLC_QUANT_KERNEL_HYBRID | TFLC_QUANT_KERNEL_HYBRID_PER_CHANNEL;
+
+constexpr uint64_t In(int i) { return uint64_t{1} << i; }
+constexpr uint64_t kEveryInput = ~uint64_t{0};  // variadic ops (CONCATENATION, PACK)
+
+constexpr TflcOpQuantSpec Spec(uint32_t kernels, TflcQuantOutput output, uint64_t params, uint64_t same_scale) {
+  TflcOpQuantSpec q{};
+  q.struct_size = TflcOpQuantSpec_STRUCT_SIZE;
+  q.kernels = kernels;
+  q.output = output;
+  q.unquantized_inputs = params;
+  q.same_scale_inputs = same_scale;
+  return q;
+}
+// The kernel rescales: the output takes its own calibrated range. `params`: inputs that keep their type.
+constexpr TflcOpQuantSpec Rescales(uint32_t kernels, uint64_t params = 0) {
+  return Spec(kernels, TFLC_QUANT_OUTPUT_RANGE, params, 0);
+}
+// Conv-like ops with an int32 bias (int64 under int16x8; int32 only with quantized_bias_type, 2.15+).
+constexpr TflcOpQuantSpec WithBias(uint32_t kernels, uint64_t params = 0) {
+  TflcOpQuantSpec q = Rescales(kernels, params);
+  q.int16_bias_type = TFLC_TYPE_INT64;
+  return q;
+}
+// The kernel moves or selects values without rescaling: the output keeps the parameters of the
+// data input `data` (the first input not in `params`).
+constexpr TflcOpQuantSpec PassesThrough(uint32_t kernels, uint64_t data, uint64_t params = 0) {
+  return Spec(kernels, TFLC_QUANT_OUTPUT_SAME_AS_INPUT, params, data);
+}
+// Several data inputs must all carry the output's parameters; the output takes its own range.
+constexpr TflcOpQuantSpec SharesScale(uint32_t kernels, uint64_t inputs, uint64_t params = 0) {
+  return Spec(kernels, TFLC_QUANT_OUTPUT_RANGE, params, inputs);
+}
+// The kernel requires these output parameters (a lookup table or a fixed-point result range).
+constexpr TflcOpQuantSpec Fixed(uint32_t kernels, float int8_scale, int32_t int8_zero_point, float int16_scale = 0,
+                                int32_t int16_zero_point = 0) {
+  TflcOpQuantSpec q = Spec(kernels, TFLC_QUANT_OUTPUT_FIXED, 0, 0);
+  q.int8_scale = int8_scale;
+  q.int8_zero_point = int8_zero_point;
+  q.int16_scale = int16_scale;
+  q.int16_zero_point = int16_zero_point;
+  return q;
+}
+
+// Arithmetic and activations whose int8 / int16 kernels rescale to the output's parameters.
+constexpr TflcOpQuantSpec kQuantArithmetic = Rescales(kInt8 | kInt16x8);  // ADD, SUB, MUL, RELU...
+constexpr TflcOpQuantSpec kQuantArithmeticInt8 = Rescales(kInt8);         // PRELU, HARD_SWISH...
+constexpr TflcOpQuantSpec kQuantReduce = Rescales(kInt8 | kInt16x8, In(1));  // MEAN, REDUCE_PROD: axis
+constexpr TflcOpQuantSpec kQuantSum = Rescales(kInt8, In(1));
+// Weights (input 1) int8 symmetric, per-channel along weight_output_axis; hybrid kernels keep
+// float activations. FULLY_CONNECTED's per-channel hybrid kernel is version 12 (TFLite 2.17).
+constexpr TflcOpQuantSpec kQuantConv = WithBias(kInt8 | kInt16x8 | kHybridPerChannel);
+constexpr TflcOpQuantSpec kQuantFullyConnected = WithBias(kInt8 | kInt16x8 | kHybrid);
+constexpr TflcOpQuantSpec kQuantTransposeConv = WithBias(kInt8 | kInt16x8, In(0));  // output_shape
+// Hybrid only: int8 weights, float activations and state (the integer LSTM needs intermediates).
+constexpr TflcOpQuantSpec kQuantLstm = Rescales(kHybrid);
+// Pass-through: one data input (bit), parameters that keep their type.
+constexpr TflcOpQuantSpec kQuantPassThrough = PassesThrough(kInt8 | kInt16x8, In(0));  // pools, SQUEEZE, UNPACK
+constexpr TflcOpQuantSpec kQuantPassThroughInt8 = PassesThrough(kInt8, In(0));         // SPACE_TO_DEPTH...
+constexpr TflcOpQuantSpec kQuantPassThroughParam1 = PassesThrough(kInt8 | kInt16x8, In(0), In(1));
+constexpr TflcOpQuantSpec kQuantPassThroughParam1Int8 = PassesThrough(kInt8, In(0), In(1));  // TILE, REVERSE_V2
+constexpr TflcOpQuantSpec kQuantPadV2 = PassesThrough(kInt8 | kInt16x8, In(0) | In(2), In(1));  // pad value
+constexpr TflcOpQuantSpec kQuantSliceLike = PassesThrough(kInt8 | kInt16x8, In(0), In(1) | In(2));
+constexpr TflcOpQuantSpec kQuantStridedSlice = PassesThrough(kInt8 | kInt16x8, In(0), In(1) | In(2) | In(3));
+constexpr TflcOpQuantSpec kQuantSplit = PassesThrough(kInt8 | kInt16x8, In(1), In(0));  // axis first
+// Several inputs copied or compared without rescaling.
+constexpr TflcOpQuantSpec kQuantJoin = SharesScale(kInt8 | kInt16x8, kEveryInput);  // CONCATENATION, PACK
+constexpr TflcOpQuantSpec kQuantMaxMin = SharesScale(kInt8 | kInt16x8, In(0) | In(1));
+constexpr TflcOpQuantSpec kQuantSelect = SharesScale(kInt8, In(1) | In(2), In(0));  // condition
+// Fixed output parameters (operator_property.cc restricted_value_int8 / _int16).
+constexpr TflcOpQuantSpec kQuantSoftmax = Fixed(kInt8 | kInt16x8, 1.f / 256, -128, 1.f / 32768, 0);
+constexpr TflcOpQuantSpec kQuantLogistic = Fixed(kInt8 | kInt16x8, 1.f / 256, -128, 1.f / 32768, 0);
+constexpr TflcOpQuantSpec kQuantTanh = Fixed(kInt8 | kInt16x8, 1.f / 128, 0, 1.f / 32768, 0);
+constexpr TflcOpQuantSpec kQuantLogSoftmax = Fixed(kInt8, 16.f / 256, 127);
+constexpr TflcOpQuantSpec kQuantL2Normalization = Fixed(kInt8, 1.f / 128, 0);
+
 // ---- The table, by BuiltinOperator value ----------------------------------------------------
 
 constexpr TflcOpsetEntry kOps[] = {
     TFLC_OP("ADD", kAdd, InferBinary, EvalAdd)
-        .Options(kAddOptionsT, kAddSubOptions).Runtime(kRtAdd).FusesActivation().Algebra(TFLC_ALGEBRA_ADD),
+        .Options(kAddOptionsT, kAddSubOptions).Runtime(kRtAdd).FusesActivation().Algebra(TFLC_ALGEBRA_ADD)
+        .Quant(kQuantArithmetic),
     TFLC_OP("AVERAGE_POOL_2D", kAveragePool2D, InferPool2D, EvalAveragePool2D)
-        .Options(kPool2DOptionsT, kPool2DOptions).Runtime(kRtAveragePool2D).FusesActivation(),
+        .Options(kPool2DOptionsT, kPool2DOptions).Runtime(kRtAveragePool2D).FusesActivation().Quant(kQuantPassThrough),
     TFLC_OP("CONCATENATION", kConcatenation, InferConcatenation, EvalConcatenation)
-        .Options(kConcatenationOptionsT, kConcatenationOptions).Runtime(kRtConcatenation),
+        .Options(kConcatenationOptionsT, kConcatenationOptions).Runtime(kRtConcatenation).Quant(kQuantJoin),
     TFLC_OP("CONV_2D", kConv2D, InferConv2D, EvalConv2D)
         .Options(kConv2DOptionsT, kConv2DOptions).Runtime(kRtConv2D).FusesActivation().Weights(2, 1, 0)
-        .InputChannelAxis(3).Query(QueryConvPadding),
+        .InputChannelAxis(3).Query(QueryConvPadding).Quant(kQuantConv),
     TFLC_OP("DEPTHWISE_CONV_2D", kDepthwiseConv2D, InferDepthwiseConv2D, EvalDepthwiseConv2D)
         .Options(kDepthwiseConv2DOptionsT, kDepthwiseConv2DOptions).Runtime(kRtDepthwiseConv2D).FusesActivation()
-        .Weights(2, 1, 3).InputChannelAxis(3).Query(QueryConvPadding),
+        .Weights(2, 1, 3).InputChannelAxis(3).Query(QueryConvPadding).Quant(kQuantConv),
     TFLC_OP("DEPTH_TO_SPACE", kDepthToSpace, InferDepthToSpace, EvalDepthToSpace)
-        .Options(kDepthToSpaceOptionsT, kBlockSizeOptions).Runtime(kRtDepthToSpace),
+        .Options(kDepthToSpaceOptionsT, kBlockSizeOptions).Runtime(kRtDepthToSpace).Quant(kQuantPassThroughInt8),
     TFLC_OP("DEQUANTIZE", kDequantize, InferDequantize, EvalDequantize).Runtime(kRtDequantize),
     TFLC_OP("FLOOR", kFloor, InferUnary, EvalFloor).Runtime(kRtFloor),
     TFLC_OP("FULLY_CONNECTED", kFullyConnected, InferFullyConnected, EvalFullyConnected)
         .Options(kFullyConnectedOptionsT, kFullyConnectedOptions).Runtime(kRtFullyConnected).FusesActivation()
-        .Weights(2, 1, 0).InputChannelAxis(1),
+        .Weights(2, 1, 0).InputChannelAxis(1).Quant(kQuantFullyConnected),
     TFLC_OP("L2_NORMALIZATION", kL2Normalization, InferLastAxis, EvalL2Normalization)
-        .Options(kL2NormOptionsT, kActivationOnlyOptions).Runtime(kRtL2Normalization),
+        .Options(kL2NormOptionsT, kActivationOnlyOptions).Runtime(kRtL2Normalization).Quant(kQuantL2Normalization),
     TFLC_OP("L2_POOL_2D", kL2Pool2D, InferPool2D, EvalL2Pool2D)
         .Options(kPool2DOptionsT, kPool2DOptions).Runtime(kRt150).FusesActivation(),
     TFLC_OP("LOCAL_RESPONSE_NORMALIZATION", kLocalResponseNormalization, InferLocalResponseNorm, EvalLocalResponseNorm)
         .Options(kLocalResponseNormalizationOptionsT, kLocalResponseNormalizationOptions).Runtime(kRt150),
-    TFLC_OP("LOGISTIC", kLogistic, InferUnary, EvalLogistic).Runtime(kRtLogistic),
+    TFLC_OP("LOGISTIC", kLogistic, InferUnary, EvalLogistic).Runtime(kRtLogistic).Quant(kQuantLogistic),
     TFLC_OP("MAX_POOL_2D", kMaxPool2D, InferPool2D, EvalMaxPool2D)
-        .Options(kPool2DOptionsT, kPool2DOptions).Runtime(kRtMaxPool2D).FusesActivation(),
+        .Options(kPool2DOptionsT, kPool2DOptions).Runtime(kRtMaxPool2D).FusesActivation().Quant(kQuantPassThrough),
     TFLC_OP("MUL", kMul, InferBinary, EvalMul)
-        .Options(kMulOptionsT, kActivationOnlyOptions).Runtime(kRtMul).FusesActivation().Algebra(TFLC_ALGEBRA_MUL),
-    TFLC_OP("RELU", kRelu, InferUnary, EvalRelu).Runtime(kRtRelu).IsActivation(kActRelu),
-    TFLC_OP("RELU_N1_TO_1", kReluN1To1, InferUnary, EvalReluN1To1).Runtime(kRt150).IsActivation(kActReluN1To1),
-    TFLC_OP("RELU6", kRelu6, InferUnary, EvalRelu6).Runtime(kRtRelu6).IsActivation(kActRelu6),
-    TFLC_OP("RESHAPE", kReshape, InferReshape, EvalCopy).Runtime(kRt150),
+        .Options(kMulOptionsT, kActivationOnlyOptions).Runtime(kRtMul).FusesActivation().Algebra(TFLC_ALGEBRA_MUL)
+        .Quant(kQuantArithmetic),
+    TFLC_OP("RELU", kRelu, InferUnary, EvalRelu).Runtime(kRtRelu).IsActivation(kActRelu).Quant(kQuantArithmetic),
+    TFLC_OP("RELU_N1_TO_1", kReluN1To1, InferUnary, EvalReluN1To1).Runtime(kRt150).IsActivation(kActReluN1To1)
+        .Quant(kQuantArithmeticInt8),
+    TFLC_OP("RELU6", kRelu6, InferUnary, EvalRelu6).Runtime(kRtRelu6).IsActivation(kActRelu6).Quant(kQuantArithmetic),
+    TFLC_OP("RESHAPE", kReshape, InferReshape, EvalCopy).Runtime(kRt150).Quant(kQuantPassThroughParam1),
     TFLC_OP("RESIZE_BILINEAR", kResizeBilinear, InferResize, EvalResizeBilinear)
-        .Options(kResizeBilinearOptionsT, kResizeBilinearOptions).Runtime(kRtResizeBilinear),
+        .Options(kResizeBilinearOptionsT, kResizeBilinearOptions).Runtime(kRtResizeBilinear)
+        .Quant(kQuantPassThroughParam1),
     TFLC_OP("SOFTMAX", kSoftmax, InferSoftmax, EvalSoftmax)
-        .Options(kSoftmaxOptionsT, kSoftmaxOptions).Runtime(kRtSoftmax),
+        .Options(kSoftmaxOptionsT, kSoftmaxOptions).Runtime(kRtSoftmax).Quant(kQuantSoftmax),
     TFLC_OP("SPACE_TO_DEPTH", kSpaceToDepth, InferSpaceToDepth, EvalSpaceToDepth)
-        .Options(kSpaceToDepthOptionsT, kBlockSizeOptions).Runtime(kRtSpaceToDepth),
-    TFLC_OP("TANH", kTanh, InferUnary, EvalTanh).Runtime(kRtLogistic).IsActivation(kActTanh),
-    TFLC_OP("PAD", kPad, InferPad, EvalPad).EmptyOptions(kPadOptionsT).Runtime(kRtPad),
-    TFLC_OP("GATHER", kGather, InferGather, EvalGather).Options(kGatherOptionsT, kGatherOptions).Runtime(kRtGather),
-    TFLC_OP("BATCH_TO_SPACE_ND", kBatchToSpaceNd, InferBatchToSpaceNd, EvalBatchToSpaceNd).Runtime(kRtSpaceBatchNd),
-    TFLC_OP("SPACE_TO_BATCH_ND", kSpaceToBatchNd, InferSpaceToBatchNd, EvalSpaceToBatchNd).Runtime(kRtSpaceBatchNd),
-    TFLC_OP("TRANSPOSE", kTranspose, InferTranspose, EvalTranspose).Runtime(kRtTranspose),
-    TFLC_OP("MEAN", kMean, InferReduce, EvalMean).Options(kReducerOptionsT, kReducerOptions).Runtime(kRtMean),
+        .Options(kSpaceToDepthOptionsT, kBlockSizeOptions).Runtime(kRtSpaceToDepth).Quant(kQuantPassThroughInt8),
+    TFLC_OP("TANH", kTanh, InferUnary, EvalTanh).Runtime(kRtLogistic).IsActivation(kActTanh).Quant(kQuantTanh),
+    TFLC_OP("PAD", kPad, InferPad, EvalPad).EmptyOptions(kPadOptionsT).Runtime(kRtPad).Quant(kQuantPassThroughParam1),
+    TFLC_OP("GATHER", kGather, InferGather, EvalGather).Options(kGatherOptionsT, kGatherOptions).Runtime(kRtGather)
+        .Quant(kQuantPassThroughParam1),
+    TFLC_OP("BATCH_TO_SPACE_ND", kBatchToSpaceNd, InferBatchToSpaceNd, EvalBatchToSpaceNd).Runtime(kRtSpaceBatchNd)
+        .Quant(kQuantSliceLike),
+    TFLC_OP("SPACE_TO_BATCH_ND", kSpaceToBatchNd, InferSpaceToBatchNd, EvalSpaceToBatchNd).Runtime(kRtSpaceBatchNd)
+        .Quant(kQuantSliceLike),
+    TFLC_OP("TRANSPOSE", kTranspose, InferTranspose, EvalTranspose).Runtime(kRtTranspose)
+        .Quant(kQuantPassThroughParam1),
+    TFLC_OP("MEAN", kMean, InferReduce, EvalMean).Options(kReducerOptionsT, kReducerOptions).Runtime(kRtMean)
+        .Quant(kQuantReduce),
     TFLC_OP("SUB", kSub, InferBinary, EvalSub)
-        .Options(kSubOptionsT, kAddSubOptions).Runtime(kRtSub).FusesActivation().Algebra(TFLC_ALGEBRA_SUB),
+        .Options(kSubOptionsT, kAddSubOptions).Runtime(kRtSub).FusesActivation().Algebra(TFLC_ALGEBRA_SUB)
+        .Quant(kQuantArithmetic),
     TFLC_OP("DIV", kDiv, InferBinary, EvalDiv)
         .Options(kDivOptionsT, kActivationOnlyOptions).Runtime(kRtDiv).FusesActivation(),
-    TFLC_OP("SQUEEZE", kSqueeze, InferSqueeze, EvalCopy).Options(kSqueezeOptionsT, kSqueezeOptions).Runtime(kRtSqueeze),
+    TFLC_OP("SQUEEZE", kSqueeze, InferSqueeze, EvalCopy).Options(kSqueezeOptionsT, kSqueezeOptions).Runtime(kRtSqueeze)
+        .Quant(kQuantPassThrough),
     TFLC_OP("UNIDIRECTIONAL_SEQUENCE_LSTM", kUnidirectionalSequenceLstm, InferUnidirectionalSequenceLstm,
             EvalUnidirectionalSequenceLstm)
-        .Options(kUnidirectionalSequenceLSTMOptionsT, kUnidirectionalSequenceLstmOptions).Runtime(kRtLstm),
+        .Options(kUnidirectionalSequenceLSTMOptionsT, kUnidirectionalSequenceLstmOptions).Runtime(kRtLstm)
+        .Quant(kQuantLstm),
     TFLC_OP("STRIDED_SLICE", kStridedSlice, InferStridedSlice, EvalStridedSlice)
-        .Options(kStridedSliceOptionsT, kStridedSliceOptions).Runtime(kRtStridedSlice),
-    TFLC_OP("EXP", kExp, InferUnary, EvalExp).EmptyOptions(kExpOptionsT).Runtime(kRtExp),
+        .Options(kStridedSliceOptionsT, kStridedSliceOptions).Runtime(kRtStridedSlice).Quant(kQuantStridedSlice),
+    TFLC_OP("EXP", kExp, InferUnary, EvalExp).EmptyOptions(kExpOptionsT).Runtime(kRtExp).Quant(kQuantArithmetic),
     TFLC_OP("TOPK_V2", kTopKV2, InferTopK, EvalTopK).EmptyOptions(kTopKV2OptionsT).Runtime(kRtTopKV2),
-    TFLC_OP("SPLIT", kSplit, InferSplit, EvalSplit).Options(kSplitOptionsT, kSplitOptions).Runtime(kRtSplit),
-    TFLC_OP("LOG_SOFTMAX", kLogSoftmax, InferLastAxis, EvalLogSoftmax).EmptyOptions(kLogSoftmaxOptionsT).Runtime(kRt114x2),
+    TFLC_OP("SPLIT", kSplit, InferSplit, EvalSplit).Options(kSplitOptionsT, kSplitOptions).Runtime(kRtSplit)
+        .Quant(kQuantSplit),
+    TFLC_OP("LOG_SOFTMAX", kLogSoftmax, InferLastAxis, EvalLogSoftmax).EmptyOptions(kLogSoftmaxOptionsT).Runtime(kRt114x2)
+        .Quant(kQuantLogSoftmax),
     TFLC_OP("CAST", kCast, InferCast, EvalCast).Options(kCastOptionsT, kCastOptions).Runtime(kRtCast),
-    TFLC_OP("PRELU", kPrelu, InferPrelu, EvalPrelu).Runtime(kRtPrelu),
-    TFLC_OP("MAXIMUM", kMaximum, InferBinary, EvalMaximum).Runtime(kRtMaxMin),
+    TFLC_OP("PRELU", kPrelu, InferPrelu, EvalPrelu).Runtime(kRtPrelu).Quant(kQuantArithmeticInt8),
+    TFLC_OP("MAXIMUM", kMaximum, InferBinary, EvalMaximum).Runtime(kRtMaxMin).Quant(kQuantMaxMin),
     TFLC_OP("ARG_MAX", kArgMax, InferArgMinMax, EvalArgMax).Options(kArgMaxOptionsT, kArgMinMaxOptions).Runtime(kRtArgMinMax),
-    TFLC_OP("MINIMUM", kMinimum, InferBinary, EvalMinimum).Runtime(kRtMaxMin),
+    TFLC_OP("MINIMUM", kMinimum, InferBinary, EvalMinimum).Runtime(kRtMaxMin).Quant(kQuantMaxMin),
     TFLC_OP("LESS", kLess, InferComparison, EvalLess).Runtime(kRt114x2_213),
     TFLC_OP("NEG", kNeg, InferUnary, EvalNeg).EmptyOptions(kNegOptionsT).Runtime(kRt190),
-    TFLC_OP("PADV2", kPadV2, InferPad, EvalPadV2).EmptyOptions(kPadV2OptionsT).Runtime(kRtPadV2),
+    TFLC_OP("PADV2", kPadV2, InferPad, EvalPadV2).EmptyOptions(kPadV2OptionsT).Runtime(kRtPadV2).Quant(kQuantPadV2),
     TFLC_OP("GREATER", kGreater, InferComparison, EvalGreater).Runtime(kRt114x2),
     TFLC_OP("GREATER_EQUAL", kGreaterEqual, InferComparison, EvalGreaterEqual).Runtime(kRt114x2_213),
     TFLC_OP("LESS_EQUAL", kLessEqual, InferComparison, EvalLessEqual).Runtime(kRt114x2),
-    TFLC_OP("SELECT", kSelect, InferSelect, EvalSelect).EmptyOptions(kSelectOptionsT).Runtime(kRtSelect),
-    TFLC_OP("SLICE", kSlice, InferSlice, EvalSlice).Runtime(kRtSlice),
+    TFLC_OP("SELECT", kSelect, InferSelect, EvalSelect).EmptyOptions(kSelectOptionsT).Runtime(kRtSelect)
+        .Quant(kQuantSelect),
+    TFLC_OP("SLICE", kSlice, InferSlice, EvalSlice).Runtime(kRtSlice).Quant(kQuantSliceLike),
     TFLC_OP("SIN", kSin, InferUnary, EvalSin).Runtime(kRt190),
     TFLC_OP("TRANSPOSE_CONV", kTransposeConv, InferTransposeConv, EvalTransposeConv)
-        .Options(kTransposeConvOptionsT, kTransposeConvOptions).Runtime(kRtTransposeConv).Weights(3, 1, 0),
-    TFLC_OP("TILE", kTile, InferTile, EvalTile).Runtime(kRtTile),
-    TFLC_OP("EXPAND_DIMS", kExpandDims, InferExpandDims, EvalCopy).EmptyOptions(kExpandDimsOptionsT).Runtime(kRt1100),
+        .Options(kTransposeConvOptionsT, kTransposeConvOptions).Runtime(kRtTransposeConv).Weights(3, 1, 0)
+        .Quant(kQuantTransposeConv),
+    TFLC_OP("TILE", kTile, InferTile, EvalTile).Runtime(kRtTile).Quant(kQuantPassThroughParam1Int8),
+    TFLC_OP("EXPAND_DIMS", kExpandDims, InferExpandDims, EvalCopy).EmptyOptions(kExpandDimsOptionsT).Runtime(kRt1100)
+        .Quant(kQuantPassThroughParam1),
     TFLC_OP("EQUAL", kEqual, InferComparison, EvalEqual).Runtime(kRtEqual),
     TFLC_OP("NOT_EQUAL", kNotEqual, InferComparison, EvalNotEqual).Runtime(kRtNotEqual),
     TFLC_OP("LOG", kLog, InferUnary, EvalLog).Runtime(kRtLog),
-    TFLC_OP("SUM", kSum, InferReduce, EvalSum).Options(kReducerOptionsT, kReducerOptions).Runtime(kRtSum),
+    TFLC_OP("SUM", kSum, InferReduce, EvalSum).Options(kReducerOptionsT, kReducerOptions).Runtime(kRtSum)
+        .Quant(kQuantSum),
     TFLC_OP("SQRT", kSqrt, InferUnary, EvalSqrt).Runtime(kRt1100),
-    TFLC_OP("RSQRT", kRsqrt, InferUnary, EvalRsqrt).Runtime(kRtRsqrt),
+    TFLC_OP("RSQRT", kRsqrt, InferUnary, EvalRsqrt).Runtime(kRtRsqrt).Quant(kQuantArithmeticInt8),
     Def("SHAPE", kShape, &ShapeEntry<InferShapeOp>, &EvalEntry<EvalShapeOp, false>, &VersionEntry<kShape>)
         .Options(kShapeOptionsT, kShapeOptions).Runtime(kRt1100).ShapeOnlyInputs(1),
     TFLC_OP("POW", kPow, InferBinary, EvalPow).Runtime(kRt1100),
     TFLC_OP("ARG_MIN", kArgMin, InferArgMinMax, EvalArgMin).Options(kArgMinOptionsT, kArgMinMaxOptions).Runtime(kRtArgMinMax),
     TFLC_OP("REDUCE_PROD", kReduceProd, InferReduce, EvalReduceProd)
-        .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceProd),
+        .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceProd).Quant(kQuantReduce),
     TFLC_OP("REDUCE_MAX", kReduceMax, InferReduce, EvalReduceMax)
-        .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceMaxMin),
-    TFLC_OP("PACK", kPack, InferPack, EvalPack).Options(kPackOptionsT, kPackOptions).Runtime(kRtPack),
+        .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceMaxMin).Quant(kQuantPassThroughParam1),
+    TFLC_OP("PACK", kPack, InferPack, EvalPack).Options(kPackOptionsT, kPackOptions).Runtime(kRtPack).Quant(kQuantJoin),
     TFLC_OP("LOGICAL_OR", kLogicalOr, InferLogicalBinary, EvalLogicalOr).Runtime(kRt1110),
     TFLC_OP("ONE_HOT", kOneHot, InferOneHot, EvalOneHot).Options(kOneHotOptionsT, kOneHotOptions).Runtime(kRt1110),
     TFLC_OP("LOGICAL_AND", kLogicalAnd, InferLogicalBinary, EvalLogicalAnd).Runtime(kRt1110),
     TFLC_OP("LOGICAL_NOT", kLogicalNot, InferLogicalNot, EvalLogicalNot).Runtime(kRt1110),
-    TFLC_OP("UNPACK", kUnpack, InferUnpack, EvalUnpack).Options(kUnpackOptionsT, kUnpackOptions).Runtime(kRtUnpack),
+    TFLC_OP("UNPACK", kUnpack, InferUnpack, EvalUnpack).Options(kUnpackOptionsT, kUnpackOptions).Runtime(kRtUnpack)
+        .Quant(kQuantPassThrough),
     TFLC_OP("REDUCE_MIN", kReduceMin, InferReduce, EvalReduceMin)
-        .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceMaxMin),
+        .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceMaxMin).Quant(kQuantPassThroughParam1),
     TFLC_OP("FLOOR_DIV", kFloorDiv, InferBinary, EvalFloorDiv).Runtime(kRt114x2_213),
     TFLC_OP("REDUCE_ANY", kReduceAny, InferReduce, EvalReduceAny)
         .Options(kReducerOptionsT, kReducerOptions).Runtime(kRt1110),
@@ -501,34 +615,41 @@ constexpr TflcOpsetEntry kOps[] = {
     TFLC_OP("FLOOR_MOD", kFloorMod, InferBinary, EvalFloorMod).Runtime(kRtFloorMod),
     TFLC_OP("RANGE", kRange, InferRange, EvalRange).Runtime(kRtRange),
     TFLC_OP("RESIZE_NEAREST_NEIGHBOR", kResizeNearestNeighbor, InferResize, EvalResizeNearestNeighbor)
-        .Options(kResizeNearestNeighborOptionsT, kResizeNearestNeighborOptions).Runtime(kRtResizeNearestNeighbor),
+        .Options(kResizeNearestNeighborOptionsT, kResizeNearestNeighborOptions).Runtime(kRtResizeNearestNeighbor)
+        .Quant(kQuantPassThroughParam1),
     TFLC_OP("LEAKY_RELU", kLeakyRelu, InferUnary, EvalLeakyRelu)
-        .Options(kLeakyReluOptionsT, kLeakyReluOptions).Runtime(kRtLeakyRelu),
-    TFLC_OP("SQUARED_DIFFERENCE", kSquaredDifference, InferBinary, EvalSquaredDifference).Runtime(kRtSquaredDifference),
+        .Options(kLeakyReluOptionsT, kLeakyReluOptions).Runtime(kRtLeakyRelu).Quant(kQuantArithmetic),
+    TFLC_OP("SQUARED_DIFFERENCE", kSquaredDifference, InferBinary, EvalSquaredDifference).Runtime(kRtSquaredDifference)
+        .Quant(kQuantArithmeticInt8),
     TFLC_OP("MIRROR_PAD", kMirrorPad, InferMirrorPad, EvalMirrorPad)
-        .Options(kMirrorPadOptionsT, kMirrorPadOptions).Runtime(kRtMirrorPad),
-    TFLC_OP("ABS", kAbs, InferUnary, EvalAbs).Runtime(kRtAbs),
-    TFLC_OP("SPLIT_V", kSplitV, InferSplitV, EvalSplitV).Options(kSplitVOptionsT, kSplitOptions).Runtime(kRtSplitV),
+        .Options(kMirrorPadOptionsT, kMirrorPadOptions).Runtime(kRtMirrorPad).Quant(kQuantPassThroughParam1),
+    TFLC_OP("ABS", kAbs, InferUnary, EvalAbs).Runtime(kRtAbs).Quant(kQuantArithmetic),
+    TFLC_OP("SPLIT_V", kSplitV, InferSplitV, EvalSplitV).Options(kSplitVOptionsT, kSplitOptions).Runtime(kRtSplitV)
+        .Quant(kQuantSliceLike),
     TFLC_OP("CEIL", kCeil, InferUnary, EvalCeil).Runtime(kRt1140),
-    TFLC_OP("REVERSE_V2", kReverseV2, InferReverseV2, EvalReverseV2).Runtime(kRtReverseV2),
+    TFLC_OP("REVERSE_V2", kReverseV2, InferReverseV2, EvalReverseV2).Runtime(kRtReverseV2)
+        .Quant(kQuantPassThroughParam1Int8),
     TFLC_OP("ADD_N", kAddN, InferAddN, EvalAddN).Runtime(kRt1140),
-    TFLC_OP("GATHER_ND", kGatherNd, InferGatherNd, EvalGatherNd).Runtime(kRtGatherNd),
+    TFLC_OP("GATHER_ND", kGatherNd, InferGatherNd, EvalGatherNd).Runtime(kRtGatherNd).Quant(kQuantPassThroughParam1),
     TFLC_OP("COS", kCos, InferUnary, EvalCos).Runtime(kRt1140),
-    TFLC_OP("ELU", kElu, InferUnary, EvalElu).Runtime(kRt1140),
+    TFLC_OP("ELU", kElu, InferUnary, EvalElu).Runtime(kRt1140).Quant(kQuantArithmeticInt8),
     TFLC_OP("QUANTIZE", kQuantize, InferQuantize, EvalQuantize).Runtime(kRtQuantize),
     TFLC_OP("ROUND", kRound, InferUnary, EvalRound).Runtime(kRt1140),
-    TFLC_OP("HARD_SWISH", kHardSwish, InferUnary, EvalHardSwish).Runtime(kRtHardSwish),
-    TFLC_OP("SELECT_V2", kSelectV2, InferSelectV2, EvalSelectV2).EmptyOptions(kSelectV2OptionsT).Runtime(kRtSelectV2),
+    TFLC_OP("HARD_SWISH", kHardSwish, InferUnary, EvalHardSwish).Runtime(kRtHardSwish).Quant(kQuantArithmeticInt8),
+    TFLC_OP("SELECT_V2", kSelectV2, InferSelectV2, EvalSelectV2).EmptyOptions(kSelectV2OptionsT).Runtime(kRtSelectV2)
+        .Quant(kQuantSelect),
     TFLC_OP("BATCH_MATMUL", kBatchMatMul, InferBatchMatMul, EvalBatchMatMul)
-        .Options(kBatchMatMulOptionsT, kBatchMatMulOptions).Runtime(kRtBatchMatMul),
+        .Options(kBatchMatMulOptionsT, kBatchMatMulOptions).Runtime(kRtBatchMatMul).Quant(kQuantArithmetic),
     TFLC_OP("CUMSUM", kCumsum, InferCumsum, EvalCumsum).Options(kCumsumOptionsT, kCumsumOptions).Runtime(kRtCumsum),
-    TFLC_OP("BROADCAST_TO", kBroadcastTo, InferBroadcastTo, EvalBroadcastTo).Runtime(kRtBroadcastTo),
+    TFLC_OP("BROADCAST_TO", kBroadcastTo, InferBroadcastTo, EvalBroadcastTo).Runtime(kRtBroadcastTo)
+        .Quant(kQuantPassThroughParam1),
     TFLC_OP("REDUCE_ALL", kReduceAll, InferReduce, EvalReduceAll)
         .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceAll),
     // No kernel: a random op is never folded.
     Def("RANDOM_UNIFORM", kRandomUniform, &ShapeEntry<InferRandomUniform>, nullptr, &VersionEntry<kRandomUniform>)
         .Options(kRandomOptionsT, kRandomOptions).Runtime(kRtRandomUniform),
-    TFLC_OP("GELU", kGelu, InferUnary, EvalGelu).Options(kGeluOptionsT, kGeluOptions).Runtime(kRtGelu),
+    TFLC_OP("GELU", kGelu, InferUnary, EvalGelu).Options(kGeluOptionsT, kGeluOptions).Runtime(kRtGelu)
+        .Quant(kQuantArithmeticInt8),
     TFLC_OP("RELU_0_TO_1", kRelu0To1, InferUnary, EvalRelu0To1).Runtime(kRtRelu0To1),
 };
 

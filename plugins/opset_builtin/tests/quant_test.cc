@@ -99,5 +99,67 @@ TEST_F(QuantTest, RequantizeInt8ToInt8) {
   EXPECT_EQ((std::vector<int8_t>(d, d + 3)), (std::vector<int8_t>{0, 5, 10}));
 }
 
+// Requantizations a quantizer inserts (QUANTIZE of integer data to other parameters or type).
+TEST_F(QuantTest, RequantizeBetweenTypes) {
+  auto requantize = [&](const Tensor& x, const Quant& in_q, TflcDataType to, const Quant& out_q) {
+    NodeView n = Node("QUANTIZE", {Const(x)});
+    SetQuant(n.input(0), in_q);
+    EXPECT_TRUE(n.output(0).SetShape(to, x.dims).ok());
+    SetQuant(n.output(0), out_q);
+    EXPECT_TRUE(g().Output(n.output(0), "q").ok());
+    Status s = InferAndFold();
+    EXPECT_TRUE(s.ok()) << s;
+    ValueView out = g().output(g().num_outputs() - 1);
+    EXPECT_EQ(out.type(), to);
+    Tensor t;
+    if (out.is_const()) {
+      const auto* d = static_cast<const uint8_t*>(out.data());
+      t.bytes.assign(d, d + out.byte_size());
+    } else {
+      ADD_FAILURE() << "QUANTIZE was not folded";
+    }
+    return t;
+  };
+  // uint8 (zero point 128) <-> int8 (zero point 0) with the same scale: a shift by 128.
+  EXPECT_EQ(requantize(U8({3}, {0, 128, 255}), {{0.5f}, {128}}, TFLC_TYPE_INT8, {{0.5f}, {0}}).as<int8_t>(),
+            (std::vector<int8_t>{-128, 0, 127}));
+  EXPECT_EQ(requantize(I8({3}, {-128, 0, 127}), {{0.5f}, {0}}, TFLC_TYPE_UINT8, {{0.5f}, {128}}).as<uint8_t>(),
+            (std::vector<uint8_t>{0, 128, 255}));
+  // int16 -> int16 with twice the scale; int16 -> int8.
+  EXPECT_EQ(requantize(Tensor::Of<int16_t>(TFLC_TYPE_INT16, {3}, {-1000, 10, 1000}), {{0.001f}, {0}}, TFLC_TYPE_INT16,
+                       {{0.002f}, {0}})
+                .as<int16_t>(),
+            (std::vector<int16_t>{-500, 5, 500}));
+  EXPECT_EQ(requantize(Tensor::Of<int16_t>(TFLC_TYPE_INT16, {2}, {-1000, 1000}), {{0.001f}, {0}}, TFLC_TYPE_INT8,
+                       {{0.01f}, {0}})
+                .as<int8_t>(),
+            (std::vector<int8_t>{-100, 100}));
+}
+
+TEST_F(QuantTest, QuantizeKeepsTheQuantizersTypeAndDefaultsRequantizeToTheInputType) {
+  // The output type set by the quantizer survives shape inference.
+  NodeView q = Node("QUANTIZE", {Input(TFLC_TYPE_FLOAT32, {2, 3})});
+  TFLC_ASSERT_OK(q.output(0).SetShape(TFLC_TYPE_INT16, {2, 3}));
+  TFLC_ASSERT_OK(Infer());
+  EXPECT_EQ(q.output(0).type(), TFLC_TYPE_INT16);
+  EXPECT_EQ(DimsOf(q.output(0)), (Dims{2, 3}));
+  // Without one, integer input keeps its type (a requantization).
+  NodeView r;
+  TFLC_ASSERT_OK(InferOne("QUANTIZE", {Input(TFLC_TYPE_INT8, {4})}, {}, &r));
+  EXPECT_EQ(r.output(0).type(), TFLC_TYPE_INT8);
+}
+
+TEST_F(QuantTest, QuantizeRejectsConversionsWithoutAKernel) {
+  NodeView n = Node("QUANTIZE", {Input(TFLC_TYPE_INT8, {2})});
+  TFLC_ASSERT_OK(n.output(0).SetShape(TFLC_TYPE_INT16, {2}));
+  EXPECT_TRUE(StatusHas(Infer(), TFLC_CODE_INVALID_ARGUMENT, "QUANTIZE from INT8 to INT16 has no TFLite kernel"));
+}
+
+TEST_F(QuantTest, DequantizeUint8AndInt16) {
+  ExpectNear(Dequantize(U8({3}, {0, 128, 255}), {{0.5f}, {128}}).f(), {-64, 0, 63.5f});
+  ExpectNear(Dequantize(Tensor::Of<int16_t>(TFLC_TYPE_INT16, {2}, {-32767, 16384}), {{1.f / 32767}, {0}}).f(),
+             {-1, 16384.f / 32767});
+}
+
 }  // namespace
 }  // namespace tflc::opset_builtin::testing

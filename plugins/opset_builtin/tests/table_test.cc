@@ -352,6 +352,184 @@ TEST(OpsetTable, RuntimeVersionsMatchRuntimeVersionCc) {
   EXPECT_EQ(rt("RANDOM_UNIFORM", 1), "2.8.0");
 }
 
+// Quantization facts: each spec is self-consistent and agrees with the op's other facts.
+TEST(OpsetTable, QuantSpecsAreConsistent) {
+  constexpr uint32_t kKnownKernels = TFLC_QUANT_KERNEL_INT8 | TFLC_QUANT_KERNEL_INT16X8 | TFLC_QUANT_KERNEL_HYBRID |
+                                     TFLC_QUANT_KERNEL_HYBRID_PER_CHANNEL;
+  constexpr uint64_t kEveryInput = ~uint64_t{0};
+  int quantizable = 0;
+  for (const TflcOpsetEntry* e : Entries()) {
+    const TflcOpQuantSpec* q = e->quant;
+    if (!q) continue;
+    ++quantizable;
+    const std::string op = e->op;
+    SCOPED_TRACE(op);
+    EXPECT_EQ(q->struct_size, TflcOpQuantSpec_STRUCT_SIZE);
+    EXPECT_NE(q->kernels, 0u);
+    EXPECT_EQ(q->kernels & ~kKnownKernels, 0u);
+    const bool integer = (q->kernels & (TFLC_QUANT_KERNEL_INT8 | TFLC_QUANT_KERNEL_INT16X8)) != 0;
+    const bool int16 = (q->kernels & TFLC_QUANT_KERNEL_INT16X8) != 0;
+    const bool hybrid = (q->kernels & TFLC_QUANT_KERNEL_HYBRID) != 0;
+    // int16x8 is an extension of an int8 kernel; per-channel hybrid is a kind of hybrid.
+    EXPECT_TRUE(!int16 || (q->kernels & TFLC_QUANT_KERNEL_INT8));
+    EXPECT_TRUE(!(q->kernels & TFLC_QUANT_KERNEL_HYBRID_PER_CHANNEL) || hybrid);
+    // A hybrid kernel needs weights to quantize (the LSTM's are its gate matrices, inputs 1-8).
+    EXPECT_TRUE(!hybrid || op == "UNIDIRECTIONAL_SEQUENCE_LSTM" || e->weight_input >= 0);
+    EXPECT_TRUE(e->weight_input < 0 || e->weight_output_axis >= 0);
+    switch (q->output) {
+      case TFLC_QUANT_OUTPUT_FIXED:
+        EXPECT_GT(q->int8_scale, 0.f);
+        EXPECT_GE(q->int8_zero_point, -128);
+        EXPECT_LE(q->int8_zero_point, 127);
+        if (int16) {
+          EXPECT_GT(q->int16_scale, 0.f);
+          EXPECT_EQ(q->int16_zero_point, 0);  // int16 activations are symmetric
+        } else {
+          EXPECT_EQ(q->int16_scale, 0.f);
+        }
+        break;
+      case TFLC_QUANT_OUTPUT_SAME_AS_INPUT:
+        // The data input whose parameters the output keeps is named, and is a single input.
+        EXPECT_NE(q->same_scale_inputs, 0u);
+        EXPECT_NE(q->same_scale_inputs, kEveryInput);
+        [[fallthrough]];
+      case TFLC_QUANT_OUTPUT_RANGE:
+        EXPECT_EQ(q->int8_scale, 0.f);
+        EXPECT_EQ(q->int16_scale, 0.f);
+        EXPECT_EQ(q->int8_zero_point, 0);
+        EXPECT_EQ(q->int16_zero_point, 0);
+        break;
+      default:
+        ADD_FAILURE() << "unknown output rule " << q->output;
+    }
+    EXPECT_TRUE(q->output == TFLC_QUANT_OUTPUT_RANGE || integer);
+    // An input is a parameter or a quantized activation, never both; weights and bias are neither.
+    EXPECT_EQ(q->unquantized_inputs & q->same_scale_inputs, 0u);
+    EXPECT_LT(q->unquantized_inputs, uint64_t{1} << 8);
+    EXPECT_TRUE(q->same_scale_inputs == kEveryInput || q->same_scale_inputs < (uint64_t{1} << 8));
+    for (int32_t k : {e->weight_input, e->bias_input}) {
+      if (k < 0) continue;
+      EXPECT_EQ((q->unquantized_inputs | q->same_scale_inputs) >> k & 1, 0u) << "input " << k;
+    }
+    // Not every input may be a parameter: some input carries the quantized data.
+    EXPECT_NE(~q->unquantized_inputs & 0xff, 0u);
+    // The int16x8 bias type only matters for ops with a bias.
+    EXPECT_TRUE(q->int16_bias_type == 0 || q->int16_bias_type == TFLC_TYPE_INT64 ||
+                q->int16_bias_type == TFLC_TYPE_INT32);
+    if (q->int16_bias_type != 0) {
+      EXPECT_GE(e->bias_input, 0);
+      EXPECT_TRUE(int16);
+    }
+  }
+  EXPECT_GE(quantizable, 60);
+}
+
+TEST(OpsetTable, QuantSpecsOfTheKeyOps) {
+  std::map<std::string, const TflcOpsetEntry*> by;
+  for (const TflcOpsetEntry* e : Entries()) by[e->op] = e;
+  auto q = [&](const char* op) -> const TflcOpQuantSpec& {
+    const TflcOpQuantSpec* spec = by.at(op)->quant;
+    EXPECT_NE(spec, nullptr) << op;
+    static const TflcOpQuantSpec kNone{};
+    return spec ? *spec : kNone;
+  };
+  constexpr uint32_t I8 = TFLC_QUANT_KERNEL_INT8, I16 = TFLC_QUANT_KERNEL_INT16X8, HY = TFLC_QUANT_KERNEL_HYBRID,
+                     PC = TFLC_QUANT_KERNEL_HYBRID_PER_CHANNEL;
+  // Fixed output parameters (operator_property.cc restricted_value_int8 / restricted_value_int16).
+  EXPECT_EQ(q("SOFTMAX").output, TFLC_QUANT_OUTPUT_FIXED);
+  EXPECT_FLOAT_EQ(q("SOFTMAX").int8_scale, 1.f / 256);
+  EXPECT_EQ(q("SOFTMAX").int8_zero_point, -128);
+  EXPECT_FLOAT_EQ(q("SOFTMAX").int16_scale, 1.f / 32768);
+  EXPECT_EQ(q("SOFTMAX").int16_zero_point, 0);
+  EXPECT_EQ(q("LOGISTIC").output, TFLC_QUANT_OUTPUT_FIXED);
+  EXPECT_FLOAT_EQ(q("LOGISTIC").int8_scale, 1.f / 256);
+  EXPECT_EQ(q("LOGISTIC").int8_zero_point, -128);
+  EXPECT_FLOAT_EQ(q("LOGISTIC").int16_scale, 1.f / 32768);
+  EXPECT_EQ(q("TANH").output, TFLC_QUANT_OUTPUT_FIXED);
+  EXPECT_FLOAT_EQ(q("TANH").int8_scale, 1.f / 128);
+  EXPECT_EQ(q("TANH").int8_zero_point, 0);
+  EXPECT_FLOAT_EQ(q("TANH").int16_scale, 1.f / 32768);
+  EXPECT_FLOAT_EQ(q("LOG_SOFTMAX").int8_scale, 16.f / 256);
+  EXPECT_EQ(q("LOG_SOFTMAX").int8_zero_point, 127);
+  EXPECT_EQ(q("LOG_SOFTMAX").kernels, I8);
+  EXPECT_FLOAT_EQ(q("L2_NORMALIZATION").int8_scale, 1.f / 128);
+  EXPECT_EQ(q("L2_NORMALIZATION").int8_zero_point, 0);
+  // Weighted ops.
+  EXPECT_EQ(q("CONV_2D").kernels, I8 | I16 | HY | PC);
+  EXPECT_EQ(q("DEPTHWISE_CONV_2D").kernels, I8 | I16 | HY | PC);
+  EXPECT_EQ(q("FULLY_CONNECTED").kernels, I8 | I16 | HY);  // per-channel hybrid FC is v12 (TFLite 2.17)
+  EXPECT_EQ(q("TRANSPOSE_CONV").kernels, I8 | I16);
+  EXPECT_EQ(q("TRANSPOSE_CONV").unquantized_inputs, 1u);  // output_shape
+  EXPECT_EQ(q("CONV_2D").int16_bias_type, TFLC_TYPE_INT64);
+  EXPECT_EQ(q("CONV_2D").output, TFLC_QUANT_OUTPUT_RANGE);
+  EXPECT_EQ(q("UNIDIRECTIONAL_SEQUENCE_LSTM").kernels, HY);
+  // Rescaling arithmetic and reductions.
+  for (const char* op : {"ADD", "SUB", "MUL", "MEAN"}) {
+    EXPECT_EQ(q(op).kernels, I8 | I16) << op;
+    EXPECT_EQ(q(op).output, TFLC_QUANT_OUTPUT_RANGE) << op;
+    EXPECT_EQ(q(op).same_scale_inputs, 0u) << op;
+  }
+  EXPECT_EQ(q("SUM").kernels, I8);
+  EXPECT_EQ(q("MEAN").unquantized_inputs, 2u);
+  EXPECT_EQ(q("RSQRT").kernels, I8);  // int16 RSQRT is version 3 (TFLite 2.15)
+  // Pass-through ops and their parameter inputs.
+  auto same = [&](const char* op, uint64_t data, uint64_t params) {
+    EXPECT_EQ(q(op).output, TFLC_QUANT_OUTPUT_SAME_AS_INPUT) << op;
+    EXPECT_EQ(q(op).same_scale_inputs, data) << op;
+    EXPECT_EQ(q(op).unquantized_inputs, params) << op;
+  };
+  same("MAX_POOL_2D", 1, 0);
+  same("AVERAGE_POOL_2D", 1, 0);
+  same("RESHAPE", 1, 2);
+  same("PAD", 1, 2);
+  same("PADV2", 1 | 4, 2);
+  same("TRANSPOSE", 1, 2);
+  same("GATHER", 1, 2);
+  same("SLICE", 1, 2 | 4);
+  same("STRIDED_SLICE", 1, 2 | 4 | 8);
+  same("RESIZE_BILINEAR", 1, 2);
+  same("SPLIT", 2, 1);
+  same("SPLIT_V", 1, 2 | 4);
+  same("REDUCE_MAX", 1, 2);
+  EXPECT_EQ(q("SPACE_TO_DEPTH").kernels, I8);
+  // Several inputs that must share the output's scale.
+  EXPECT_EQ(q("CONCATENATION").output, TFLC_QUANT_OUTPUT_RANGE);
+  EXPECT_EQ(q("CONCATENATION").same_scale_inputs, ~uint64_t{0});
+  EXPECT_EQ(q("CONCATENATION").unquantized_inputs, 0u);
+  EXPECT_EQ(q("MAXIMUM").same_scale_inputs, 3u);
+  // QUANTIZE / DEQUANTIZE convert at the boundary; float-only ops have no spec.
+  EXPECT_EQ(by.at("QUANTIZE")->quant, nullptr);
+  EXPECT_EQ(by.at("DEQUANTIZE")->quant, nullptr);
+  EXPECT_EQ(by.at("DIV")->quant, nullptr);
+  EXPECT_EQ(by.at("LOG")->quant, nullptr);
+}
+
+// Every op version an int8 / int16 node of a quantizable op can get has a runtime entry.
+TEST(OpsetTable, QuantizableOpsKnowTheirRuntimes) {
+  std::map<std::string, size_t> expected_versions = {
+      {"ADD", 3}, {"SUB", 5}, {"MUL", 4}, {"CONV_2D", 5}, {"DEPTHWISE_CONV_2D", 6}, {"FULLY_CONNECTED", 9},
+      {"SOFTMAX", 3}, {"LOGISTIC", 3}, {"TANH", 3}, {"MEAN", 3}, {"PAD", 3}, {"PADV2", 3}, {"MAX_POOL_2D", 3},
+      {"AVERAGE_POOL_2D", 3}, {"CONCATENATION", 3}, {"TRANSPOSE", 5}, {"GATHER", 4}, {"SLICE", 4},
+      {"RESIZE_BILINEAR", 4}, {"RESIZE_NEAREST_NEIGHBOR", 4}, {"MAXIMUM", 4}, {"MINIMUM", 4}, {"REDUCE_MAX", 3},
+      {"REDUCE_MIN", 3}, {"SPLIT", 4}, {"UNPACK", 4}, {"PACK", 3}, {"RELU", 3}, {"RELU6", 3}, {"LEAKY_RELU", 2},
+      {"BATCH_MATMUL", 3}, {"TRANSPOSE_CONV", 3}, {"QUANTIZE", 3}, {"DEQUANTIZE", 5}, {"L2_NORMALIZATION", 2},
+      {"LOG_SOFTMAX", 2}, {"SQUARED_DIFFERENCE", 2}, {"RSQRT", 2}, {"SUM", 2}, {"SPACE_TO_DEPTH", 2},
+      {"DEPTH_TO_SPACE", 2}, {"SPLIT_V", 2}, {"STRIDED_SLICE", 2}, {"MIRROR_PAD", 3}, {"SPACE_TO_BATCH_ND", 4},
+      {"BATCH_TO_SPACE_ND", 4}, {"UNIDIRECTIONAL_SEQUENCE_LSTM", 3}};
+  std::map<std::string, const TflcOpsetEntry*> by;
+  for (const TflcOpsetEntry* e : Entries()) by[e->op] = e;
+  for (const auto& [op, v] : expected_versions) {
+    const TflcOpsetEntry* e = by.at(op);
+    ASSERT_GE(e->num_min_runtime, v) << op;
+    for (size_t k = 1; k <= v; ++k) {
+      const std::string r = e->min_runtime[k - 1];
+      EXPECT_FALSE(r.empty()) << op << " v" << k;
+      // The runtime we target (TFLite 2.14) has every one of these.
+      EXPECT_TRUE(r.rfind("1.", 0) == 0 || std::stoi(r.substr(2)) <= 14) << op << " v" << k << " needs " << r;
+    }
+  }
+}
+
 // The host's generic fusions run on these facts alone.
 class FusionTest : public OpsetTest {};
 

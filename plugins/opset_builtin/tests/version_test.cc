@@ -116,5 +116,113 @@ TEST_F(VersionTest, TransposeConvQuantizeDequantizeMul) {
   EXPECT_EQ(VersionOf(m), 2);
 }
 
+// Quantized nodes as the quantizers build them (op_version.cc): int8, int16x8 and hybrid.
+class QuantizedVersionTest : public VersionTest {
+ protected:
+  // A graph input of `type` with per-tensor parameters (int16: symmetric).
+  ValueView Q(TflcDataType type, const Dims& d, float scale = 0.1f) {
+    ValueView v = Input(type, d);
+    SetQuant(v, {{scale}, {0}});
+    return v;
+  }
+  ValueView Bias(TflcDataType type, int64_t n) {
+    ValueView v = type == TFLC_TYPE_INT64 ? Const(I64({n}, std::vector<int64_t>(static_cast<size_t>(n), 0)))
+                                          : Const(I32({n}, std::vector<int32_t>(static_cast<size_t>(n), 0)));
+    SetQuant(v, {std::vector<float>(static_cast<size_t>(n), 0.01f), std::vector<int64_t>(static_cast<size_t>(n), 0)});
+    return v;
+  }
+  // Builds `op` over `ins`, gives its outputs `out_type` (as a quantizer does), infers and versions it.
+  int VQ(const std::string& op, const std::vector<ValueView>& ins, TflcDataType out_type, const Attrs& attrs = {}) {
+    NodeView n;
+    Status s = InferOne(op, ins, attrs, &n);
+    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_EQ(n.output(0).type(), out_type) << op;
+    return VersionOf(n);
+  }
+};
+
+TEST_F(QuantizedVersionTest, Conv2D) {
+  const Dims x = {1, 4, 4, 2}, w = {3, 1, 1, 2};
+  EXPECT_EQ(VQ("CONV_2D", {Q(TFLC_TYPE_INT8, x), W8(w, 3), Bias(TFLC_TYPE_INT32, 3)}, TFLC_TYPE_INT8, conv_), 3);
+  EXPECT_EQ(VQ("CONV_2D", {Q(TFLC_TYPE_INT8, x), W8(w), Bias(TFLC_TYPE_INT32, 3)}, TFLC_TYPE_INT8, conv_), 3);
+  // int16x8 with an int64 bias: op_version.cc's int16 rule looks for int16 weights, so version 1.
+  EXPECT_EQ(VQ("CONV_2D", {Q(TFLC_TYPE_INT16, x), W8(w, 3), Bias(TFLC_TYPE_INT64, 3)}, TFLC_TYPE_INT16, conv_), 1);
+  EXPECT_EQ(VQ("CONV_2D", {Input(TFLC_TYPE_FLOAT32, x), W8(w, 3), Wf({3})}, TFLC_TYPE_FLOAT32, conv_), 5);
+  EXPECT_EQ(VQ("CONV_2D", {Input(TFLC_TYPE_FLOAT32, x), W8(w), Wf({3})}, TFLC_TYPE_FLOAT32, conv_), 2);
+}
+
+TEST_F(QuantizedVersionTest, DepthwiseConv2D) {
+  const Dims x = {1, 4, 4, 2}, w = {1, 2, 2, 2};
+  EXPECT_EQ(VQ("DEPTHWISE_CONV_2D", {Q(TFLC_TYPE_INT8, x), W8(w), Bias(TFLC_TYPE_INT32, 2)}, TFLC_TYPE_INT8, conv_), 3);
+  EXPECT_EQ(VQ("DEPTHWISE_CONV_2D", {Q(TFLC_TYPE_INT16, x), W8(w), Bias(TFLC_TYPE_INT64, 2)}, TFLC_TYPE_INT16, conv_), 1);
+  // Per-channel along dimension 3 for depthwise weights.
+  ValueView pc = Const(Tensor::Of<int8_t>(TFLC_TYPE_INT8, w, std::vector<int8_t>(8, 1)));
+  SetQuant(pc, {{0.1f, 0.2f}, {0, 0}, 3});
+  EXPECT_EQ(VQ("DEPTHWISE_CONV_2D", {Input(TFLC_TYPE_FLOAT32, x), pc, Wf({2})}, TFLC_TYPE_FLOAT32, conv_), 6);
+  EXPECT_EQ(VQ("DEPTHWISE_CONV_2D", {Input(TFLC_TYPE_FLOAT32, x), W8(w), Wf({2})}, TFLC_TYPE_FLOAT32, conv_), 4);
+}
+
+TEST_F(QuantizedVersionTest, FullyConnected) {
+  // int8 per-channel weights (dimension 0) are still version 4; int16x8 is version 1 upstream.
+  EXPECT_EQ(VQ("FULLY_CONNECTED", {Q(TFLC_TYPE_INT8, {1, 4}), W8({2, 4}, 2), Bias(TFLC_TYPE_INT32, 2)}, TFLC_TYPE_INT8), 4);
+  EXPECT_EQ(VQ("FULLY_CONNECTED", {Q(TFLC_TYPE_INT8, {1, 4}), W8({2, 4}), Bias(TFLC_TYPE_INT32, 2)}, TFLC_TYPE_INT8), 4);
+  EXPECT_EQ(VQ("FULLY_CONNECTED", {Q(TFLC_TYPE_INT16, {1, 4}), W8({2, 4}, 2), Bias(TFLC_TYPE_INT64, 2)}, TFLC_TYPE_INT16),
+            1);
+  EXPECT_EQ(VQ("FULLY_CONNECTED", {Q(TFLC_TYPE_INT8, {1, 4}), W8({2, 4})}, TFLC_TYPE_INT8), 6);  // no bias
+  // Hybrid: per-tensor is version 3 (9 asymmetric); per-channel hybrid is version 12 (TFLite 2.17).
+  EXPECT_EQ(VQ("FULLY_CONNECTED", {Input(TFLC_TYPE_FLOAT32, {1, 4}), W8({2, 4}), Wf({2})}, TFLC_TYPE_FLOAT32), 3);
+  EXPECT_EQ(VQ("FULLY_CONNECTED", {Input(TFLC_TYPE_FLOAT32, {1, 4}), W8({2, 4}, 2), Wf({2})}, TFLC_TYPE_FLOAT32), 12);
+}
+
+TEST_F(QuantizedVersionTest, AddMul) {
+  EXPECT_EQ(VQ("ADD", {Q(TFLC_TYPE_INT8, {2}), Q(TFLC_TYPE_INT8, {2})}, TFLC_TYPE_INT8), 2);
+  // int16: general scaling (pot_scale_int16 false) is version 3; power-of-two scales stay version 1.
+  EXPECT_EQ(VQ("ADD", {Q(TFLC_TYPE_INT16, {2}), Q(TFLC_TYPE_INT16, {2})}, TFLC_TYPE_INT16, {{"pot_scale_int16", false}}),
+            3);
+  EXPECT_EQ(VQ("ADD", {Q(TFLC_TYPE_INT16, {2}), Q(TFLC_TYPE_INT16, {2})}, TFLC_TYPE_INT16), 1);
+  // Unquantized int16 is integer arithmetic: version 5.
+  EXPECT_EQ(VQ("ADD", {Input(TFLC_TYPE_INT16, {2}), Input(TFLC_TYPE_INT16, {2})}, TFLC_TYPE_INT16), 5);
+  EXPECT_EQ(VQ("SUB", {Q(TFLC_TYPE_INT16, {2}), Q(TFLC_TYPE_INT16, {2})}, TFLC_TYPE_INT16, {{"pot_scale_int16", false}}),
+            5);
+  EXPECT_EQ(VQ("MUL", {Q(TFLC_TYPE_INT16, {2}), Q(TFLC_TYPE_INT16, {2})}, TFLC_TYPE_INT16), 4);
+  EXPECT_EQ(VQ("MUL", {Input(TFLC_TYPE_INT16, {2}), Input(TFLC_TYPE_INT16, {2})}, TFLC_TYPE_INT16), 7);
+}
+
+TEST_F(QuantizedVersionTest, PassThroughAndReductions) {
+  EXPECT_EQ(VQ("PAD", {Q(TFLC_TYPE_INT8, {1, 2}), Const(I32({2, 2}, {0, 0, 1, 1}))}, TFLC_TYPE_INT8), 2);
+  EXPECT_EQ(VQ("PAD", {Q(TFLC_TYPE_INT16, {1, 2}), Const(I32({2, 2}, {0, 0, 1, 1}))}, TFLC_TYPE_INT16), 3);
+  EXPECT_EQ(VQ("MEAN", {Q(TFLC_TYPE_INT8, {2, 3}), Const(Vec({1}))}, TFLC_TYPE_INT8), 2);
+  EXPECT_EQ(VQ("MEAN", {Q(TFLC_TYPE_INT16, {2, 3}), Const(Vec({1}))}, TFLC_TYPE_INT16), 3);
+  const Attrs pool = {{"padding", 1}, {"stride_w", 1}, {"stride_h", 1}, {"filter_width", 2}, {"filter_height", 2}};
+  EXPECT_EQ(VQ("MAX_POOL_2D", {Q(TFLC_TYPE_INT8, {1, 4, 4, 1})}, TFLC_TYPE_INT8, pool), 2);
+  EXPECT_EQ(VQ("MAX_POOL_2D", {Q(TFLC_TYPE_INT16, {1, 4, 4, 1})}, TFLC_TYPE_INT16, pool), 3);
+}
+
+TEST_F(QuantizedVersionTest, Softmax) {
+  EXPECT_EQ(VQ("SOFTMAX", {Q(TFLC_TYPE_INT8, {1, 3})}, TFLC_TYPE_INT8, {{"beta", 1.0}}), 2);
+  EXPECT_EQ(VQ("SOFTMAX", {Q(TFLC_TYPE_INT16, {1, 3})}, TFLC_TYPE_INT16, {{"beta", 1.0}}), 3);
+}
+
+TEST_F(QuantizedVersionTest, QuantizeAndDequantize) {
+  auto quantize = [&](ValueView in, TflcDataType to, const Quant& q) {
+    NodeView n = Node("QUANTIZE", {in});
+    EXPECT_TRUE(n.output(0).SetShape(to, in.dims()).ok());
+    SetQuant(n.output(0), q);
+    Status s = Infer();
+    EXPECT_TRUE(s.ok()) << s;
+    return VersionOf(n);
+  };
+  EXPECT_EQ(quantize(Input(TFLC_TYPE_FLOAT32, {2}), TFLC_TYPE_INT8, {{0.1f}, {3}}), 1);
+  EXPECT_EQ(quantize(Input(TFLC_TYPE_FLOAT32, {2}), TFLC_TYPE_UINT8, {{0.1f}, {128}}), 1);
+  EXPECT_EQ(quantize(Input(TFLC_TYPE_FLOAT32, {2}), TFLC_TYPE_INT16, {{0.1f}, {0}}), 2);
+  EXPECT_EQ(quantize(Q(TFLC_TYPE_INT8, {2}), TFLC_TYPE_INT8, {{0.2f}, {0}}), 1);    // requantize
+  EXPECT_EQ(quantize(Q(TFLC_TYPE_INT16, {2}), TFLC_TYPE_INT16, {{0.2f}, {0}}), 2);  // requantize
+  EXPECT_EQ(quantize(Input(TFLC_TYPE_FLOAT32, {2, 2}), TFLC_TYPE_INT8, {{0.1f, 0.2f}, {0, 0}, 0}), 3);
+  EXPECT_EQ(V("DEQUANTIZE", {Q(TFLC_TYPE_INT8, {2})}), 2);
+  EXPECT_EQ(V("DEQUANTIZE", {Q(TFLC_TYPE_UINT8, {2})}), 1);
+  EXPECT_EQ(V("DEQUANTIZE", {Q(TFLC_TYPE_INT16, {2})}), 3);
+  EXPECT_EQ(V("DEQUANTIZE", {Input(TFLC_TYPE_FLOAT16, {2})}), 3);
+}
+
 }  // namespace
 }  // namespace tflc::opset_builtin::testing

@@ -161,8 +161,11 @@ typedef struct TflcHostApi {
   /* The range of values `value` took while the host ran the float graph over the representative
    * dataset (calibration). Returns 1 and sets *min / *max if the value was observed. */
   int (*Value_GetRange)(const TflcValue* value, float* min, float* max);
+  /* Graph output `index` is now `value` (same signature name), e.g. a DEQUANTIZE after an integer
+   * result. Other uses of the old value are unchanged. */
+  TflcStatus* (*Graph_SetOutput)(TflcGraph* graph, size_t index, TflcValue* value);
 } TflcHostApi;
-#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Value_GetRange)
+#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Graph_SetOutput)
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -194,7 +194,8 @@ typedef struct TflcOpQuery_Args {
 /* How an integer op's output quantization parameters are chosen. */
 typedef enum TflcQuantOutput {
   TFLC_QUANT_OUTPUT_RANGE = 0,         /* from the output's calibrated range */
-  TFLC_QUANT_OUTPUT_SAME_AS_INPUT = 1, /* the same scale and zero point as input 0 (pools, PAD...) */
+  TFLC_QUANT_OUTPUT_SAME_AS_INPUT = 1, /* the data input's scale and zero point (pools, PAD...): the
+                                        * first same_scale input, else the first quantized input */
   TFLC_QUANT_OUTPUT_FIXED = 2          /* the fixed parameters below (SOFTMAX, LOGISTIC, TANH...) */
 } TflcQuantOutput;
 

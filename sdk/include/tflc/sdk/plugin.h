@@ -502,6 +502,13 @@ class GraphBuilder {
   ValueView input(size_t i) const { return ValueView(host_, host_->Graph_Input(g_, i)); }
   size_t num_outputs() const { return host_->Graph_NumOutputs(g_); }
   ValueView output(size_t i) const { return ValueView(host_, host_->Graph_Output(g_, i)); }
+  // ABI v1.1: output i is now `v` (its signature name stays).
+  Status SetOutput(size_t i, const ValueView& v) const {
+    if (!TFLC_HAS_FIELD(host_, TflcHostApi, Graph_SetOutput) || !host_->Graph_SetOutput) {
+      return Status(TFLC_CODE_UNIMPLEMENTED, "the host is older than ABI v1.1 (no Graph_SetOutput)");
+    }
+    return Absorb(host_->Graph_SetOutput(g_, i, v.get()));
+  }
 
   Status Absorb(TflcStatus* s) const { return ValueView(host_, nullptr).Absorb(s); }
 

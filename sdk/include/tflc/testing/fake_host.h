@@ -60,6 +60,10 @@ class FakeHost {
   Status Optimize();      // fusions driven by opset facts, dead-code removal
   // Lower + InferShapes + FoldConstants + Optimize (+ verification): the host's pipeline up to export.
   Status RunPipeline();
+  // Post-training quantization as `tflc convert` runs it after the pipeline: the quantizer the
+  // options choose (SetOption("optimizations", "DEFAULT"), "representative_dataset", ...; or
+  // SetOption("quantizer", name) to force one), calibrating first when it needs ranges.
+  Status Quantize();
 
   // Serializes the current model to .tflite bytes with the real exporter.
   StatusOr<std::string> Export();

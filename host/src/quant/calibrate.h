@@ -1,0 +1,28 @@
+// Calibration: runs the float graph with the opsets' reference kernels over the representative
+// dataset and records the range every float value takes (read by quantizers via Value_GetRange).
+#ifndef TFLC_HOST_QUANT_CALIBRATE_H_
+#define TFLC_HOST_QUANT_CALIBRATE_H_
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "ir/ir.h"
+#include "pipeline/passes.h"
+#include "quant/dataset.h"
+#include "tflc/sdk/status.h"
+
+namespace tflc::host {
+
+// The inputs a dataset must feed for `g`, in graph input order.
+std::vector<DatasetInput> DatasetInputsOf(const TflcGraph* g);
+
+// Runs `g` once per sample of `dataset` (whose inputs are DatasetInputsOf(g)) and sets
+// has_range / range_min / range_max on every float32 value. Samples run on up to `threads`
+// threads. `progress(done, total)` is called after each sample (may be empty).
+Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, unsigned threads,
+                 const std::function<void(size_t, size_t)>& progress);
+
+}  // namespace tflc::host
+
+#endif  // TFLC_HOST_QUANT_CALIBRATE_H_

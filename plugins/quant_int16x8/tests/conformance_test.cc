@@ -1,0 +1,6 @@
+// The shared plugin conformance suite (descriptor, quantizer table, Create/Destroy), run against
+// this plugin.
+#include "../src/plugin.h"
+#include "tflc/testing/conformance.h"
+
+TFLC_PLUGIN_CONFORMANCE_TEST(QuantInt16x8, TflcQuantInt16x8_Query);

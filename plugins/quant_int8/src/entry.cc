@@ -1,0 +1,5 @@
+// The plugin library's one exported symbol.
+#include "plugin.h"
+#include "tflc/sdk/plugin.h"
+
+TFLC_PLUGIN_ENTRY(TflcQuantInt8_Query)
