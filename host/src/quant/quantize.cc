@@ -7,13 +7,13 @@
 #include <cstdlib>
 #include <cstdio>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "ir/host_api.h"
 #include "quant/calibrate.h"
 #include "quant/dataset.h"
 #include "registry/registry.h"
+#include "tflc/sdk/plugin.h"
 
 namespace tflc::host {
 namespace {
@@ -26,22 +26,9 @@ std::string Get(const TflcOptions& o, const std::string& key) {
   return it == o.values.end() ? std::string() : it->second;
 }
 
-// "A, b,C" -> {"A", "B", "C"} (upper-cased, so `float16` and `FLOAT16` are one value).
 std::set<std::string> List(const std::string& s) {
-  std::set<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::string t;
-    for (char c : item) {
-      if (c != ' ' && c != '\t') t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    if (t.rfind("TF.", 0) == 0) t = t.substr(3);  // tf.float16
-    if (t.rfind("OPTIMIZE.", 0) == 0) t = t.substr(9);
-    if (t.rfind("OPSSET.", 0) == 0) t = t.substr(7);
-    if (!t.empty()) out.insert(t);
-  }
-  return out;
+  const std::vector<std::string> items = sdk::OptionList(s);
+  return std::set<std::string>(items.begin(), items.end());
 }
 
 Status CheckKnown(const std::string& option, const std::set<std::string>& values, const std::set<std::string>& known) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tflc/abi/tflc_plugin.h"
+#include "tflc/sdk/half.h"
 #include "tflc/sdk/plugin.h"
 #include "tflc/sdk/status.h"
 
@@ -232,8 +233,8 @@ Status DispatchAll(TflcDataType type, const char* op, F&& f) {
 }
 
 // IEEE half <-> float (round to nearest even).
-float HalfToFloat(uint16_t h);
-uint16_t FloatToHalf(float f);
+using sdk::FloatToHalf;
+using sdk::HalfToFloat;
 
 // Element size in bytes for data-movement kernels; UNIMPLEMENTED for variable-size types.
 StatusOr<size_t> ElementBytes(TflcDataType type, std::string_view op);

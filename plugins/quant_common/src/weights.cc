@@ -25,7 +25,8 @@ size_t ChannelOf(int64_t i, int64_t inner, int64_t channels) {
 
 }  // namespace
 
-Int8Weights QuantizeSymmetricInt8(const float* w, const std::vector<int64_t>& dims, int32_t axis) {
+Int8Weights QuantizeSymmetricInt8(const float* w, const std::vector<int64_t>& dims, int32_t axis,
+                                  const std::vector<float>& min_scales) {
   Int8Weights q;
   q.axis = axis;
   const int64_t n = sdk::NumElements(dims);
@@ -44,6 +45,10 @@ Int8Weights QuantizeSymmetricInt8(const float* w, const std::vector<int64_t>& di
     float h = half_range[c];
     if (2.0 * h <= kNearZeroTolerance) h = std::max(h, kSmallestHalfRange);  // ExpandVerySmallRange
     q.scales[c] = h / kMaxQuantized;
+    if (c < min_scales.size() && q.scales[c] < min_scales[c]) {
+      q.scales[c] = min_scales[c];
+      h = q.scales[c] * kMaxQuantized;
+    }
     // TF's MLIR quantizer (QuantizeLegacy): per tensor PortableSymmetricQuantizeFloats multiplies by
     // 127 / range; per axis SymmetricPerChannelQuantizeValues by float(1.0 / scale).
     inverse[c] = per_axis ? static_cast<float>(1.0 / static_cast<double>(q.scales[c])) : kMaxQuantized / h;
@@ -63,7 +68,8 @@ float DequantizeInt8(const Int8Weights& q, const std::vector<int64_t>& dims, int
   return q.scales[c] * static_cast<float>(q.data[static_cast<size_t>(i)]);
 }
 
-StatusOr<sdk::ValueView> AddInt8Weights(sdk::GraphBuilder& g, const sdk::ValueView& w, int32_t axis) {
+StatusOr<sdk::ValueView> AddInt8Weights(sdk::GraphBuilder& g, const sdk::ValueView& w, int32_t axis,
+                                        const std::vector<float>& min_scales) {
   const std::string name(w.name());
   if (!w.is_const() || w.type() != TFLC_TYPE_FLOAT32 || !w.fully_defined()) {
     return InvalidArgument("weights '" + name + "' must be a FLOAT32 constant of known shape to quantize to int8, got " +
@@ -79,7 +85,7 @@ StatusOr<sdk::ValueView> AddInt8Weights(sdk::GraphBuilder& g, const sdk::ValueVi
     return Internal("weights '" + name + "' hold " + std::to_string(w.byte_size()) + " bytes for " + std::to_string(n) +
                     " floats");
   }
-  const Int8Weights q = QuantizeSymmetricInt8(w.data_as<float>(), dims, axis);
+  const Int8Weights q = QuantizeSymmetricInt8(w.data_as<float>(), dims, axis, min_scales);
   void* data = nullptr;
   TFLC_ASSIGN_OR_RETURN(sdk::ValueView out, g.NewConst(name, TFLC_TYPE_INT8, dims, q.data.size(), &data));
   if (!q.data.empty()) std::memcpy(data, q.data.data(), q.data.size());

@@ -27,6 +27,7 @@ using sdk::GraphBuilder;
 using sdk::NodeView;
 using sdk::ValueView;
 using testing::FakeHost;
+using testing::SeededFloats;
 using testing::HostTensor;
 
 // ---- a test opset --------------------------------------------------------------------------------
@@ -108,14 +109,6 @@ const TflcPluginApi* TestOpsQuery(const TflcPluginQuery_Args* args) {
 
 // ---- helpers ---------------------------------------------------------------------------------------
 
-std::vector<float> Pseudo(size_t n, uint32_t seed, float scale) {
-  std::vector<float> v(n);
-  for (size_t i = 0; i < n; ++i) {
-    seed = seed * 1664525u + 1013904223u;
-    v[i] = scale * (static_cast<float>(seed >> 8) / static_cast<float>(1u << 24) - 0.5f);
-  }
-  return v;
-}
 
 std::vector<int8_t> Int8Data(const ValueView& v) {
   std::vector<int8_t> d(v.byte_size());
@@ -142,7 +135,7 @@ class DynamicRangeTest : public ::testing::Test {
     return *c;
   }
   ValueView Const(const std::string& name, const std::vector<int64_t>& dims, uint32_t seed) {
-    return Const(name, dims, Pseudo(static_cast<size_t>(sdk::NumElements(dims)), seed, 1.f));
+    return Const(name, dims, SeededFloats(static_cast<size_t>(sdk::NumElements(dims)), seed, 1.f));
   }
   NodeView Op(TflcOpDomain domain, const std::string& op, const std::string& name, const std::vector<ValueView>& in) {
     auto n = g().AddNode(domain, op, name, in);
@@ -189,7 +182,7 @@ class TestOpsetTest : public DynamicRangeTest {
 
 TEST_F(TestOpsetTest, HybridWeightsBecomeInt8PerTensor) {
   // 32 x 32 = 1024 elements: exactly the threshold. Two known values pin the scale and rounding.
-  std::vector<float> w = Pseudo(1024, 7, 1.f);  // values in [-0.5, 0.5)
+  std::vector<float> w = SeededFloats(1024, 7, 1.f);  // values in [-0.5, 0.5)
   w[0] = -1.984375f;                            // max |w| = 127 / 64: scale 1/64, exact in float
   w[1] = 0.7890625f;                            // 50.5 / 64 -> 50.5 -> 51 (half away from zero)
   ValueView x = Input("x", {2, 32});
@@ -238,7 +231,7 @@ TEST_F(TestOpsetTest, WeightsUnder1024ElementsStayFloat) {
 
 TEST_F(TestOpsetTest, PerChannelAlongTheOutputAxisWhenTheSpecAllowsIt) {
   // [4, 4, 4, 16] = 1024 elements; channel c scaled so its max |w| is known: (c + 1) * 0.5.
-  std::vector<float> w = Pseudo(1024, 11, 1.f);
+  std::vector<float> w = SeededFloats(1024, 11, 1.f);
   for (size_t i = 0; i < w.size(); ++i) w[i] *= static_cast<float>(i / 256 + 1);
   for (int c = 0; c < 4; ++c) w[static_cast<size_t>(c) * 256 + 5] = 0.5f * static_cast<float>(c + 1);
   ValueView x = Input("x", {1, 4, 4, 16});
@@ -329,9 +322,9 @@ TEST_F(TestOpsetTest, MultiWeightOpsAreQuantizedAllOrNothing) {
 TEST_F(TestOpsetTest, DequantizedWeightsKeepDenseOutputsWithin2Percent) {
   // y = x W^T + b with the int8 weights the quantizer stored, against the float weights.
   const int64_t n = 48, k = 64, batch = 3;
-  const std::vector<float> w = Pseudo(static_cast<size_t>(n * k), 31, 0.6f);
-  const std::vector<float> b = Pseudo(static_cast<size_t>(n), 32, 0.2f);
-  const std::vector<float> x = Pseudo(static_cast<size_t>(batch * k), 33, 4.f);
+  const std::vector<float> w = SeededFloats(static_cast<size_t>(n * k), 31, 0.6f);
+  const std::vector<float> b = SeededFloats(static_cast<size_t>(n), 32, 0.2f);
+  const std::vector<float> x = SeededFloats(static_cast<size_t>(batch * k), 33, 4.f);
   NodeView d = Custom("TestDense", "dense", {Input("x", {batch, k}), Const("w", {n, k}, w), Const("b", {n}, b)});
   Output(d.output(0), "y");
   Quantize();
@@ -397,7 +390,7 @@ class BuiltinTest : public DynamicRangeTest {
 };
 
 TEST_F(BuiltinTest, FullyConnectedPerTensorWithAsymmetricInputs) {
-  const std::vector<float> w = Pseudo(64 * 32, 51, 1.f);
+  const std::vector<float> w = SeededFloats(64 * 32, 51, 1.f);
   NodeView fc = Builtin("FULLY_CONNECTED", "dense", {Input("x", {2, 32}), Const("dense/kernel", {64, 32}, w),
                                                      Const("dense/bias", {64}, 52)});
   Output(fc.output(0), "y");

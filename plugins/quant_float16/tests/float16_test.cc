@@ -23,16 +23,9 @@ using sdk::GraphBuilder;
 using sdk::NodeView;
 using sdk::ValueView;
 using testing::FakeHost;
+using testing::SeededFloats;
 using testing::HostTensor;
 
-std::vector<float> Pseudo(size_t n, uint32_t seed, float scale) {
-  std::vector<float> v(n);
-  for (size_t i = 0; i < n; ++i) {
-    seed = seed * 1664525u + 1013904223u;
-    v[i] = scale * (static_cast<float>(seed >> 8) / static_cast<float>(1u << 24) - 0.5f);
-  }
-  return v;
-}
 
 std::vector<uint16_t> HalfData(const ValueView& v) {
   std::vector<uint16_t> h(v.byte_size() / 2);
@@ -211,16 +204,16 @@ TEST_F(Float16Test, FileShrinksAndOutputsStayClose) {
   // Two dense layers with 64x64 weights: the float16 file must be at most 0.55x the float one.
   auto x = g().Input("x", TFLC_TYPE_FLOAT32, {2, 64});
   ASSERT_TRUE(x.ok());
-  NodeView d1 = Op("FULLY_CONNECTED", "d1", {*x, Const("w1", {64, 64}, Pseudo(64 * 64, 1, 0.5f)),
-                                             Const("b1", {64}, Pseudo(64, 2, 0.1f))});
+  NodeView d1 = Op("FULLY_CONNECTED", "d1", {*x, Const("w1", {64, 64}, SeededFloats(64 * 64, 1, 0.5f)),
+                                             Const("b1", {64}, SeededFloats(64, 2, 0.1f))});
   ASSERT_TRUE(d1.SetInt("fused_activation_function", 1).ok());
-  NodeView d2 = Op("FULLY_CONNECTED", "d2", {d1.output(0), Const("w2", {64, 64}, Pseudo(64 * 64, 3, 0.5f)),
-                                             Const("b2", {64}, Pseudo(64, 4, 0.1f))});
+  NodeView d2 = Op("FULLY_CONNECTED", "d2", {d1.output(0), Const("w2", {64, 64}, SeededFloats(64 * 64, 3, 0.5f)),
+                                             Const("b2", {64}, SeededFloats(64, 4, 0.1f))});
   ASSERT_TRUE(g().Output(d2.output(0), "y").ok());
   ASSERT_TRUE(host_.RunPipeline().ok());
   auto float_bytes = host_.Export();
   ASSERT_TRUE(float_bytes.ok()) << float_bytes.status();
-  const std::vector<HostTensor> in = {HostTensor::Float({2, 64}, Pseudo(128, 5, 4.f))};
+  const std::vector<HostTensor> in = {HostTensor::Float({2, 64}, SeededFloats(128, 5, 4.f))};
   const std::vector<float> want = Run(in);
 
   ASSERT_TRUE(host_.Quantize().ok());

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "../src/plugin.h"
-#include "test_util.h"
+#include "full_integer_harness.h"
 
 namespace tflc::quant::testing {
 namespace {
@@ -22,18 +22,6 @@ class Int16x8Test : public FullIntegerTest {
     host().SetOption("target_spec.supported_ops", "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8");
   }
 };
-
-std::vector<std::vector<float>> Samples(size_t count, size_t n, float lo, float hi, uint32_t seed) {
-  std::vector<std::vector<float>> out;
-  for (size_t s = 0; s < count; ++s) {
-    std::vector<float> v = Pseudo(n, seed + static_cast<uint32_t>(s), hi - lo);
-    for (float& x : v) x = std::clamp(x + (hi + lo) / 2, lo, hi);
-    out.push_back(v);
-  }
-  out[0][0] = lo;
-  out[1 % count][n - 1] = hi;
-  return out;
-}
 
 TEST_F(Int16x8Test, Int16ActivationsInt8WeightsInt64Bias) {
   const std::vector<float> w = {0.5f, -0.25f, 0.75f, 1.f,  -0.1f, 0.2f, 0.05f, -0.3f,
@@ -123,7 +111,7 @@ TEST_F(Int16x8Test, Int16ActivationsInt8WeightsInt64Bias) {
 
 TEST_F(Int16x8Test, Int16InputAndOutput) {
   ValueView x = Input("x", {1, 4});
-  NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {2, 4}, Pseudo(8, 71, 2.f)), Const("fc/b", {2}, {0.f, 1.f})});
+  NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {2, 4}, SeededFloats(8, 71, 2.f)), Const("fc/b", {2}, {0.f, 1.f})});
   Output(fc.output(0), "y");
   Prepare({1, 4}, Samples(3, 4, -2.f, 0.5f, 72));
   const auto [lo, hi] = OutputRange();
@@ -144,7 +132,7 @@ TEST_F(Int16x8Test, Int16InputAndOutput) {
 TEST_F(Int16x8Test, OpsWithoutA16x8KernelFailWhenOnly16x8OpsAreAllowed) {
   // HARD_SWISH has an int8 kernel only.
   ValueView x = Input("x", {1, 4});
-  NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {4, 4}, Pseudo(16, 81, 2.f)), Const("fc/b", {4}, {0.f, 0.f, 0.f, 0.f})});
+  NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {4, 4}, SeededFloats(16, 81, 2.f)), Const("fc/b", {4}, {0.f, 0.f, 0.f, 0.f})});
   NodeView hs = Op("HARD_SWISH", "act/hard_swish", {fc.output(0)});
   Output(hs.output(0), "y");
   Prepare({1, 4}, Samples(3, 4, -1.f, 1.f, 82));
@@ -159,7 +147,7 @@ TEST_F(Int16x8Test, OpsWithoutA16x8KernelStayFloatWithBuiltins) {
   host().SetOption("target_spec.supported_ops",
                    "EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8,TFLITE_BUILTINS");
   ValueView x = Input("x", {1, 4});
-  NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {4, 4}, Pseudo(16, 91, 2.f)), Const("fc/b", {4}, {0.f, 0.f, 0.f, 0.f})});
+  NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {4, 4}, SeededFloats(16, 91, 2.f)), Const("fc/b", {4}, {0.f, 0.f, 0.f, 0.f})});
   NodeView hs = Op("HARD_SWISH", "act/hard_swish", {fc.output(0)});
   Output(hs.output(0), "y");
   Prepare({1, 4}, Samples(3, 4, -1.f, 1.f, 92));

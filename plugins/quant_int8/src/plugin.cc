@@ -1,6 +1,6 @@
 #include "plugin.h"
 
-#include "full_integer.h"
+#include "quant_common/full_integer.h"
 #include "tflc/sdk/plugin.h"
 
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "plugin.h"
-#include "test_util.h"
+#include "../src/plugin.h"
+#include "full_integer_harness.h"
 
 namespace tflc::quant::testing {
 namespace {
@@ -29,20 +29,6 @@ class Int8Test : public FullIntegerTest {
     return p && p.op() == op ? p : NodeView();
   }
 };
-
-// Samples of `dims` elements with values in [lo, hi], the first sample reaching lo and the second hi
-// so the calibrated input range is exactly [lo, hi].
-std::vector<std::vector<float>> Samples(size_t count, size_t n, float lo, float hi, uint32_t seed) {
-  std::vector<std::vector<float>> out;
-  for (size_t s = 0; s < count; ++s) {
-    std::vector<float> v = Pseudo(n, seed + static_cast<uint32_t>(s), hi - lo);
-    for (float& x : v) x = std::clamp(x + (hi + lo) / 2, lo, hi);
-    out.push_back(v);
-  }
-  out[0][0] = lo;
-  out[1 % count][n - 1] = hi;
-  return out;
-}
 
 // Per-channel symmetric int8 weights along dimension 0: scale max|w_c| / 127, values round(w / scale).
 void ExpectInt8Weights(const ValueView& q, const std::vector<float>& w, const Dims& dims) {
@@ -177,13 +163,72 @@ TEST_F(Int8Test, SoftmaxHasFixedOutputParamsAndPoolAndReshapeKeepTheInputs) {
 
 // ---- 3. inference_input_type / inference_output_type ---------------------------------------------
 
+// ---- a vendor's custom op is quantized from its opset facts alone --------------------------
+
+TflcStatus* VendorShape(TflcOpShape_Args* a) {
+  return sdk::Guard(a->host, a->node, [&]() -> Status {
+    NodeView n(a->host, a->node);
+    return n.output(0).SetShape(n.input(0).type(), n.input(0).dims());
+  });
+}
+TflcStatus* VendorEval(TflcOpEval_Args* a) {  // y = 2x, the float kernel calibration runs
+  return sdk::Guard(a->host, [&]() -> Status {
+    const ValueView x(a->host, NodeView(a->host, const_cast<TflcNode*>(a->node)).input(0).get());
+    const float* in = static_cast<const float*>(a->inputs[0]);
+    float* out = static_cast<float*>(a->outputs[0]);
+    for (int64_t i = 0; i < x.num_elements(); ++i) out[i] = 2.f * in[i];
+    return OkStatus();
+  });
+}
+constexpr TflcOpQuantSpec kVendorQuant = {TflcOpQuantSpec_STRUCT_SIZE, TFLC_QUANT_KERNEL_INT8, TFLC_QUANT_OUTPUT_RANGE,
+                                          0.f, 0, 0.f, 0, 0, 0, TFLC_TYPE_INT64};
+const TflcOpsetEntry kVendorOps[] = {
+    {TflcOpsetEntry_STRUCT_SIZE, "VendorDouble", TFLC_DOMAIN_CUSTOM, 32, 0, nullptr, 0, VendorShape, VendorEval,
+     nullptr, nullptr, 0, 0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr,
+     &kVendorQuant},
+};
+const TflcPluginApi* VendorQuery(const TflcPluginQuery_Args* args) {
+  static const TflcPluginApi api = [] {
+    TflcPluginApi a = sdk::NewPluginApi("test_vendor_opset", "1.0.0", "a custom op with a quant spec");
+    sdk::SetOps(a, kVendorOps);
+    return a;
+  }();
+  return sdk::Negotiate(args, &api);
+}
+
+TEST_F(Int8Test, VendorCustomOpWithAQuantSpecBecomesInteger) {
+  ASSERT_TRUE(host().Register(VendorQuery, "test_vendor_opset (in-process)").ok());
+  ValueView x = Input("x", {1, 4});
+  NodeView fc = Op("FULLY_CONNECTED", "fc",
+                   {x, Const("fc/w", {3, 4}, SeededFloats(12, 3, 2.f)), Const("fc/b", {3}, {0.1f, 0.f, -0.3f})});
+  auto vendor = g().AddNode(TFLC_DOMAIN_CUSTOM, "VendorDouble", "vendor", {fc.output(0)});
+  ASSERT_TRUE(vendor.ok()) << vendor.status();
+  Output(vendor->output(0), "y");
+  Prepare({1, 4}, Samples(4, 4, -1.f, 3.f, 5));
+  const auto [lo, hi] = OutputRange();
+  Status s = host().Quantize();
+  ASSERT_TRUE(s.ok()) << s << "\n" << Dump();
+  SCOPED_TRACE(Dump());
+  std::vector<NodeView> v;
+  for (size_t i = 0; i < g().num_nodes(); ++i) {
+    if (g().node(i).op() == "VendorDouble") v.push_back(g().node(i));
+  }
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].input(0).type(), TFLC_TYPE_INT8) << "fed by the int8 FULLY_CONNECTED, no DEQUANTIZE between";
+  EXPECT_EQ(v[0].output(0).type(), TFLC_TYPE_INT8);
+  const Params want = Int8Params(lo, hi);  // its own calibrated output range
+  EXPECT_TRUE(HasParams(v[0].output(0), want.scale, want.zero_point));
+  EXPECT_EQ(Nodes("DEQUANTIZE").size(), 1u) << "only at the model output";
+  EXPECT_EQ(Nodes("QUANTIZE").size(), 1u) << "only at the model input";
+}
+
 class Int8IoTest : public Int8Test {
  protected:
   // x[1,4] -> FULLY_CONNECTED(w[3,4], b[3]) -> y, calibrated with x in [-1, 3].
   void Build() {
     ValueView x = Input("x", {1, 4});
     NodeView fc = Op("FULLY_CONNECTED", "fc",
-                     {x, Const("fc/w", {3, 4}, Pseudo(12, 3, 2.f)), Const("fc/b", {3}, {0.1f, 0.f, -0.3f})});
+                     {x, Const("fc/w", {3, 4}, SeededFloats(12, 3, 2.f)), Const("fc/b", {3}, {0.1f, 0.f, -0.3f})});
     Output(fc.output(0), "y");
     Prepare({1, 4}, Samples(4, 4, -1.f, 3.f, 5));
   }
@@ -269,10 +314,10 @@ class Int8FloatIslandTest : public Int8Test {
   void Build() {
     ValueView x = Input("x", {1, 4});
     NodeView fc1 = Op("FULLY_CONNECTED", "island/fc1",
-                      {x, Const("fc1/w", {4, 4}, Pseudo(16, 21, 2.f)), Const("fc1/b", {4}, {0.f, 0.1f, 0.2f, 0.3f})});
+                      {x, Const("fc1/w", {4, 4}, SeededFloats(16, 21, 2.f)), Const("fc1/b", {4}, {0.f, 0.1f, 0.2f, 0.3f})});
     NodeView sin = Op("SIN", "island/sin", {fc1.output(0)});
     NodeView fc2 = Op("FULLY_CONNECTED", "island/fc2",
-                      {sin.output(0), Const("fc2/w", {3, 4}, Pseudo(12, 22, 2.f)), Const("fc2/b", {3}, {0.f, 0.f, 0.f})});
+                      {sin.output(0), Const("fc2/w", {3, 4}, SeededFloats(12, 22, 2.f)), Const("fc2/b", {3}, {0.f, 0.f, 0.f})});
     Output(fc2.output(0), "y");
     Output(sin.output(0), "s");
     Prepare({1, 4}, Samples(4, 4, -1.f, 1.f, 23));
@@ -340,8 +385,8 @@ TEST_F(Int8FloatIslandTest, BuiltinsAlongsideInt8KeepTheFloatIsland) {
 // own tensors (TFLite's reference kernel, with exact real multipliers), against the float graph.
 TEST_F(Int8Test, QuantizedFullyConnectedTracksTheFloatModel) {
   const size_t k_in = 8, k_out = 5;
-  const std::vector<float> w = Pseudo(k_in * k_out, 31, 1.f);
-  const std::vector<float> b = Pseudo(k_out, 32, 0.5f);
+  const std::vector<float> w = SeededFloats(k_in * k_out, 31, 1.f);
+  const std::vector<float> b = SeededFloats(k_out, 32, 0.5f);
   ValueView x = Input("x", {1, static_cast<int64_t>(k_in)});
   NodeView fc = Op("FULLY_CONNECTED", "fc",
                    {x, Const("fc/w", {static_cast<int64_t>(k_out), static_cast<int64_t>(k_in)}, w), Const("fc/b", {static_cast<int64_t>(k_out)}, b)},

@@ -31,7 +31,12 @@ struct Int8Weights {
 //   away from zero (TfLiteRound) in float, inverse = 127 / half_range per tensor
 //   (PortableSymmetricQuantizeFloats) and float(1.0 / scale) per axis
 //   (SymmetricPerChannelQuantizeValues), as QuantizeLegacy does.
-Int8Weights QuantizeSymmetricInt8(const float* w, const std::vector<int64_t>& dims, int32_t axis);
+//
+// `min_scales` (empty, or one per channel): a channel's scale is raised to at least this, e.g. so a
+// bias divided by input_scale x weight_scale still fits its integer type (full-integer
+// quantization of a near-zero channel with a real bias).
+Int8Weights QuantizeSymmetricInt8(const float* w, const std::vector<int64_t>& dims, int32_t axis,
+                                  const std::vector<float>& min_scales = {});
 
 // The real value of element `i` of quantized weights of shape `dims` (scale * q).
 float DequantizeInt8(const Int8Weights& q, const std::vector<int64_t>& dims, int64_t i);
@@ -40,7 +45,8 @@ float DequantizeInt8(const Int8Weights& q, const std::vector<int64_t>& dims, int
 // dimension of `w`), with its quantization parameters (zero points 0, quantized_dimension = axis, or
 // 0 per tensor). It has `w`'s dims and name; `w` itself is left alone (the host drops it once
 // nothing uses it). The caller points consumers at the result with NodeView::SetInput.
-StatusOr<sdk::ValueView> AddInt8Weights(sdk::GraphBuilder& g, const sdk::ValueView& w, int32_t axis);
+StatusOr<sdk::ValueView> AddInt8Weights(sdk::GraphBuilder& g, const sdk::ValueView& w, int32_t axis,
+                                        const std::vector<float>& min_scales = {});
 
 }  // namespace tflc::quant
 

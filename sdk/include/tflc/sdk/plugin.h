@@ -526,6 +526,26 @@ inline bool GetOption(const TflcHostApi* host, const TflcOptions* options, std::
   return true;
 }
 
+// A comma list option value ("TFLITE_BUILTINS,SELECT_TF_OPS") as a list of TF enum names: upper
+// case, blanks dropped, a Python qualifier dropped ("tf.float16" -> "FLOAT16",
+// "tf.lite.Optimize.DEFAULT" -> "DEFAULT"), empty items skipped.
+inline std::vector<std::string> OptionList(std::string_view value) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t end = value.find(',', start);
+    if (end == std::string_view::npos) end = value.size();
+    std::string item;
+    for (char c : value.substr(start, end - start)) {
+      if (c == '.') item.clear();  // keep what follows the last qualifier
+      else if (c != ' ' && c != '\t') item += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    }
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
 // ----------------------------------------------------------------------------------------------
 // Table helpers.
 

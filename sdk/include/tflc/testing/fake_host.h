@@ -6,6 +6,8 @@
 #ifndef TFLC_TESTING_FAKE_HOST_H_
 #define TFLC_TESTING_FAKE_HOST_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -79,6 +81,17 @@ class FakeHost {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Deterministic pseudo-random floats in [-scale/2, scale/2) (a linear congruential generator), for
+// test weights and samples that must be the same on every machine.
+inline std::vector<float> SeededFloats(size_t n, uint32_t seed, float scale) {
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) {
+    seed = seed * 1664525u + 1013904223u;
+    v[i] = scale * (static_cast<float>(seed >> 8) / static_cast<float>(1u << 24) - 0.5f);
+  }
+  return v;
+}
 
 }  // namespace tflc::testing
 

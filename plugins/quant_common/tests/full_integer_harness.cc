@@ -1,4 +1,4 @@
-#include "test_util.h"
+#include "full_integer_harness.h"
 
 #include <algorithm>
 #include <cmath>
@@ -57,13 +57,17 @@ std::string WriteNpyDir(const std::string& tag, const Dims& dims, const std::vec
   return dir.string();
 }
 
-std::vector<float> Pseudo(size_t n, uint32_t seed, float scale) {
-  std::vector<float> v(n);
-  for (size_t i = 0; i < n; ++i) {
-    seed = seed * 1664525u + 1013904223u;
-    v[i] = scale * (static_cast<float>(seed >> 8) / static_cast<float>(1u << 24) - 0.5f);
+
+std::vector<std::vector<float>> Samples(size_t count, size_t n, float lo, float hi, uint32_t seed) {
+  std::vector<std::vector<float>> out;
+  for (size_t s = 0; s < count; ++s) {
+    std::vector<float> v = SeededFloats(n, seed + static_cast<uint32_t>(s), hi - lo);
+    for (float& x : v) x = std::clamp(x + (hi + lo) / 2, lo, hi);
+    out.push_back(v);
   }
-  return v;
+  out[0][0] = lo;
+  out[1 % count][n - 1] = hi;
+  return out;
 }
 
 void FullIntegerTest::Init(TflcPluginQueryFn quantizer, const std::string& origin) {

@@ -3,8 +3,8 @@
 // activations); int8 symmetric weights, per channel along the opset's weight_output_axis; integer
 // biases with scale input_scale x weight_scale. Ops without an integer kernel stay float between
 // DEQUANTIZE and QUANTIZE, unless the options ask for integer ops only.
-#ifndef TFLC_PLUGINS_QUANT_INT8_FULL_INTEGER_H_
-#define TFLC_PLUGINS_QUANT_INT8_FULL_INTEGER_H_
+#ifndef TFLC_PLUGINS_QUANT_COMMON_FULL_INTEGER_H_
+#define TFLC_PLUGINS_QUANT_COMMON_FULL_INTEGER_H_
 
 #include "tflc/abi/tflc_plugin.h"
 
@@ -17,4 +17,4 @@ TflcStatus* ApplyFullInteger(TflcQuantize_Args* args, Activations mode);
 
 }  // namespace tflc::quant
 
-#endif  // TFLC_PLUGINS_QUANT_INT8_FULL_INTEGER_H_
+#endif  // TFLC_PLUGINS_QUANT_COMMON_FULL_INTEGER_H_

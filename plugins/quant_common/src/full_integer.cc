@@ -1,4 +1,4 @@
-#include "full_integer.h"
+#include "quant_common/full_integer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,6 @@
 #include <limits>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,24 +36,13 @@ struct Mode {
 };
 
 std::string OptionOr(const TflcQuantize_Args* a, const char* key, const char* def) {
-  TflcStringView v{};
-  if (a->options && a->host->Options_Get(a->options, sdk::Sv(key), &v) && v.size) return std::string(v.data, v.size);
-  return def;
+  std::string v;
+  return sdk::GetOption(a->host, a->options, key, &v) && !v.empty() ? v : def;
 }
 
 std::set<std::string> UpperList(const std::string& s) {
-  std::set<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::string t;
-    for (char c : item) {
-      if (!std::isspace(static_cast<unsigned char>(c))) t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    if (t.rfind("TF.", 0) == 0) t = t.substr(3);
-    if (!t.empty()) out.insert(t);
-  }
-  return out;
+  const std::vector<std::string> items = sdk::OptionList(s);
+  return std::set<std::string>(items.begin(), items.end());
 }
 
 TflcDataType IoType(const std::string& s, TflcDataType act) {
@@ -431,43 +419,22 @@ class Quantizer {
   // accumulator): such channels get the smallest weight scale that keeps |bias| below 2^28 steps,
   // as TFLite's quantizer adjusts weight scales for bias (the weights stay ~0 either way).
   StatusOr<ValueView> Weights(const ValueView& w, int32_t axis, const ValueView& bias, float in_scale) {
-    const std::vector<int64_t> dims = w.dims();
-    Int8Weights q = QuantizeSymmetricInt8(w.data_as<float>(), dims, axis);
+    std::vector<float> min_scales;
     if (bias && bias.is_const() && bias.type() == TFLC_TYPE_FLOAT32 && in_scale > 0) {
+      constexpr double kMaxBiasSteps = 268435456.0;  // 2^28
       const float* b = bias.data_as<float>();
       const int64_t nb = bias.num_elements();
-      const int64_t channels = static_cast<int64_t>(q.scales.size());
-      constexpr double kMaxBiasSteps = 268435456.0;  // 2^28
-      std::vector<bool> changed(q.scales.size(), false);
-      for (int64_t c = 0; c < channels; ++c) {
-        double need = 0;
-        for (int64_t k = (channels == nb ? c : 0); k < (channels == nb ? c + 1 : nb); ++k) {
-          need = std::max(need, std::fabs(static_cast<double>(b[k])) / (static_cast<double>(in_scale) * kMaxBiasSteps));
-        }
-        if (need > q.scales[c]) {
-          q.scales[c] = static_cast<float>(need);
-          changed[c] = true;
-        }
-      }
-      if (std::find(changed.begin(), changed.end(), true) != changed.end()) {
-        const float* wd = w.data_as<float>();
-        int64_t inner = 1;
-        for (size_t d = axis < 0 ? dims.size() : static_cast<size_t>(axis) + 1; d < dims.size(); ++d) inner *= dims[d];
-        const int64_t n = w.num_elements();
-        for (int64_t i = 0; i < n; ++i) {
-          const size_t c = axis < 0 ? 0 : static_cast<size_t>((i / inner) % channels);
-          if (changed[c]) q.data[i] = static_cast<int8_t>(std::clamp<float>(std::round(wd[i] / q.scales[c]), -127, 127));
-        }
+      const int64_t channels = axis < 0 ? 1 : w.dim(axis);
+      min_scales.assign(static_cast<size_t>(channels), 0.f);
+      for (int64_t k = 0; k < nb; ++k) {
+        const size_t c = channels == nb ? static_cast<size_t>(k) : 0;
+        const double need = std::fabs(static_cast<double>(b[k])) / (static_cast<double>(in_scale) * kMaxBiasSteps);
+        min_scales[c] = std::max(min_scales[c], static_cast<float>(need));
       }
     }
-    TFLC_ASSIGN_OR_RETURN(ValueView out, g_.Const(w.name(), TFLC_TYPE_INT8, dims, q.data));
-    ValueView::Quant qp;
-    qp.scales = q.scales;
-    qp.zero_points.assign(q.scales.size(), 0);
-    qp.quantized_dimension = axis < 0 ? 0 : axis;
-    TFLC_RETURN_IF_ERROR(out.SetQuant(qp));
-    return out;
+    return AddInt8Weights(g_, w, axis, min_scales);
   }
+
 
   // int32 (int8 kernels) or int64 / int32 (int16x8 kernels, per the op's spec) bias with scale
   // input_scale x weight_scale[c] and zero point 0.

@@ -1,9 +1,9 @@
-// Test harness for the full-integer quantizers (quant_int8's engine, also used by quant_int16x8's
-// tests): FakeHost with opset_builtin and one quantizer registered, small builtin graphs, a
+// Test harness for the full-integer quantizers (quant_common's full_integer.cc, behind quant_int8 and
+// quant_int16x8): FakeHost with opset_builtin and one quantizer registered, small builtin graphs, a
 // representative dataset written as a directory of .npy files, and accessors for the rewritten
 // graph. Expected values in the tests are computed by hand or by plain loops from the float model.
-#ifndef TFLC_PLUGINS_QUANT_INT8_TESTS_TEST_UTIL_H_
-#define TFLC_PLUGINS_QUANT_INT8_TESTS_TEST_UTIL_H_
+#ifndef TFLC_PLUGINS_QUANT_COMMON_TESTS_FULL_INTEGER_HARNESS_H_
+#define TFLC_PLUGINS_QUANT_COMMON_TESTS_FULL_INTEGER_HARNESS_H_
 
 #include <gtest/gtest.h>
 
@@ -35,8 +35,11 @@ struct Attr {
 // test temp dir; returns the directory. Each sample has shape `dims`.
 std::string WriteNpyDir(const std::string& tag, const Dims& dims, const std::vector<std::vector<float>>& samples);
 
-// Deterministic pseudo-random floats in [-scale/2, scale/2).
-std::vector<float> Pseudo(size_t n, uint32_t seed, float scale);
+using tflc::testing::SeededFloats;
+
+// `count` samples of `n` values in [lo, hi], the first sample reaching lo and the second hi, so the
+// calibrated input range is exactly [lo, hi].
+std::vector<std::vector<float>> Samples(size_t count, size_t n, float lo, float hi, uint32_t seed);
 
 class FullIntegerTest : public ::testing::Test {
  protected:
@@ -96,4 +99,4 @@ std::vector<T> Data(const ValueView& v) {
 
 }  // namespace tflc::quant::testing
 
-#endif  // TFLC_PLUGINS_QUANT_INT8_TESTS_TEST_UTIL_H_
+#endif  // TFLC_PLUGINS_QUANT_COMMON_TESTS_FULL_INTEGER_HARNESS_H_
