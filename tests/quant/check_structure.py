@@ -17,7 +17,8 @@ Usage: check_structure.py DUMP CHECK [CHECK ...]
                         or behind a DEQUANTIZE of an INT8 constant), every smaller one FLOAT32; at
                         least MIN weights are >= 1024 elements (0 for models whose weights are all
                         small, as in the official icu_dense dynamic-range file).
-  --float16             at least one FLOAT16 constant, and FLOAT16 constants feed only DEQUANTIZE.
+  --float16             at least one FLOAT16 constant, FLOAT16 constants feed only DEQUANTIZE, and no
+                        FLOAT32 constant of >= 48 elements is left (smaller ones stay FLOAT32).
 Only subgraph 0 is looked at. Prints what it checked; exit 0 pass, 1 a check failed, 2 bad usage/dump.
 """
 import collections
@@ -203,11 +204,20 @@ def check_dynrange(m, min_large, c):
     c.report(large >= min_large, f"{large} weights with >= {THRESHOLD} elements (need >= {min_large})")
 
 
+FLOAT16_MIN_ELEMENTS = 48  # plugins/quant_float16/src/float16.cc kMinElements
+
+
 def check_float16(m, c):
     f16 = [t for t, d in m.tensors.items() if d["const"] and d["type"] == "FLOAT16"]
     c.report(len(f16) > 0, f"{len(f16)} FLOAT16 constants")
     bad = [f"{t} -> {m.describe(op)}" for t in f16 for op in m.consumers[t] if op["op"] != "DEQUANTIZE"]
     c.report(not bad, "FLOAT16 constants feed only DEQUANTIZE" + (": " + "; ".join(bad[:10]) if bad else ""))
+    # Constants below FLOAT16_MIN_ELEMENTS stay FLOAT32 (their DEQUANTIZE would cost more bytes than
+    # it saves); every larger float constant that an op reads is FLOAT16.
+    left = [f"\"{d['name']}\" {d['shape']}" for t, d in m.tensors.items()
+            if d["const"] and d["type"] == "FLOAT32" and d["elements"] >= FLOAT16_MIN_ELEMENTS and m.consumers[t]]
+    c.report(not left, f"no FLOAT32 constant of >= {FLOAT16_MIN_ELEMENTS} elements left"
+             + (": " + "; ".join(left[:10]) if left else ""))
 
 
 def main(argv):

@@ -101,52 +101,77 @@ void ExpectDequantizedConstant(const ValueView& v, const std::string& name, cons
   EXPECT_EQ(HalfData(half), want);
 }
 
-TEST_F(Float16Test, WeightsAndBiasBecomeHalfConstantsBehindDequantize) {
-  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {1, 4});
+TEST_F(Float16Test, WeightsBecomeHalfConstantsBehindDequantizeSmallBiasStaysFloat) {
+  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {1, 16});
   ASSERT_TRUE(x.ok());
-  const std::vector<float> w = {0.1f, -0.2f, 0.3f, 0.4f, 1.f, 2.f, -3.f, 4.f, 0.5f, 0.25f, 0.125f, -1.f / 3};
-  const std::vector<float> b = {0.01f, -1.5f, 1000.1f};
-  NodeView fc = Op("FULLY_CONNECTED", "dense", {*x, Const("dense/kernel", {3, 4}, w), Const("dense/bias", {3}, b)});
+  std::vector<float> w = SeededFloats(4 * 16, 7, 2.f);
+  w[0] = 0.1f, w[1] = -1.f / 3, w[2] = 1000.1f;  // not exact in half
+  const std::vector<float> b = {0.01f, -1.5f, 1000.1f, 1.f / 3};  // 4 < 48 elements: stays FLOAT32
+  NodeView fc = Op("FULLY_CONNECTED", "dense", {*x, Const("dense/kernel", {4, 16}, w), Const("dense/bias", {4}, b)});
   ASSERT_TRUE(g().Output(fc.output(0), "y").ok());
   ASSERT_TRUE(host_.RunPipeline().ok());
-  const std::vector<HostTensor> in = {HostTensor::Float({1, 4}, {1, -2, 0.5f, 3})};
+  const std::vector<HostTensor> in = {HostTensor::Float({1, 16}, SeededFloats(16, 8, 1.f))};
   const std::vector<float> want = Run(in);
 
   Status s = host_.Quantize();
   ASSERT_TRUE(s.ok()) << s;
-  EXPECT_EQ(Nodes("DEQUANTIZE").size(), 2u);
+  EXPECT_EQ(Nodes("DEQUANTIZE").size(), 1u);
   auto fcs = Nodes("FULLY_CONNECTED");
   ASSERT_EQ(fcs.size(), 1u);
-  ExpectDequantizedConstant(fcs[0].input(1), "dense/kernel", {3, 4}, w);
-  ExpectDequantizedConstant(fcs[0].input(2), "dense/bias", {3}, b);
+  ExpectDequantizedConstant(fcs[0].input(1), "dense/kernel", {4, 16}, w);
+  ValueView bias = fcs[0].input(2);
+  EXPECT_EQ(bias.name(), "dense/bias");
+  EXPECT_EQ(bias.type(), TFLC_TYPE_FLOAT32);
+  ASSERT_TRUE(bias.is_const());
+  EXPECT_EQ(std::vector<float>(bias.data_as<float>(), bias.data_as<float>() + 4), b);
   EXPECT_EQ(fcs[0].input(0).name(), "x");
   EXPECT_EQ(fcs[0].output(0).type(), TFLC_TYPE_FLOAT32);
   const std::string dump = host_.Dump();
   EXPECT_NE(dump.find("DEQUANTIZE \"dense/kernel\""), std::string::npos) << dump;
-  EXPECT_NE(dump.find("dense/kernel/float16 FLOAT16[3,4] const"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("dense/kernel/float16 FLOAT16[4,16] const"), std::string::npos) << dump;
 
   ExpectClose(Run(in), want, 1e-3f);
   auto bytes = host_.Export();
   EXPECT_TRUE(bytes.ok()) << bytes.status();
 }
 
+TEST_F(Float16Test, ConstantsFrom48ElementsAreHalf) {
+  // 47 elements stay FLOAT32 (the DEQUANTIZE would cost more bytes than it saves), 48 become FLOAT16.
+  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {47});
+  auto y = g().Input("y", TFLC_TYPE_FLOAT32, {48});
+  ASSERT_TRUE(x.ok() && y.ok());
+  NodeView a = Op("ADD", "a", {*x, Const("c47", {47}, SeededFloats(47, 1, 1.f))});
+  NodeView b = Op("ADD", "b", {*y, Const("c48", {48}, SeededFloats(48, 2, 1.f))});
+  ASSERT_TRUE(g().Output(a.output(0), "ya").ok());
+  ASSERT_TRUE(g().Output(b.output(0), "yb").ok());
+  ASSERT_TRUE(host_.RunPipeline().ok());
+  ASSERT_TRUE(host_.Quantize().ok());
+  auto adds = Nodes("ADD");
+  ASSERT_EQ(adds.size(), 2u);
+  EXPECT_EQ(adds[0].input(1).type(), TFLC_TYPE_FLOAT32);
+  EXPECT_TRUE(adds[0].input(1).is_const());
+  ExpectDequantizedConstant(adds[1].input(1), "c48", {48}, SeededFloats(48, 2, 1.f));
+  EXPECT_EQ(Nodes("DEQUANTIZE").size(), 1u);
+}
+
 TEST_F(Float16Test, SharedConstantGetsOneDequantize) {
-  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {2, 3});
+  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {2, 64});
   ASSERT_TRUE(x.ok());
-  ValueView c = Const("c", {3}, {0.5f, -2.f, 3.f});
+  const std::vector<float> cv = SeededFloats(64, 3, 3.f);
+  ValueView c = Const("c", {64}, cv);
   NodeView add = Op("ADD", "add", {*x, c});
   NodeView mul = Op("MUL", "mul", {add.output(0), c});
   NodeView sub = Op("SUB", "sub", {c, mul.output(0)});
   ASSERT_TRUE(g().Output(sub.output(0), "y").ok());
   ASSERT_TRUE(host_.RunPipeline().ok());
-  const std::vector<HostTensor> in = {HostTensor::Float({2, 3}, {1, 2, 3, -4, -5, -6})};
+  const std::vector<HostTensor> in = {HostTensor::Float({2, 64}, SeededFloats(128, 4, 6.f))};
   const std::vector<float> want = Run(in);
 
   ASSERT_TRUE(host_.Quantize().ok());
   auto dqs = Nodes("DEQUANTIZE");
   ASSERT_EQ(dqs.size(), 1u);
   ValueView shared = dqs[0].output(0);
-  ExpectDequantizedConstant(shared, "c", {3}, {0.5f, -2.f, 3.f});
+  ExpectDequantizedConstant(shared, "c", {64}, cv);
   EXPECT_EQ(shared.num_consumers(), 3u);
   EXPECT_EQ(Nodes("ADD")[0].input(1).get(), shared.get());
   EXPECT_EQ(Nodes("MUL")[0].input(1).get(), shared.get());
@@ -172,23 +197,29 @@ TEST_F(Float16Test, NonFloatConstantsAndActivationsAreUntouched) {
 }
 
 TEST_F(Float16Test, ValuesBeyondHalfRangeAreClamped) {
-  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {4});
+  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {48});
   ASSERT_TRUE(x.ok());
-  NodeView add = Op("ADD", "add", {*x, Const("big", {4}, {1e6f, -1e6f, 65504.f, 1e-9f})});
+  std::vector<float> big(48, 0.f);
+  big[0] = 1e6f, big[1] = -1e6f, big[2] = 65504.f, big[3] = 1e-9f;
+  NodeView add = Op("ADD", "add", {*x, Const("big", {48}, big)});
   ASSERT_TRUE(g().Output(add.output(0), "y").ok());
   ASSERT_TRUE(host_.RunPipeline().ok());
   ASSERT_TRUE(host_.Quantize().ok());
   ValueView dq = Nodes("ADD")[0].input(1);
   ASSERT_EQ(dq.producer().op(), "DEQUANTIZE");
-  EXPECT_EQ(HalfData(dq.producer().input(0)), (std::vector<uint16_t>{0x7bff, 0xfbff, 0x7bff, 0x0000}));
-  const std::vector<float> out = Run({HostTensor::Float({4}, {0, 0, 0, 0})});
-  EXPECT_EQ(out, (std::vector<float>{65504.f, -65504.f, 65504.f, 0.f}));
+  std::vector<uint16_t> want_half(48, 0);
+  want_half[0] = 0x7bff, want_half[1] = 0xfbff, want_half[2] = 0x7bff;
+  EXPECT_EQ(HalfData(dq.producer().input(0)), want_half);
+  const std::vector<float> out = Run({HostTensor::Float({48}, std::vector<float>(48, 0.f))});
+  std::vector<float> want(48, 0.f);
+  want[0] = 65504.f, want[1] = -65504.f, want[2] = 65504.f;
+  EXPECT_EQ(out, want);
 }
 
 TEST_F(Float16Test, ConstantGraphOutputStaysFloatForThatUse) {
-  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {2});
+  auto x = g().Input("x", TFLC_TYPE_FLOAT32, {64});
   ASSERT_TRUE(x.ok());
-  ValueView c = Const("c", {2}, {1.5f, -2.5f});
+  ValueView c = Const("c", {64}, SeededFloats(64, 9, 2.5f));
   NodeView add = Op("ADD", "add", {*x, c});
   ASSERT_TRUE(g().Output(add.output(0), "y").ok());
   ASSERT_TRUE(g().Output(c, "c_out").ok());
