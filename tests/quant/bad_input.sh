@@ -11,6 +11,7 @@
 #     nan / inf     one NaN / +Inf value    -> says NaN / Inf
 #     missing       no such dataset file    -> names the file
 #     garbage       a text file as .npz     -> names the file
+#   bias_correction_value  --bias_correction maybe -> names the option and its values
 #   int8_only_lstm  stock_lstm_keras3/lstm_model.h5 with --target_spec.supported_ops
 #                   TFLITE_BUILTINS_INT8 alone: the LSTM has no int8 kernel -> the message lists it
 # Patterns are extended regular expressions, matched case-insensitively where noted, on stdout+stderr.
@@ -43,6 +44,10 @@ case "$case" in
   inf) variant=inf; must_i=('\binf\b|infinit') ;;
   missing) ds="$out/does_not_exist.npz"; flags=(--optimizations DEFAULT --representative_dataset "$ds"); must_f=("$ds") ;;
   garbage) echo "this is not an npz file" >"$ds"; must_f=("$ds") ;;
+  bias_correction_value)
+    "$py" "$here/make_dataset.py" "$ds" --keras "$model" --samples 4 --range=0,1 >/dev/null || exit 2
+    flags+=(--bias_correction maybe)
+    must=('bias_correction' 'true' 'false' 'maybe') ;;
   int8_only_lstm)
     "$py" "$here/make_dataset.py" "$ds" --keras "$model" --samples 10 --range=-1,1 >/dev/null || exit 2
     flags+=(--target_spec.supported_ops TFLITE_BUILTINS_INT8)

@@ -112,7 +112,10 @@ int CmdConvert(const std::vector<std::string>& args) {
        "the input, or arr_0...; samples on the first axis) or a directory of .npy files, one sample each")
       ("target_spec.supported_types", po::value<std::string>(), "comma list: float16 (float16 weights), int8, int16")
       ("inference_input_type", po::value<std::string>(), "model input type after full-integer quantization: float32 (default), int8, uint8, int16")
-      ("inference_output_type", po::value<std::string>(), "model output type after full-integer quantization: float32 (default), int8, uint8, int16");
+      ("inference_output_type", po::value<std::string>(), "model output type after full-integer quantization: float32 (default), int8, uint8, int16")
+      ("bias_correction", po::value<std::string>(),
+       "full integer (int8, 16x8): true (default) subtracts from each bias the mean shift that rounding the "
+       "weights to int8 causes (measured on the representative dataset); false keeps TensorFlow's biases");
   po::options_description hidden("Hidden");
   hidden.add_options()("experimental_large_model_threshold_bytes", po::value<uint64_t>(),
                        "store constants after the FlatBuffer when they exceed this many bytes")
@@ -151,7 +154,7 @@ int CmdConvert(const std::vector<std::string>& args) {
   for (const char* key : {"target_spec.supported_ops", "input_arrays", "output_arrays", "input_shapes",
                           "saved_model_tag_set", "saved_model_signature_key", "optimizations",
                           "representative_dataset", "target_spec.supported_types", "inference_input_type",
-                          "inference_output_type"}) {
+                          "inference_output_type", "bias_correction"}) {
     if (vm.count(key)) req.options.values[key] = vm[key].as<std::string>();
   }
   for (const char* key : {"allow_custom_ops", "enable_select_tf_ops"}) {

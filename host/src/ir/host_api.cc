@@ -353,6 +353,13 @@ int Value_GetRange(const TflcValue* value, float* min, float* max) {
   return 1;
 }
 
+int64_t Value_GetChannelMeans(const TflcValue* value, float* means, int64_t capacity) {
+  if (!value) return 0;
+  const int64_t n = static_cast<int64_t>(value->channel_means.size());
+  if (means && capacity > 0) std::copy_n(value->channel_means.begin(), std::min(n, capacity), means);
+  return n;
+}
+
 TflcHostApi MakeApi() {
   TflcHostApi api{};
   api.struct_size = TflcHostApi_STRUCT_SIZE;
@@ -402,6 +409,7 @@ TflcHostApi MakeApi() {
   api.Node_SetInput = Node_SetInput;
   api.Node_OpsetEntry = Node_OpsetEntry;
   api.Value_GetRange = Value_GetRange;
+  api.Value_GetChannelMeans = Value_GetChannelMeans;
   api.Graph_SetOutput = Graph_SetOutput;
   return api;
 }

@@ -105,6 +105,9 @@ struct TflcValue {
   // Calibration: the range the value took over the representative dataset (Value_GetRange).
   bool has_range = false;
   float range_min = 0, range_max = 0;
+  // Calibration: the mean of each channel (last dimension), for the activation inputs of ops with
+  // weights (Value_GetChannelMeans); empty when not recorded.
+  std::vector<float> channel_means;
 
   bool is_const() const { return data != nullptr; }
   size_t num_uses() const { return users.size() + static_cast<size_t>(output_uses); }

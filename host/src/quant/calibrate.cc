@@ -32,6 +32,9 @@ struct Plan {
   std::vector<int> input_slots;             // graph input k -> slot
   std::vector<int> variable_slots;          // zeroed before every sample
   std::vector<int> observed;                // float32 slots whose range is recorded
+  // float32 slots that are the activation input of an op with weights (TflcOpsetEntry.weight_input
+  // >= 0): their channel means are recorded too, for the quantizers' bias correction.
+  std::vector<int> mean_slots;
 };
 
 StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g) {
@@ -84,6 +87,19 @@ StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g) {
     }
     p.steps.push_back(std::move(st));
   }
+  std::vector<bool> mean_slot(p.slots.size(), false);
+  for (const Step& st : p.steps) {
+    if (st.entry->weight_input < 0) continue;
+    for (size_t i = 0; i < st.inputs.size(); ++i) {
+      const int s = st.inputs[i];
+      if (s < 0 || static_cast<int32_t>(i) == st.entry->weight_input || static_cast<int32_t>(i) == st.entry->bias_input ||
+          mean_slot[s] || p.slots[s]->type != TFLC_TYPE_FLOAT32 || p.slots[s]->dims.empty() || p.slots[s]->dims.back() <= 0) {
+        continue;
+      }
+      mean_slot[s] = true;
+      p.mean_slots.push_back(s);
+    }
+  }
   return p;
 }
 
@@ -130,6 +146,7 @@ class Worker {
       buffers_.push_back(std::make_unique<OwnedBuffer>(std::max<size_t>(1, static_cast<size_t>(NumElements(*v)) * ElementSize(v->type))));
     }
     ranges_.resize(p.observed.size());
+    for (int s : p.mean_slots) sums_.emplace_back(static_cast<size_t>(p.slots[s]->dims.back()), 0.0);
     for (const Step& st : p.steps) {
       std::vector<const void*> in;
       for (int s : st.inputs) in.push_back(s >= 0 ? buffers_[s]->data() : s == -1 ? nullptr : p.constants[-2 - s]);
@@ -165,16 +182,31 @@ class Worker {
       const OwnedBuffer& b = *buffers_[p_.observed[j]];
       ranges_[j].Merge(RangeOf(reinterpret_cast<const float*>(b.data()), b.size() / sizeof(float)));
     }
+    for (size_t m = 0; m < p_.mean_slots.size(); ++m) AddChannelSums(m);
     return OkStatus();
   }
   const std::vector<Range>& ranges() const { return ranges_; }
+  // Per mean slot: the sum of each channel over this worker's samples and positions.
+  const std::vector<std::vector<double>>& channel_sums() const { return sums_; }
 
  private:
+  // Channel c of a [..., C] value is every C-th element from c.
+  void AddChannelSums(size_t m) {
+    const OwnedBuffer& b = *buffers_[p_.mean_slots[m]];
+    const float* x = reinterpret_cast<const float*>(b.data());
+    std::vector<double>& sum = sums_[m];
+    const size_t c = sum.size(), n = b.size() / sizeof(float);
+    for (size_t i = 0; i + c <= n; i += c) {
+      for (size_t k = 0; k < c; ++k) sum[k] += x[i + k];
+    }
+  }
+
   const Plan& p_;
   std::vector<std::unique_ptr<OwnedBuffer>> buffers_;
   std::vector<std::vector<const void*>> ins_;
   std::vector<std::vector<void*>> outs_;
   std::vector<Range> ranges_;
+  std::vector<std::vector<double>> sums_;
 };
 
 }  // namespace
@@ -230,6 +262,16 @@ Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, u
   for (auto& t : pool) t.join();
   TFLC_RETURN_IF_ERROR(first_error);
 
+  for (size_t m = 0; m < plan.mean_slots.size(); ++m) {
+    TflcValue* v = plan.slots[plan.mean_slots[m]];
+    std::vector<double> sum(static_cast<size_t>(v->dims.back()), 0.0);
+    for (auto& w : workers) {
+      for (size_t k = 0; k < sum.size(); ++k) sum[k] += w->channel_sums()[m][k];
+    }
+    const double count = static_cast<double>(total) * static_cast<double>(NumElements(*v) / v->dims.back());
+    v->channel_means.resize(sum.size());
+    for (size_t k = 0; k < sum.size(); ++k) v->channel_means[k] = static_cast<float>(sum[k] / count);
+  }
   for (size_t j = 0; j < plan.observed.size(); ++j) {
     Range r;
     for (auto& w : workers) r.Merge(w->ranges()[j]);

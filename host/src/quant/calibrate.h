@@ -1,5 +1,6 @@
 // Calibration: runs the float graph with the opsets' reference kernels over the representative
-// dataset and records the range every float value takes (read by quantizers via Value_GetRange).
+// dataset and records the range every float value takes (read by quantizers via Value_GetRange),
+// and the channel means of the activation inputs of ops with weights (Value_GetChannelMeans).
 #ifndef TFLC_HOST_QUANT_CALIBRATE_H_
 #define TFLC_HOST_QUANT_CALIBRATE_H_
 

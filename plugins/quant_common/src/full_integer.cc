@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tflc/sdk/plugin.h"
+#include "quant_common/bias_correction.h"
 #include "quant_common/uses.h"
 #include "quant_common/weights.h"
 
@@ -78,6 +79,11 @@ class Quantizer {
   Quantizer(const TflcQuantize_Args* a, Mode m) : a_(a), m_(m), g_(a->host, a->graph) {}
 
   Status Run() {
+    const std::string correction = OptionOr(a_, "bias_correction", "true");
+    if (correction != "true" && correction != "false") {
+      return InvalidArgument("bias_correction must be true or false, got '" + correction + "'");
+    }
+    bias_correction_ = correction == "true";
     const TflcDataType in_type = IoType(OptionOr(a_, "inference_input_type", ""), m_.type);
     const TflcDataType out_type = IoType(OptionOr(a_, "inference_output_type", ""), m_.type);
     const auto ops = UpperList(OptionOr(a_, "target_spec.supported_ops", ""));
@@ -334,6 +340,15 @@ class Quantizer {
     const TflcOpQuantSpec* spec = n.quant_spec();
     const TflcOpsetEntry* e = n.opset_entry();
     const int64_t wi = e ? e->weight_input : -1, bi = e ? e->bias_input : -1;
+    // The activation the weights multiply (input 0, or e.g. input 2 of TRANSPOSE_CONV), and its
+    // calibrated channel means (read before the input is replaced by an integer value).
+    size_t act_index = n.num_inputs();
+    for (size_t i = 0; i < n.num_inputs() && act_index == n.num_inputs(); ++i) {
+      if (static_cast<int64_t>(i) != wi && static_cast<int64_t>(i) != bi && !Bit(spec->unquantized_inputs, i)) act_index = i;
+    }
+    const std::vector<float> act_means =
+        wi >= 0 && bias_correction_ && act_index < n.num_inputs() && n.input(act_index) ? n.input(act_index).ChannelMeans()
+                                                                                       : std::vector<float>();
     // Activation inputs (and constants that are neither weights nor bias, unless they must share
     // the output's parameters: those wait until the output's are known).
     for (size_t i = 0; i < n.num_inputs(); ++i) {
@@ -379,11 +394,8 @@ class Quantizer {
     }
     // Weights and bias.
     std::vector<float> wscales;
-    // The activation the weights multiply (input 0, or e.g. input 2 of TRANSPOSE_CONV).
-    ValueView act;
-    for (size_t i = 0; i < n.num_inputs() && !act; ++i) {
-      if (static_cast<int64_t>(i) != wi && static_cast<int64_t>(i) != bi && !Bit(spec->unquantized_inputs, i)) act = n.input(i);
-    }
+    std::vector<double> shift;  // bias correction: E[(Wq - W) x] per output channel
+    const ValueView act = act_index < n.num_inputs() ? n.input(act_index) : ValueView();
     const float in_scale = act && IsInt(act) ? params_.at(act.get()).scale : 1.f;
     const bool has_bias = bi >= 0 && static_cast<size_t>(bi) < n.num_inputs() && n.input(bi);
     if (wi >= 0 && static_cast<size_t>(wi) < n.num_inputs() && n.input(wi)) {
@@ -391,9 +403,18 @@ class Quantizer {
       const int32_t axis = e->weight_output_axis >= 0 && e->weight_output_axis < w.rank() ? e->weight_output_axis : -1;
       TFLC_ASSIGN_OR_RETURN(ValueView qw, Weights(w, axis, has_bias ? n.input(bi) : ValueView(), in_scale));
       wscales = qw.quant().scales;
+      if (has_bias && !act_means.empty() && e) {
+        Int8Weights q;
+        q.data.assign(qw.data_as<int8_t>(), qw.data_as<int8_t>() + qw.num_elements());
+        q.scales = wscales;
+        q.axis = axis;
+        shift = WeightRoundingShift(w.data_as<float>(), w.dims(), q, e->weight_output_axis,
+                                    TFLC_HAS_FIELD(e, TflcOpsetEntry, weight_input_channel_axis) ? e->weight_input_channel_axis : -1,
+                                    act_means);
+      }
       TFLC_RETURN_IF_ERROR(n.SetInput(static_cast<size_t>(wi), qw));
     }
-    if (has_bias) TFLC_RETURN_IF_ERROR(QuantizeBias(n, static_cast<size_t>(bi), in_scale, wscales));
+    if (has_bias) TFLC_RETURN_IF_ERROR(QuantizeBias(n, static_cast<size_t>(bi), in_scale, wscales, shift));
     for (size_t k = 0; k < n.num_outputs(); ++k) TFLC_RETURN_IF_ERROR(MakeInt(n.output(k), m_.type, out[k]));
     // int16 ADD / SUB: general scales, not the power-of-two-only kernel.
     if (m_.act == Activations::kInt16 && FindOptionField(e, "pot_scale_int16")) {
@@ -437,11 +458,16 @@ class Quantizer {
 
 
   // int32 (int8 kernels) or int64 / int32 (int16x8 kernels, per the op's spec) bias with scale
-  // input_scale x weight_scale[c] and zero point 0.
-  Status QuantizeBias(const NodeView& n, size_t index, float in_scale, const std::vector<float>& wscales) {
+  // input_scale x weight_scale[c] and zero point 0. `shift` (empty, or one per channel) is
+  // subtracted first: bias correction (quant_common/bias_correction.h).
+  Status QuantizeBias(const NodeView& n, size_t index, float in_scale, const std::vector<float>& wscales,
+                      const std::vector<double>& shift) {
     ValueView b = n.input(index);
-    const float* d = b.data_as<float>();
     const int64_t count = b.num_elements();
+    std::vector<double> d(b.data_as<float>(), b.data_as<float>() + count);
+    if (static_cast<int64_t>(shift.size()) == count) {
+      for (int64_t c = 0; c < count; ++c) d[c] -= shift[c];
+    }
     const bool per_channel = wscales.size() > 1 && static_cast<int64_t>(wscales.size()) == count;
     std::vector<float> scales;
     for (int64_t c = 0; c < (per_channel ? count : 1); ++c) {
@@ -476,6 +502,7 @@ class Quantizer {
 
   const TflcQuantize_Args* a_;
   Mode m_;
+  bool bias_correction_ = true;
   GraphBuilder g_;
   std::set<TflcNode*> quantized_;
   std::unordered_map<TflcValue*, Params> params_;  // integer activations (m_.type) and their params

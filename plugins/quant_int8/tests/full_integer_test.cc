@@ -72,6 +72,7 @@ void ExpectInt32Bias(const ValueView& q, const std::vector<float>& b, float in_s
 // ---- 1. CONV_2D ----------------------------------------------------------------------------------
 
 TEST_F(Int8Test, Conv2DBecomesInt8BetweenQuantizeAndDequantize) {
+  host().SetOption("bias_correction", "false");  // TensorFlow's bias, checked below
   const Dims in_dims = {1, 3, 3, 2}, w_dims = {2, 2, 2, 2};
   const std::vector<float> w = {0.5f, -0.25f, 0.125f, 1.f, -0.75f, 0.3f, 0.2f, -0.1f,     // channel 0: max 1
                                 0.02f, -0.04f, 0.01f, 0.03f, 0.05f, -0.06f, 0.07f, -0.08f};  // channel 1: max 0.08
@@ -445,6 +446,72 @@ TEST_F(Int8Test, QuantizedFullyConnectedTracksTheFloatModel) {
   for (size_t o = 0; o < k_out; ++o) EXPECT_NEAR(got[o], FloatOutput(0)[o], 2 * s_out + 0.05) << "output " << o;
 }
 
+// ---- 6b. bias correction -------------------------------------------------------------------------
+
+// Inputs with a mean far from zero (as after a ReLU) and weights that int8 rounds coarsely (one large
+// weight per channel sets the scale): the rounding moves each output by sum_k (Wq - W)[o,k] * x[k],
+// on average sum_k (Wq - W)[o,k] * E[x[k]]. The quantizer subtracts that from the bias, so the
+// integer layer's mean error over the dataset is what input rounding leaves, not the weights' shift.
+TEST_F(Int8Test, BiasCorrectionRemovesTheWeightRoundingShift) {
+  const size_t k_in = 16, k_out = 4;
+  std::vector<float> w = SeededFloats(k_in * k_out, 71, 0.1f);
+  for (size_t o = 0; o < k_out; ++o) w[o * k_in] = 1.f;  // scale 1/127: the others round by up to 0.004
+  const std::vector<float> b = {0.5f, -0.5f, 0.25f, 0.f};
+  ValueView x = Input("x", {1, static_cast<int64_t>(k_in)});
+  NodeView fc = Op("FULLY_CONNECTED", "fc",
+                   {x, Const("fc/w", {static_cast<int64_t>(k_out), static_cast<int64_t>(k_in)}, w),
+                    Const("fc/b", {static_cast<int64_t>(k_out)}, b)});
+  Output(fc.output(0), "y");
+  const auto samples = Samples(64, k_in, 1.f, 3.f, 72);
+  Prepare({1, static_cast<int64_t>(k_in)}, samples);
+  Status s = host().Quantize();
+  ASSERT_TRUE(s.ok()) << s << "\n" << Dump();
+  SCOPED_TRACE(Dump());
+
+  NodeView q = Only("FULLY_CONNECTED");
+  ASSERT_TRUE(q);
+  const ValueView::Quant in_q = q.input(0).quant(), w_q = q.input(1).quant(), b_q = q.input(2).quant();
+  const std::vector<int8_t> wq = Data<int8_t>(q.input(1));
+  const std::vector<int32_t> bq = Data<int32_t>(q.input(2));
+  ASSERT_EQ(wq.size(), w.size());
+  ASSERT_EQ(bq.size(), k_out);
+  ASSERT_EQ(w_q.scales.size(), k_out);
+
+  // The expected shift, from the dataset's own input means.
+  std::vector<double> mean_x(k_in, 0.0);
+  for (const auto& sample : samples) {
+    for (size_t i = 0; i < k_in; ++i) mean_x[i] += sample[i] / static_cast<double>(samples.size());
+  }
+  std::vector<double> shift(k_out, 0.0);
+  double max_shift = 0;
+  for (size_t o = 0; o < k_out; ++o) {
+    for (size_t i = 0; i < k_in; ++i) {
+      shift[o] += (static_cast<double>(w_q.scales[o]) * wq[o * k_in + i] - w[o * k_in + i]) * mean_x[i];
+    }
+    max_shift = std::max(max_shift, std::fabs(shift[o]));
+    // The bias holds b - shift at scale input_scale x weight_scale.
+    EXPECT_FLOAT_EQ(b_q.scales[o], in_q.scales[0] * w_q.scales[o]) << "channel " << o;
+    EXPECT_NEAR(static_cast<double>(bq[o]), (b[o] - shift[o]) / b_q.scales[o], 0.5 + 1e-3) << "channel " << o;
+  }
+  ASSERT_GT(max_shift, 5e-3) << "the test weights should round coarsely";
+
+  // The integer layer (its accumulator, before output rounding) over the dataset: mean error per channel.
+  const double s_in = in_q.scales[0];
+  const int64_t zp_in = in_q.zero_points[0];
+  for (size_t o = 0; o < k_out; ++o) {
+    double mean_error = 0;
+    for (size_t n = 0; n < samples.size(); ++n) {
+      int64_t acc = bq[o];
+      for (size_t i = 0; i < k_in; ++i) {
+        const int64_t xq = std::clamp<int64_t>(static_cast<int64_t>(std::round(samples[n][i] / s_in)) + zp_in, -128, 127);
+        acc += (xq - zp_in) * wq[o * k_in + i];
+      }
+      mean_error += (static_cast<double>(acc) * s_in * w_q.scales[o] - FloatOutput(n)[o]) / static_cast<double>(samples.size());
+    }
+    EXPECT_LT(std::fabs(mean_error), 0.2 * max_shift) << "channel " << o << ": shift " << shift[o];
+  }
+}
+
 // ---- 7. bias that overflows int32 ------------------------------------------------------------------
 
 TEST_F(Int8Test, BiasOfANearZeroWeightChannelStaysAccurate) {
@@ -452,6 +519,7 @@ TEST_F(Int8Test, BiasOfANearZeroWeightChannelStaysAccurate) {
   // so small that bias / scale does not fit int32.
   const std::vector<float> w = {0.5f, -0.25f, 0.75f, 1.f,  0.f, 0.f, 0.f, 0.f,  1e-7f, -2e-7f, 1e-7f, 0.f};
   const std::vector<float> b = {0.25f, 10.f, -4.f};
+  host().SetOption("bias_correction", "false");  // the bias itself is checked below
   ValueView x = Input("x", {1, 4});
   NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {3, 4}, w), Const("fc/b", {3}, b)});
   Output(fc.output(0), "y");

@@ -164,8 +164,15 @@ typedef struct TflcHostApi {
   /* Graph output `index` is now `value` (same signature name), e.g. a DEQUANTIZE after an integer
    * result. Other uses of the old value are unchanged. */
   TflcStatus* (*Graph_SetOutput)(TflcGraph* graph, size_t index, TflcValue* value);
+
+  /* ---- v1.2 (bias correction) ---- */
+  /* The mean of each channel (the last dimension) of `value` over every position of every sample
+   * of the representative dataset. The host records it during calibration for the activation
+   * inputs of ops with weights (TflcOpsetEntry.weight_input >= 0). Returns the number of channels
+   * recorded (0: none) and writes the first min(that, capacity) of them to `means`. */
+  int64_t (*Value_GetChannelMeans)(const TflcValue* value, float* means, int64_t capacity);
 } TflcHostApi;
-#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Graph_SetOutput)
+#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Value_GetChannelMeans)
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -8,6 +8,7 @@
 #ifndef TFLC_SDK_PLUGIN_H_
 #define TFLC_SDK_PLUGIN_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -195,6 +196,14 @@ class ValueView {
   bool Range(float* min, float* max) const {
     if (!TFLC_HAS_FIELD(host_, TflcHostApi, Value_GetRange) || !host_->Value_GetRange) return false;
     return host_->Value_GetRange(v_, min, max) != 0;
+  }
+  // The calibrated mean of each channel (last dimension; Value_GetChannelMeans, ABI 1.2): empty
+  // when the host recorded none for this value (or predates 1.2).
+  std::vector<float> ChannelMeans() const {
+    if (!TFLC_HAS_FIELD(host_, TflcHostApi, Value_GetChannelMeans) || !host_->Value_GetChannelMeans) return {};
+    std::vector<float> m(static_cast<size_t>(std::max<int64_t>(0, host_->Value_GetChannelMeans(v_, nullptr, 0))));
+    if (!m.empty()) host_->Value_GetChannelMeans(v_, m.data(), static_cast<int64_t>(m.size()));
+    return m;
   }
 
   // Takes ownership of a host status and turns it into a tflc::Status.

@@ -1,0 +1,181 @@
+/* tflc C ABI v1.0 — the services the host hands to every plugin (TflcHostApi).
+ *
+ * The table is created by the host and lives until the process exits. Plugins call through it;
+ * they never free anything it returns. New functions are appended only; check struct_size
+ * (TFLC_HAS_FIELD(host, TflcHostApi, Fn)) before calling a function newer than v1.0.
+ */
+#ifndef TFLC_ABI_TFLC_HOST_API_H_
+#define TFLC_ABI_TFLC_HOST_API_H_
+
+#include "tflc/abi/tflc_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct TflcModel TflcModel; /* the whole conversion: one graph per signature */
+
+typedef enum TflcLogLevel {
+  TFLC_LOG_INFO = 0,
+  TFLC_LOG_WARNING = 1,
+  TFLC_LOG_ERROR = 2
+} TflcLogLevel;
+
+/* Graph_AddInput: a new graph input (a subgraph input in the output, with a SignatureDef entry). */
+typedef struct TflcGraph_AddInput_Args {
+  size_t struct_size;
+  const TflcExtensionBase* extensions;
+  TflcGraph* graph;              /* borrowed */
+  TflcStringView name;           /* tensor name; copied */
+  TflcStringView signature_name; /* SignatureDef input name; copied; empty = same as name */
+  TflcDataType type;
+  const int64_t* dims;           /* borrowed during the call; -1 = unknown size */
+  int32_t rank;                  /* -1 = unknown rank */
+  TflcValue* value;              /* out: owned by the graph */
+} TflcGraph_AddInput_Args;
+#define TflcGraph_AddInput_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddInput_Args, value)
+
+/* Graph_AddConst: a constant tensor.
+ * If `file_path` is non-empty the constant is bytes [file_offset, file_offset + size) of that file,
+ * which the host memory-maps read-only (no copy; the file must not change during the conversion);
+ * `data` must then be NULL. Frontends use this for raw little-endian weights stored contiguously
+ * in a model file (HDF5 contiguous datasets, checkpoint shards).
+ * Else if `data` is non-NULL the host copies `size` bytes from it.
+ * Else the host allocates `size` zeroed bytes and returns them in `mutable_data`; the caller fills
+ * them before its current call into the plugin returns. */
+typedef struct TflcGraph_AddConst_Args {
+  size_t struct_size;
+  const TflcExtensionBase* extensions;
+  TflcGraph* graph;    /* borrowed */
+  TflcStringView name; /* copied */
+  TflcDataType type;
+  const int64_t* dims; /* borrowed during the call; all dims known */
+  int32_t rank;
+  const void* data;    /* borrowed during the call, or NULL (see above) */
+  size_t size;         /* bytes; must equal product(dims) * element size for fixed-size types */
+  void* mutable_data;  /* out: host-owned, writable until the current plugin call returns */
+  TflcValue* value;    /* out: owned by the graph */
+  TflcStringView file_path; /* copied; empty = not file-backed (see above) */
+  uint64_t file_offset;
+} TflcGraph_AddConst_Args;
+#define TflcGraph_AddConst_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddConst_Args, file_offset)
+
+/* Graph_AddNode: a new node. Its outputs are new values of unknown type and shape, filled in by
+ * the op's shape function (opset) or by Value_SetShape. */
+typedef struct TflcGraph_AddNode_Args {
+  size_t struct_size;
+  const TflcExtensionBase* extensions;
+  TflcGraph* graph;             /* borrowed */
+  TflcOpDomain domain;
+  TflcStringView op;            /* copied: "Conv2D", "CONV_2D", "FlexRFFT"... */
+  TflcStringView name;          /* copied: node name, used in diagnostics and tensor names */
+  TflcValue* const* inputs;     /* borrowed during the call; a NULL entry = omitted optional input */
+  size_t num_inputs;
+  size_t num_outputs;
+  TflcNode* node;               /* out: owned by the graph */
+} TflcGraph_AddNode_Args;
+#define TflcGraph_AddNode_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddNode_Args, node)
+
+struct TflcOpsetEntry; /* tflc_plugin.h */
+
+typedef struct TflcHostApi {
+  size_t struct_size;
+  int32_t abi_major;
+  int32_t abi_minor;
+
+  /* ---- status and diagnostics ---- */
+  /* A new status (code != OK). `node` (may be NULL) is named in the message. */
+  TflcStatus* (*Status_Create)(TflcStatusCode code, TflcStringView message, const TflcNode* node);
+  TflcStatusCode (*Status_Code)(const TflcStatus* status);
+  TflcStringView (*Status_Message)(const TflcStatus* status); /* valid until destroyed */
+  /* For a status the plugin created and decided not to return. NULL is a no-op. */
+  void (*Status_Destroy)(TflcStatus* status);
+  void (*Log)(TflcLogLevel level, TflcStringView message);
+
+  /* ---- options (the command line / API settings, as strings) ---- */
+  /* Returns 1 and sets *value (host-owned, valid for the conversion) if `key` is set. */
+  int (*Options_Get)(const TflcOptions* options, TflcStringView key, TflcStringView* value);
+
+  /* ---- model: one graph per signature ---- */
+  /* Adds a graph (subgraph) for `signature_key` (copied). The first graph added is subgraph 0. */
+  TflcGraph* (*Model_AddGraph)(TflcModel* model, TflcStringView signature_key);
+
+  /* ---- graph ---- */
+  size_t (*Graph_NumNodes)(const TflcGraph* graph);
+  /* Nodes in topological order. Valid until the graph is changed. */
+  TflcNode* (*Graph_Node)(const TflcGraph* graph, size_t index);
+  size_t (*Graph_NumInputs)(const TflcGraph* graph);
+  TflcValue* (*Graph_Input)(const TflcGraph* graph, size_t index);
+  size_t (*Graph_NumOutputs)(const TflcGraph* graph);
+  TflcValue* (*Graph_Output)(const TflcGraph* graph, size_t index);
+  TflcStatus* (*Graph_AddInput)(TflcGraph_AddInput_Args* args);
+  TflcStatus* (*Graph_AddConst)(TflcGraph_AddConst_Args* args);
+  TflcStatus* (*Graph_AddNode)(TflcGraph_AddNode_Args* args);
+  /* Marks `value` as a graph output under `signature_name` (copied). */
+  TflcStatus* (*Graph_AddOutput)(TflcGraph* graph, TflcValue* value, TflcStringView signature_name);
+
+  /* ---- node ---- */
+  TflcOpDomain (*Node_Domain)(const TflcNode* node);
+  TflcStringView (*Node_Op)(const TflcNode* node);   /* valid while the node exists */
+  TflcStringView (*Node_Name)(const TflcNode* node); /* valid while the node exists */
+  size_t (*Node_NumInputs)(const TflcNode* node);
+  TflcValue* (*Node_Input)(const TflcNode* node, size_t index); /* NULL = omitted */
+  size_t (*Node_NumOutputs)(const TflcNode* node);
+  TflcValue* (*Node_Output)(const TflcNode* node, size_t index);
+  /* Returns 1 and fills *value (see TflcAttrValue for lifetimes) if the attribute exists. */
+  int (*Node_GetAttr)(const TflcNode* node, TflcStringView name, TflcAttrValue* value);
+  TflcStatus* (*Node_SetAttr)(TflcNode* node, TflcStringView name, const TflcAttrValue* value);
+  size_t (*Node_NumAttrs)(const TflcNode* node);
+  TflcStringView (*Node_AttrName)(const TflcNode* node, size_t index); /* sorted by name */
+
+  /* ---- value ---- */
+  TflcStringView (*Value_Name)(const TflcValue* value);
+  TflcDataType (*Value_Type)(const TflcValue* value);
+  int32_t (*Value_Rank)(const TflcValue* value);      /* -1 = unknown */
+  const int64_t* (*Value_Dims)(const TflcValue* value); /* valid until the shape changes */
+  /* Returns 1 and sets `data` and `size` (host-owned, read-only, valid while the value exists)
+   * if the value is a constant. */
+  int (*Value_ConstData)(const TflcValue* value, const void** data, size_t* size);
+  /* The producing node and its output index, or NULL for graph inputs and constants. */
+  TflcNode* (*Value_Producer)(const TflcValue* value, size_t* output_index);
+  size_t (*Value_NumConsumers)(const TflcValue* value); /* node uses + graph-output uses */
+  int (*Value_IsGraphOutput)(const TflcValue* value);
+  TflcStatus* (*Value_SetShape)(TflcValue* value, TflcDataType type, const int64_t* dims,
+                                int32_t rank);
+  void (*Value_GetQuant)(const TflcValue* value, TflcQuantParams* params);
+  TflcStatus* (*Value_SetQuant)(TflcValue* value, const TflcQuantParams* params);
+  /* Every use of `from` (node inputs and graph outputs) now uses `to`. If `to` has no name it takes
+   * `from`'s. Lowering callbacks call this for each output of the node they replace. */
+  TflcStatus* (*Value_ReplaceAllUsesWith)(TflcValue* from, TflcValue* to);
+  /* A variable tensor (TFLite `is_variable`, e.g. an RNN state): zero at start, no constant data,
+   * not a graph input. Uses the AddInput arguments; `signature_name` is ignored. */
+  TflcStatus* (*Graph_AddVariable)(TflcGraph_AddInput_Args* args);
+
+  /* ---- v1.1 (quantization) ---- */
+  /* Input `index` of `node` now uses `value` (NULL = omitted optional input). A value nothing uses
+   * any more is dropped by the host later. */
+  TflcStatus* (*Node_SetInput)(TflcNode* node, size_t index, TflcValue* value);
+  /* The opset entry that defines `node`'s op (host-owned; the plugin's static entry, read it with
+   * TFLC_HAS_FIELD as it may be older or newer), or NULL if no opset knows the op. */
+  const struct TflcOpsetEntry* (*Node_OpsetEntry)(const TflcNode* node);
+  /* The range of values `value` took while the host ran the float graph over the representative
+   * dataset (calibration). Returns 1 and sets *min / *max if the value was observed. */
+  int (*Value_GetRange)(const TflcValue* value, float* min, float* max);
+  /* Graph output `index` is now `value` (same signature name), e.g. a DEQUANTIZE after an integer
+   * result. Other uses of the old value are unchanged. */
+  TflcStatus* (*Graph_SetOutput)(TflcGraph* graph, size_t index, TflcValue* value);
+
+  /* ---- v1.2 (bias correction) ---- */
+  /* The mean of each channel (the last dimension) of `value` over every position of every sample
+   * of the representative dataset. The host records it during calibration for the activation
+   * inputs of ops with weights (TflcOpsetEntry.weight_input >= 0). Returns the number of channels
+   * recorded (0: none) and writes the first min(that, capacity) of them to `means`. */
+  int64_t (*Value_GetChannelMeans)(const TflcValue* value, float* means, int64_t capacity);
+} TflcHostApi;
+#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Value_GetChannelMeans)
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* TFLC_ABI_TFLC_HOST_API_H_ */
