@@ -114,8 +114,9 @@ int CmdConvert(const std::vector<std::string>& args) {
       ("inference_input_type", po::value<std::string>(), "model input type after full-integer quantization: float32 (default), int8, uint8, int16")
       ("inference_output_type", po::value<std::string>(), "model output type after full-integer quantization: float32 (default), int8, uint8, int16")
       ("bias_correction", po::value<std::string>(),
-       "full integer (int8, 16x8): true (default) subtracts from each bias the mean shift that rounding the "
-       "weights to int8 causes (measured on the representative dataset); false keeps TensorFlow's biases");
+       "full integer: true subtracts from each bias the mean shift that rounding the weights to int8 causes "
+       "(measured on the representative dataset); false keeps TensorFlow's biases. Default: true for 16x8, "
+       "false for int8");
   po::options_description hidden("Hidden");
   hidden.add_options()("experimental_large_model_threshold_bytes", po::value<uint64_t>(),
                        "store constants after the FlatBuffer when they exceed this many bytes")

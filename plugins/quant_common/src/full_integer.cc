@@ -79,7 +79,10 @@ class Quantizer {
   Quantizer(const TflcQuantize_Args* a, Mode m) : a_(a), m_(m), g_(a->host, a->graph) {}
 
   Status Run() {
-    const std::string correction = OptionOr(a_, "bias_correction", "true");
+    // Bias correction is on by default for 16x8, where int16 activations leave the int8 weights'
+    // rounding as the main error; int8 keeps TensorFlow's biases unless asked (its activation
+    // rounding dominates, and users compare its numbers with TensorFlow's).
+    const std::string correction = OptionOr(a_, "bias_correction", m_.act == Activations::kInt16 ? "true" : "false");
     if (correction != "true" && correction != "false") {
       return InvalidArgument("bias_correction must be true or false, got '" + correction + "'");
     }

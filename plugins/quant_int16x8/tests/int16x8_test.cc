@@ -110,6 +110,43 @@ TEST_F(Int16x8Test, Int16ActivationsInt8WeightsInt64Bias) {
   EXPECT_EQ(g().output(0).type(), TFLC_TYPE_FLOAT32);
 }
 
+// Bias correction is 16x8's default: the int64 bias holds b - E[(Wq - W) x], with E[x] the
+// dataset's mean of each input channel (quant_common/bias_correction.h; int8 keeps b by default).
+TEST_F(Int16x8Test, BiasCorrectionIsTheDefault) {
+  const size_t k_in = 6, k_out = 3;
+  std::vector<float> w = SeededFloats(k_in * k_out, 81, 0.1f);
+  for (size_t o = 0; o < k_out; ++o) w[o * k_in] = 1.f;  // coarse scale: the small weights round visibly
+  const std::vector<float> b = {0.3f, -0.2f, 0.f};
+  ValueView x = Input("x", {1, static_cast<int64_t>(k_in)});
+  NodeView fc = Op("FULLY_CONNECTED", "fc",
+                   {x, Const("fc/w", {static_cast<int64_t>(k_out), static_cast<int64_t>(k_in)}, w),
+                    Const("fc/b", {static_cast<int64_t>(k_out)}, b)});
+  Output(fc.output(0), "y");
+  const auto samples = Samples(8, k_in, 0.5f, 2.f, 82);
+  Prepare({1, static_cast<int64_t>(k_in)}, samples);
+  Status s = host().Quantize();
+  ASSERT_TRUE(s.ok()) << s << "\n" << Dump();
+  NodeView f = Only("FULLY_CONNECTED");
+  ASSERT_TRUE(f);
+  const ValueView::Quant wp = f.input(1).quant(), bp = f.input(2).quant();
+  const std::vector<int8_t> wq = Data<int8_t>(f.input(1));
+  const std::vector<int64_t> bv = Data<int64_t>(f.input(2));
+  ASSERT_EQ(bv.size(), k_out);
+  double max_shift = 0;
+  for (size_t o = 0; o < k_out; ++o) {
+    double shift = 0;
+    for (size_t i = 0; i < k_in; ++i) {
+      double mean = 0;
+      for (const auto& sample : samples) mean += sample[i] / static_cast<double>(samples.size());
+      shift += (static_cast<double>(wp.scales[o]) * wq[o * k_in + i] - w[o * k_in + i]) * mean;
+    }
+    max_shift = std::max(max_shift, std::fabs(shift));
+    EXPECT_NEAR(static_cast<double>(bv[o]), (b[o] - shift) / bp.scales[o], 0.5 + 1e-3) << "channel " << o;
+  }
+  // The shift is many bias steps, so a quantizer that skipped the correction would fail above.
+  EXPECT_GT(max_shift / bp.scales[0], 100.0);
+}
+
 TEST_F(Int16x8Test, Int16InputAndOutput) {
   ValueView x = Input("x", {1, 4});
   NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {2, 4}, SeededFloats(8, 71, 2.f)), Const("fc/b", {2}, {0.f, 1.f})});

@@ -71,8 +71,8 @@ void ExpectInt32Bias(const ValueView& q, const std::vector<float>& b, float in_s
 
 // ---- 1. CONV_2D ----------------------------------------------------------------------------------
 
+// (int8's default keeps TensorFlow's bias: no bias correction.)
 TEST_F(Int8Test, Conv2DBecomesInt8BetweenQuantizeAndDequantize) {
-  host().SetOption("bias_correction", "false");  // TensorFlow's bias, checked below
   const Dims in_dims = {1, 3, 3, 2}, w_dims = {2, 2, 2, 2};
   const std::vector<float> w = {0.5f, -0.25f, 0.125f, 1.f, -0.75f, 0.3f, 0.2f, -0.1f,     // channel 0: max 1
                                 0.02f, -0.04f, 0.01f, 0.03f, 0.05f, -0.06f, 0.07f, -0.08f};  // channel 1: max 0.08
@@ -462,6 +462,7 @@ TEST_F(Int8Test, BiasCorrectionRemovesTheWeightRoundingShift) {
                    {x, Const("fc/w", {static_cast<int64_t>(k_out), static_cast<int64_t>(k_in)}, w),
                     Const("fc/b", {static_cast<int64_t>(k_out)}, b)});
   Output(fc.output(0), "y");
+  host().SetOption("bias_correction", "true");  // int8's default is TensorFlow's bias
   const auto samples = Samples(64, k_in, 1.f, 3.f, 72);
   Prepare({1, static_cast<int64_t>(k_in)}, samples);
   Status s = host().Quantize();
@@ -519,7 +520,6 @@ TEST_F(Int8Test, BiasOfANearZeroWeightChannelStaysAccurate) {
   // so small that bias / scale does not fit int32.
   const std::vector<float> w = {0.5f, -0.25f, 0.75f, 1.f,  0.f, 0.f, 0.f, 0.f,  1e-7f, -2e-7f, 1e-7f, 0.f};
   const std::vector<float> b = {0.25f, 10.f, -4.f};
-  host().SetOption("bias_correction", "false");  // the bias itself is checked below
   ValueView x = Input("x", {1, 4});
   NodeView fc = Op("FULLY_CONNECTED", "fc", {x, Const("fc/w", {3, 4}, w), Const("fc/b", {3}, b)});
   Output(fc.output(0), "y");
