@@ -72,26 +72,24 @@ void ExpectShiftIsOutputDifference(const std::vector<double>& shift, const std::
   }
 }
 
-TEST(WeightRoundingShift, ConvPerChannelIsTheOutputShiftAtTheMeans) {
-  const std::vector<int64_t> dims = {5, 3, 3, 4};  // OHWI
-  const std::vector<float> w = SeededFloats(5 * 3 * 3 * 4, 11, 0.8f);
-  const std::vector<float> means = {0.5f, 2.f, -1.25f, 3.f};
+// A CONV_2D filter `dims` (OHWI) of seeded weights, quantized per output channel: the shift equals
+// the difference of the convolutions of the constant input `means`.
+void ExpectConvShift(const std::vector<int64_t>& dims, uint32_t seed, const std::vector<float>& means) {
+  const std::vector<float> w = SeededFloats(static_cast<size_t>(sdk::NumElements(dims)), seed, 1.f);
   const Int8Weights q = QuantizeSymmetricInt8(w.data(), dims, 0);
   const std::vector<double> shift = WeightRoundingShift(w.data(), dims, q, 0, 3, means);
   const std::vector<double> wf(w.begin(), w.end());
-  ExpectShiftIsOutputDifference(shift, ConvOfConstant(Dequantized(q, dims), 5, 3, 3, 4, means),
-                                ConvOfConstant(wf, 5, 3, 3, 4, means));
+  ExpectShiftIsOutputDifference(shift, ConvOfConstant(Dequantized(q, dims), dims[0], dims[1], dims[2], dims[3], means),
+                                ConvOfConstant(wf, dims[0], dims[1], dims[2], dims[3], means));
+}
+
+TEST(WeightRoundingShift, ConvPerChannelIsTheOutputShiftAtTheMeans) {
+  ExpectConvShift({5, 3, 3, 4}, 11, {0.5f, 2.f, -1.25f, 3.f});
 }
 
 TEST(WeightRoundingShift, GroupedConvReadsItsGroupsChannels) {
-  const std::vector<int64_t> dims = {6, 1, 2, 2};  // 3 groups of 2 input channels, 2 outputs each
-  const std::vector<float> w = SeededFloats(6 * 2 * 2, 12, 1.f);
-  const std::vector<float> means = {1.f, -2.f, 4.f, 0.25f, -3.f, 8.f};
-  const Int8Weights q = QuantizeSymmetricInt8(w.data(), dims, 0);
-  const std::vector<double> shift = WeightRoundingShift(w.data(), dims, q, 0, 3, means);
-  const std::vector<double> wf(w.begin(), w.end());
-  ExpectShiftIsOutputDifference(shift, ConvOfConstant(Dequantized(q, dims), 6, 1, 2, 2, means),
-                                ConvOfConstant(wf, 6, 1, 2, 2, means));
+  // 3 groups of 2 input channels, 2 outputs each.
+  ExpectConvShift({6, 1, 2, 2}, 12, {1.f, -2.f, 4.f, 0.25f, -3.f, 8.f});
 }
 
 TEST(WeightRoundingShift, DepthwiseWithMultiplierReadsChannelOverM) {
