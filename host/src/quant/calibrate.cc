@@ -10,6 +10,10 @@
 #include <thread>
 #include <unordered_map>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "ir/host_api.h"
 #include "registry/registry.h"
 
@@ -35,6 +39,16 @@ struct Plan {
   // float32 slots that are the activation input of an op with weights (TflcOpsetEntry.weight_input
   // >= 0): their channel means are recorded too, for the quantizers' bias correction.
   std::vector<int> mean_slots;
+  // observed index of each slot, -1 when not observed.
+  std::vector<int> observed_of_slot;
+  // Per step: the observed indices of its outputs whose buffers nothing writes afterwards in a
+  // sample (not variables); their range is taken right after the step, while the output is still
+  // in cache. The other observed slots are measured after the sample, as before.
+  std::vector<std::vector<int>> observe_after_step;
+  std::vector<int> observe_after_sample;
+  // The same for the channel sums of mean_slots (indices into mean_slots).
+  std::vector<std::vector<int>> means_after_step;
+  std::vector<int> means_after_sample;
 };
 
 StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g) {
@@ -100,6 +114,38 @@ StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g) {
       p.mean_slots.push_back(s);
     }
   }
+  p.observed_of_slot.assign(p.slots.size(), -1);
+  for (size_t j = 0; j < p.observed.size(); ++j) p.observed_of_slot[p.observed[j]] = static_cast<int>(j);
+  std::vector<bool> after_step(p.observed.size(), false);
+  for (const Step& st : p.steps) {
+    std::vector<int> obs;
+    for (int s : st.outputs) {
+      const int j = p.observed_of_slot[s];
+      if (j < 0 || p.slots[s]->is_variable || after_step[j]) continue;
+      after_step[j] = true;
+      obs.push_back(j);
+    }
+    p.observe_after_step.push_back(std::move(obs));
+  }
+  for (size_t j = 0; j < p.observed.size(); ++j) {
+    if (!after_step[j]) p.observe_after_sample.push_back(static_cast<int>(j));
+  }
+  std::vector<int> mean_of_slot(p.slots.size(), -1);
+  for (size_t m = 0; m < p.mean_slots.size(); ++m) mean_of_slot[p.mean_slots[m]] = static_cast<int>(m);
+  std::vector<bool> mean_after_step(p.mean_slots.size(), false);
+  for (const Step& st : p.steps) {
+    std::vector<int> means;
+    for (int s : st.outputs) {
+      const int m = mean_of_slot[s];
+      if (m < 0 || p.slots[s]->is_variable || mean_after_step[m]) continue;
+      mean_after_step[m] = true;
+      means.push_back(m);
+    }
+    p.means_after_step.push_back(std::move(means));
+  }
+  for (size_t m = 0; m < p.mean_slots.size(); ++m) {
+    if (!mean_after_step[m]) p.means_after_sample.push_back(static_cast<int>(m));
+  }
   return p;
 }
 
@@ -112,29 +158,91 @@ struct Range {
   }
 };
 
-// min / max of every output of every sample: on the calibration hot path, so eight independent
-// lanes the compiler turns into vector min / max (the order does not change the result).
-Range RangeOf(const float* x, size_t n) {
-  constexpr size_t kLanes = 8;
-  float lo[kLanes], hi[kLanes];
-  for (size_t l = 0; l < kLanes; ++l) {
-    lo[l] = std::numeric_limits<float>::infinity();
-    hi[l] = -std::numeric_limits<float>::infinity();
+// min / max of every output of every sample: on the calibration hot path. The result is that of
+// one sequential pass with eight lanes (element i in lane i % 8, the tail in lane 0, the lanes
+// merged in order), which fixes which of two equal values (+0 / -0) is kept. Folding a lane's
+// elements is associative in this sense: fold(A then B) == Merge(fold(A), fold(B)) with Merge
+// keeping its left side on ties. So the blocks of eight are cut into two halves folded side by
+// side (twice the work in flight: each min / max waits on the previous one), then merged in
+// order. With GCC / Clang the lanes are vectors held in registers.
+struct Lanes8 {
+  float lo[8], hi[8];
+};
+
+void FoldBlocks(const float* x, size_t blocks, Lanes8* out) {
+  for (size_t l = 0; l < 8; ++l) {
+    out->lo[l] = std::numeric_limits<float>::infinity();
+    out->hi[l] = -std::numeric_limits<float>::infinity();
   }
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (size_t l = 0; l < kLanes; ++l) {
-      // NaN compares false both ways and is skipped.
-      lo[l] = x[i + l] < lo[l] ? x[i + l] : lo[l];
-      hi[l] = x[i + l] > hi[l] ? x[i + l] : hi[l];
+#if defined(__GNUC__)
+  // Four-float vectors are native on every x86-64 (an eight-float vector is split into scalar
+  // code without AVX): a0 / a1 are lanes 0-3 / 4-7 of the first half, b0 / b1 of the second.
+  typedef float V4 __attribute__((vector_size(4 * sizeof(float))));
+  const size_t half = blocks / 2;
+  const float* y = x + half * 8;
+  V4 lo_a0, lo_a1, hi_a0, hi_a1;
+  std::memcpy(&lo_a0, out->lo, sizeof(V4));
+  std::memcpy(&lo_a1, out->lo + 4, sizeof(V4));
+  std::memcpy(&hi_a0, out->hi, sizeof(V4));
+  std::memcpy(&hi_a1, out->hi + 4, sizeof(V4));
+  V4 lo_b0 = lo_a0, lo_b1 = lo_a1, hi_b0 = hi_a0, hi_b1 = hi_a1;
+  // NaN compares false both ways and is skipped.
+#define TFLC_FOLD4(v, lo, hi) \
+  lo = v < lo ? v : lo;       \
+  hi = v > hi ? v : hi
+  for (size_t b = 0; b < half; ++b) {
+    V4 a0, a1, b0, b1;
+    std::memcpy(&a0, x + b * 8, sizeof(V4));
+    std::memcpy(&a1, x + b * 8 + 4, sizeof(V4));
+    std::memcpy(&b0, y + b * 8, sizeof(V4));
+    std::memcpy(&b1, y + b * 8 + 4, sizeof(V4));
+    TFLC_FOLD4(a0, lo_a0, hi_a0);
+    TFLC_FOLD4(a1, lo_a1, hi_a1);
+    TFLC_FOLD4(b0, lo_b0, hi_b0);
+    TFLC_FOLD4(b1, lo_b1, hi_b1);
+  }
+  if (blocks % 2) {  // an odd last block continues the second half
+    V4 b0, b1;
+    std::memcpy(&b0, x + (blocks - 1) * 8, sizeof(V4));
+    std::memcpy(&b1, x + (blocks - 1) * 8 + 4, sizeof(V4));
+    TFLC_FOLD4(b0, lo_b0, hi_b0);
+    TFLC_FOLD4(b1, lo_b1, hi_b1);
+  }
+#undef TFLC_FOLD4
+  float a_lo[8], a_hi[8], b_lo[8], b_hi[8];
+  std::memcpy(a_lo, &lo_a0, sizeof(V4));
+  std::memcpy(a_lo + 4, &lo_a1, sizeof(V4));
+  std::memcpy(a_hi, &hi_a0, sizeof(V4));
+  std::memcpy(a_hi + 4, &hi_a1, sizeof(V4));
+  std::memcpy(b_lo, &lo_b0, sizeof(V4));
+  std::memcpy(b_lo + 4, &lo_b1, sizeof(V4));
+  std::memcpy(b_hi, &hi_b0, sizeof(V4));
+  std::memcpy(b_hi + 4, &hi_b1, sizeof(V4));
+  for (size_t l = 0; l < 8; ++l) {
+    // Merge(first half, second half): the first half wins ties, as in one sequential pass.
+    out->lo[l] = b_lo[l] < a_lo[l] ? b_lo[l] : a_lo[l];
+    out->hi[l] = b_hi[l] > a_hi[l] ? b_hi[l] : a_hi[l];
+  }
+#else
+  for (size_t b = 0; b < blocks; ++b) {
+    for (size_t l = 0; l < 8; ++l) {
+      const float v = x[b * 8 + l];
+      out->lo[l] = v < out->lo[l] ? v : out->lo[l];
+      out->hi[l] = v > out->hi[l] ? v : out->hi[l];
     }
   }
-  for (; i < n; ++i) {
-    lo[0] = x[i] < lo[0] ? x[i] : lo[0];
-    hi[0] = x[i] > hi[0] ? x[i] : hi[0];
+#endif
+}
+
+Range RangeOf(const float* x, size_t n) {
+  Lanes8 lanes;
+  FoldBlocks(x, n / 8, &lanes);
+  for (size_t i = n / 8 * 8; i < n; ++i) {
+    lanes.lo[0] = x[i] < lanes.lo[0] ? x[i] : lanes.lo[0];
+    lanes.hi[0] = x[i] > lanes.hi[0] ? x[i] : lanes.hi[0];
   }
-  Range r{lo[0], hi[0]};
-  for (size_t l = 1; l < kLanes; ++l) r.Merge({lo[l], hi[l]});
+  Range r{lanes.lo[0], lanes.hi[0]};
+  for (size_t l = 1; l < 8; ++l) r.Merge({lanes.lo[l], lanes.hi[l]});
   return r;
 }
 
@@ -177,12 +285,11 @@ class Worker {
       a.plugin_state = st.plugin_state;
       Status s = TakeStatus(st.entry->Evaluate(&a));
       if (!s.ok()) return s.WithContext("calibration sample " + std::to_string(sample) + ": " + DescribeNode(st.node));
+      for (int j : p_.observe_after_step[i]) Observe(j);
+      for (int m : p_.means_after_step[i]) AddChannelSums(static_cast<size_t>(m));
     }
-    for (size_t j = 0; j < p_.observed.size(); ++j) {
-      const OwnedBuffer& b = *buffers_[p_.observed[j]];
-      ranges_[j].Merge(RangeOf(reinterpret_cast<const float*>(b.data()), b.size() / sizeof(float)));
-    }
-    for (size_t m = 0; m < p_.mean_slots.size(); ++m) AddChannelSums(m);
+    for (int j : p_.observe_after_sample) Observe(j);
+    for (int m : p_.means_after_sample) AddChannelSums(static_cast<size_t>(m));
     return OkStatus();
   }
   const std::vector<Range>& ranges() const { return ranges_; }
@@ -190,16 +297,51 @@ class Worker {
   const std::vector<std::vector<double>>& channel_sums() const { return sums_; }
 
  private:
+  void Observe(int j) {
+    const OwnedBuffer& b = *buffers_[p_.observed[j]];
+    ranges_[j].Merge(RangeOf(reinterpret_cast<const float*>(b.data()), b.size() / sizeof(float)));
+  }
+
   // Channel c of a [..., C] value is every C-th element from c.
   void AddChannelSums(size_t m) {
     const OwnedBuffer& b = *buffers_[p_.mean_slots[m]];
     const float* x = reinterpret_cast<const float*>(b.data());
     std::vector<double>& sum = sums_[m];
     const size_t c = sum.size(), n = b.size() / sizeof(float);
-    for (size_t i = 0; i + c <= n; i += c) {
-      for (size_t k = 0; k < c; ++k) sum[k] += x[i + k];
+    const size_t rows = c == 0 ? 0 : n / c;
+    double* s = sum.data();
+    size_t k = 0;
+#if defined(__SSE2__)
+    // Blocks of 16 then 8 channels held in registers (two per instruction) down all the rows:
+    // each lane is still sum[k] += x[i + k], in row order.
+    for (; k + 16 <= c; k += 16) SumColumns<8>(x + k, c, rows, s + k);
+    for (; k + 8 <= c; k += 8) SumColumns<4>(x + k, c, rows, s + k);
+#endif
+    for (size_t i = 0; i < rows; ++i) {
+      for (size_t j = k; j < c; ++j) s[j] += x[i * c + j];
     }
   }
+
+#if defined(__SSE2__)
+  // s[0, 2 * kPairs) += column sums of the rows x[r * stride + (0 .. 2 * kPairs)], r < rows.
+  template <int kPairs>
+  static void SumColumns(const float* x, size_t stride, size_t rows, double* s) {
+    __m128d acc[kPairs];
+#pragma GCC unroll 8
+    for (int q = 0; q < kPairs; ++q) acc[q] = _mm_loadu_pd(s + 2 * q);
+    for (size_t r = 0; r < rows; ++r) {
+      const float* row = x + r * stride;
+#pragma GCC unroll 8
+      for (int q = 0; q < kPairs; q += 2) {
+        const __m128 f = _mm_loadu_ps(row + 2 * q);
+        acc[q] = _mm_add_pd(acc[q], _mm_cvtps_pd(f));
+        acc[q + 1] = _mm_add_pd(acc[q + 1], _mm_cvtps_pd(_mm_movehl_ps(f, f)));
+      }
+    }
+#pragma GCC unroll 8
+    for (int q = 0; q < kPairs; ++q) _mm_storeu_pd(s + 2 * q, acc[q]);
+  }
+#endif
 
   const Plan& p_;
   std::vector<std::unique_ptr<OwnedBuffer>> buffers_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common.h"
+#include "conv_kernels.h"
 #include "ops.h"
 
 namespace tflc::opset_builtin {
@@ -49,6 +50,17 @@ Conv2DGeometry Geometry(const EvalContext& c, const Window& w, const Dims& in, c
   return g;
 }
 
+ConvShape ShapeOf(const Conv2DGeometry& g) {
+  ConvShape s;
+  s.n = g.n; s.ih = g.ih; s.iw = g.iw; s.ic = g.ic;
+  s.oh = g.oh; s.ow = g.ow; s.oc = g.oc;
+  s.kh = g.kh; s.kw = g.kw; s.kc = g.kc;
+  s.stride_h = g.w.stride_h; s.stride_w = g.w.stride_w;
+  s.dilation_h = g.w.dilation_h; s.dilation_w = g.w.dilation_w;
+  s.pad_top = g.pad_h.before; s.pad_left = g.pad_w.before;
+  return s;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -85,35 +97,17 @@ Status EvalConv2D(EvalContext& c) {
   TFLC_ASSIGN_OR_RETURN(Window w, ReadWindow(c, true));
   TFLC_ASSIGN_OR_RETURN(int64_t act, c.FusedActivation());
   const Conv2DGeometry g = Geometry(c, w, c.dims(0), c.dims(1), 0);
+  if (g.kc <= 0 || g.ic % g.kc != 0) {
+    return InvalidArgument("CONV_2D: input channels " + std::to_string(g.ic) +
+                           " are not a positive multiple of the filter's " + std::to_string(g.kc));
+  }
   const float* in = c.in<float>(0);
   const float* filter = c.in<float>(1);
   const float* bias = c.has_input(2) ? c.in<float>(2) : nullptr;
   float* out = c.out<float>(0);
-  const int64_t groups = g.ic / g.kc;
-  const int64_t oc_per_group = g.oc / groups;
-  for (int64_t b = 0; b < g.n; ++b) {
-    for (int64_t oy = 0; oy < g.oh; ++oy) {
-      for (int64_t ox = 0; ox < g.ow; ++ox) {
-        for (int64_t oc = 0; oc < g.oc; ++oc) {
-          const int64_t ic0 = (oc / oc_per_group) * g.kc;
-          float sum = 0.f;
-          for (int64_t ky = 0; ky < g.kh; ++ky) {
-            const int64_t iy = oy * w.stride_h - g.pad_h.before + ky * w.dilation_h;
-            if (iy < 0 || iy >= g.ih) continue;
-            for (int64_t kx = 0; kx < g.kw; ++kx) {
-              const int64_t ix = ox * w.stride_w - g.pad_w.before + kx * w.dilation_w;
-              if (ix < 0 || ix >= g.iw) continue;
-              const float* ip = in + ((b * g.ih + iy) * g.iw + ix) * g.ic + ic0;
-              const float* fp = filter + ((oc * g.kh + ky) * g.kw + kx) * g.kc;
-              for (int64_t k = 0; k < g.kc; ++k) sum += ip[k] * fp[k];
-            }
-          }
-          if (bias) sum += bias[oc];
-          out[((b * g.oh + oy) * g.ow + ox) * g.oc + oc] = ApplyActivation(act, sum);
-        }
-      }
-    }
-  }
+  // Blocked kernel; same float operations per output element as the reference loop
+  // (conv_kernels.h).
+  Conv2DFloat(ShapeOf(g), in, filter, bias, act, out);
   return OkStatus();
 }
 
@@ -159,27 +153,8 @@ Status EvalDepthwiseConv2D(EvalContext& c) {
   const float* filter = c.in<float>(1);
   const float* bias = c.has_input(2) ? c.in<float>(2) : nullptr;
   float* out = c.out<float>(0);
-  for (int64_t b = 0; b < g.n; ++b) {
-    for (int64_t oy = 0; oy < g.oh; ++oy) {
-      for (int64_t ox = 0; ox < g.ow; ++ox) {
-        for (int64_t oc = 0; oc < g.oc; ++oc) {
-          const int64_t ic = oc / multiplier;
-          float sum = 0.f;
-          for (int64_t ky = 0; ky < g.kh; ++ky) {
-            const int64_t iy = oy * w.stride_h - g.pad_h.before + ky * w.dilation_h;
-            if (iy < 0 || iy >= g.ih) continue;
-            for (int64_t kx = 0; kx < g.kw; ++kx) {
-              const int64_t ix = ox * w.stride_w - g.pad_w.before + kx * w.dilation_w;
-              if (ix < 0 || ix >= g.iw) continue;
-              sum += in[((b * g.ih + iy) * g.iw + ix) * g.ic + ic] * filter[(ky * g.kw + kx) * g.oc + oc];
-            }
-          }
-          if (bias) sum += bias[oc];
-          out[((b * g.oh + oy) * g.ow + ox) * g.oc + oc] = ApplyActivation(act, sum);
-        }
-      }
-    }
-  }
+  if (multiplier <= 0) return OkStatus();
+  DepthwiseConv2DFloat(ShapeOf(g), in, filter, bias, act, out);
   return OkStatus();
 }
 
@@ -324,14 +299,13 @@ Status EvalFullyConnected(EvalContext& c) {
   const float* weights = c.in<float>(1);
   const float* bias = c.has_input(2) ? c.in<float>(2) : nullptr;
   float* out = c.out<float>(0);
-  for (int64_t b = 0; b < batch; ++b) {
-    for (int64_t u = 0; u < units; ++u) {
-      float sum = 0.f;
-      for (int64_t k = 0; k < depth; ++k) sum += in[b * depth + k] * weights[u * depth + k];
-      if (bias) sum += bias[u];
-      out[b * units + u] = ApplyActivation(act, sum);
-    }
-  }
+  // A 1x1 convolution of `batch` pixels: the same sums, through the blocked kernel.
+  ConvShape s;
+  s.n = batch; s.ih = s.iw = s.oh = s.ow = 1;
+  s.ic = s.kc = depth; s.oc = units;
+  s.kh = s.kw = 1;
+  if (batch == 0) return OkStatus();  // depth 0 gives batch 0
+  Conv2DFloat(s, in, weights, bias, act, out);
   return OkStatus();
 }
 

@@ -1,4 +1,11 @@
 // Activations and normalizations.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "common.h"
+#include "conv_kernels.h"
 #include "test_util.h"
 
 namespace tflc::opset_builtin::testing {
@@ -71,6 +78,28 @@ TEST_F(ActivationTest, UnaryShapeKeepsUnknownDims) {
   TFLC_ASSERT_OK(InferOne("TANH", {Input(TFLC_TYPE_FLOAT32, {-1, 5})}, {}, &n));
   EXPECT_EQ(n.output(0).dims(), (Dims{-1, 5}));
   EXPECT_EQ(n.output(0).type(), TFLC_TYPE_FLOAT32);
+}
+
+// The row form of the fused activations (used by the convolution kernels) must give the same bits
+// as the per-element ApplyActivation, including -0, NaN, infinities and the clamp bounds.
+TEST_F(ActivationTest, RowActivationMatchesPerElementBits) {
+  std::vector<float> x = {0.f, -0.f, 1.f, -1.f, 6.f, -6.f, 0.5f, -0.5f, 6.5f, -1.5f, 1e-40f, -1e-40f,
+                          std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                          std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::quiet_NaN(),
+                          std::nextafter(6.f, 7.f), std::nextafter(1.f, 2.f), std::nextafter(-1.f, -2.f)};
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-8.f, 8.f);
+  for (int i = 0; i < 1000; ++i) x.push_back(u(rng));
+  for (int64_t act = 0; act <= 5; ++act) {
+    for (size_t n : {x.size(), size_t{7}, size_t{1}}) {  // odd lengths exercise the loop tails
+      std::vector<float> row(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n));
+      ApplyActivationInPlace(act, row.data(), static_cast<int64_t>(n));
+      for (size_t i = 0; i < n; ++i) {
+        const float want = ApplyActivation(act, x[i]);
+        EXPECT_EQ(0, std::memcmp(&row[i], &want, sizeof(float))) << "act " << act << " x " << x[i];
+      }
+    }
+  }
 }
 
 }  // namespace

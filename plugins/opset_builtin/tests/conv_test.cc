@@ -1,7 +1,12 @@
 // CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, BATCH_MATMUL: shapes and kernels
 // against hand-computed values.
 #include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <sstream>
 
+#include "conv_kernels.h"
 #include "test_util.h"
 
 namespace tflc::opset_builtin::testing {
@@ -281,6 +286,305 @@ TEST_F(ConvTest, SmallCnnThroughInterpret) {
   const float e = std::exp(-10.f);
   ExpectNear((*out)[0].floats(), {1.f / (1.f + e), e / (1.f + e)}, 1e-7f);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bit-exactness of the blocked kernels (conv_kernels.cc): every output must have the same bits as
+// the plain reference loops below (the kernels as they were before blocking), on both the AVX2
+// and the baseline builds, over random geometries.
+
+float RefActivation(int64_t act, float x) {
+  switch (act) {
+    case 1: return x < 0.f ? 0.f : x;
+    case 2: return x < -1.f ? -1.f : (x > 1.f ? 1.f : x);
+    case 3: return x < 0.f ? 0.f : (x > 6.f ? 6.f : x);
+    case 4: return std::tanh(x);
+    case 5: return std::signbit(x) ? 1.f : 0.f;
+    default: return x;
+  }
+}
+
+struct Geometry {
+  int64_t n, ih, iw, ic, kh, kw, kc, oc, sh, sw, dh, dw, padding, act;
+  bool bias;
+  int64_t oh = 0, ow = 0, pad_t = 0, pad_l = 0;
+  std::string Describe() const {
+    std::ostringstream os;
+    os << "in [" << n << "," << ih << "," << iw << "," << ic << "] k " << kh << "x" << kw << "x" << kc << " oc " << oc
+       << " stride " << sh << "," << sw << " dilation " << dh << "," << dw << (padding == 0 ? " SAME" : " VALID")
+       << " act " << act << (bias ? " bias" : "");
+    return os.str();
+  }
+};
+
+// Output size and leading padding as tflite/kernels/padding.h computes them; false when a VALID
+// window does not fit.
+bool Resolve(Geometry* g) {
+  const int64_t eh = (g->kh - 1) * g->dh + 1, ew = (g->kw - 1) * g->dw + 1;
+  if (g->padding == 1 && (g->ih < eh || g->iw < ew)) return false;
+  g->oh = g->padding == 0 ? (g->ih + g->sh - 1) / g->sh : (g->ih + g->sh - eh) / g->sh;
+  g->ow = g->padding == 0 ? (g->iw + g->sw - 1) / g->sw : (g->iw + g->sw - ew) / g->sw;
+  g->pad_t = std::max<int64_t>(0, (g->oh - 1) * g->sh + eh - g->ih) / 2;
+  g->pad_l = std::max<int64_t>(0, (g->ow - 1) * g->sw + ew - g->iw) / 2;
+  return true;
+}
+
+Attrs ConvAttrs(const Geometry& g) {
+  return {{"padding", g.padding}, {"stride_h", g.sh}, {"stride_w", g.sw}, {"dilation_h_factor", g.dh},
+          {"dilation_w_factor", g.dw}, {"fused_activation_function", g.act}};
+}
+
+std::vector<float> RefConv2D(const Geometry& g, const std::vector<float>& in, const std::vector<float>& filter,
+                             const float* bias) {
+  std::vector<float> out(static_cast<size_t>(g.n * g.oh * g.ow * g.oc));
+  const int64_t groups = g.ic / g.kc;
+  const int64_t oc_per_group = g.oc / groups;
+  for (int64_t b = 0; b < g.n; ++b) {
+    for (int64_t oy = 0; oy < g.oh; ++oy) {
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        for (int64_t oc = 0; oc < g.oc; ++oc) {
+          const int64_t ic0 = (oc / oc_per_group) * g.kc;
+          float sum = 0.f;
+          for (int64_t ky = 0; ky < g.kh; ++ky) {
+            const int64_t iy = oy * g.sh - g.pad_t + ky * g.dh;
+            if (iy < 0 || iy >= g.ih) continue;
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              const int64_t ix = ox * g.sw - g.pad_l + kx * g.dw;
+              if (ix < 0 || ix >= g.iw) continue;
+              const float* ip = in.data() + ((b * g.ih + iy) * g.iw + ix) * g.ic + ic0;
+              const float* fp = filter.data() + ((oc * g.kh + ky) * g.kw + kx) * g.kc;
+              for (int64_t k = 0; k < g.kc; ++k) sum += ip[k] * fp[k];
+            }
+          }
+          if (bias) sum += bias[oc];
+          out[static_cast<size_t>(((b * g.oh + oy) * g.ow + ox) * g.oc + oc)] = RefActivation(g.act, sum);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<float> RefDepthwise(const Geometry& g, const std::vector<float>& in, const std::vector<float>& filter,
+                                const float* bias) {
+  std::vector<float> out(static_cast<size_t>(g.n * g.oh * g.ow * g.oc));
+  const int64_t multiplier = g.oc / g.ic;
+  for (int64_t b = 0; b < g.n; ++b) {
+    for (int64_t oy = 0; oy < g.oh; ++oy) {
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        for (int64_t oc = 0; oc < g.oc; ++oc) {
+          const int64_t ic = oc / multiplier;
+          float sum = 0.f;
+          for (int64_t ky = 0; ky < g.kh; ++ky) {
+            const int64_t iy = oy * g.sh - g.pad_t + ky * g.dh;
+            if (iy < 0 || iy >= g.ih) continue;
+            for (int64_t kx = 0; kx < g.kw; ++kx) {
+              const int64_t ix = ox * g.sw - g.pad_l + kx * g.dw;
+              if (ix < 0 || ix >= g.iw) continue;
+              sum += in[static_cast<size_t>(((b * g.ih + iy) * g.iw + ix) * g.ic + ic)] *
+                     filter[static_cast<size_t>((ky * g.kw + kx) * g.oc + oc)];
+            }
+          }
+          if (bias) sum += bias[oc];
+          out[static_cast<size_t>(((b * g.oh + oy) * g.ow + ox) * g.oc + oc)] = RefActivation(g.act, sum);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Uniform in [-1, 1), with some exact +0 / -0 (a -0 bias or input shows a kernel that adds a
+// broadcast 0 + b or starts a sum from the bias).
+std::vector<float> RandomFloats(std::mt19937& rng, int64_t n) {
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  std::uniform_int_distribution<int> special(0, 19);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (float& x : v) {
+    const int k = special(rng);
+    x = k == 0 ? -0.f : k == 1 ? 0.f : u(rng);
+  }
+  return v;
+}
+
+template <typename T>
+T Pick(std::mt19937& rng, std::initializer_list<T> options) {
+  std::uniform_int_distribution<size_t> u(0, options.size() - 1);
+  return options.begin()[u(rng)];
+}
+
+// Bitwise equality, except that any NaN matches any NaN: which NaN an operation on two NaNs
+// returns depends on the operand order the compiler picks for a commutative + or * (C++ leaves
+// it open; x86 returns the first operand's), so no kernel, the reference included, fixes it.
+::testing::AssertionResult SameBits(const std::vector<float>& actual, const std::vector<float>& expected) {
+  if (actual.size() != expected.size()) {
+    return ::testing::AssertionFailure() << actual.size() << " elements, expected " << expected.size();
+  }
+  for (size_t i = 0; i < actual.size(); ++i) {
+    if (std::isnan(actual[i]) && std::isnan(expected[i])) continue;
+    if (std::memcmp(&actual[i], &expected[i], sizeof(float)) != 0) {
+      return ::testing::AssertionFailure() << "element " << i << " is " << actual[i] << ", expected " << expected[i]
+                                           << " (bits differ)";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// A random geometry; channel counts are deliberately not multiples of the vector width.
+Geometry RandomGeometry(std::mt19937& rng, bool depthwise) {
+  for (;;) {
+    Geometry g{};
+    g.n = Pick<int64_t>(rng, {1, 2});
+    g.ih = Pick<int64_t>(rng, {1, 2, 3, 5, 8, 11, 16});
+    g.iw = Pick<int64_t>(rng, {1, 2, 3, 4, 7, 9, 13, 17});
+    g.kh = Pick<int64_t>(rng, {1, 1, 2, 3, 3, 5});
+    g.kw = Pick<int64_t>(rng, {1, 1, 2, 3, 3, 5});
+    g.sh = Pick<int64_t>(rng, {1, 2});
+    g.sw = Pick<int64_t>(rng, {1, 2});
+    g.dh = Pick<int64_t>(rng, {1, 1, 2});
+    g.dw = Pick<int64_t>(rng, {1, 1, 2});
+    g.padding = Pick<int64_t>(rng, {0, 1});
+    g.act = Pick<int64_t>(rng, {0, 1, 2, 3, 4, 5});
+    g.bias = Pick<int>(rng, {0, 1}) == 1;
+    if (depthwise) {
+      g.ic = Pick<int64_t>(rng, {1, 3, 7, 8, 16, 17, 33, 48});
+      g.oc = g.ic * Pick<int64_t>(rng, {1, 1, 2, 3});
+      g.kc = 1;
+    } else {
+      g.kc = Pick<int64_t>(rng, {1, 3, 7, 8, 17, 33});
+      const int64_t groups = Pick<int64_t>(rng, {1, 1, 1, 2, 3});
+      g.ic = g.kc * groups;
+      g.oc = groups * Pick<int64_t>(rng, {1, 3, 7, 8, 9, 16, 17, 33});
+    }
+    if (Resolve(&g)) return g;
+  }
+}
+
+// Parameter: the widest kernel build allowed (2 = the dispatcher's choice on this CPU).
+class ConvBitExactTest : public ConvTest, public ::testing::WithParamInterface<int> {
+ protected:
+  void SetUp() override { LimitConvKernelIsaForTesting(GetParam()); }
+  void TearDown() override { LimitConvKernelIsaForTesting(2); }
+};
+
+TEST_P(ConvBitExactTest, Conv2DRandomGeometries) {
+  std::mt19937 rng(20261121);
+  for (int i = 0; i < 150; ++i) {
+    Geometry g = RandomGeometry(rng, false);
+    if (i < 6) {  // large 1x1 convolutions: the matrix-product path over several pixel chunks
+      g.kh = g.kw = 1;
+      g.sh = g.sw = g.dh = g.dw = 1;
+      g.ih = 13 + i;
+      g.iw = 11;
+      ASSERT_TRUE(Resolve(&g));
+    } else if (i < 20) {  // 1x1 with many more output channels than pixels: pixel lanes
+      g.kh = g.kw = 1;
+      g.sh = g.sw = g.dh = g.dw = 1;
+      g.kc = g.ic = Pick<int64_t>(rng, {1, 5, 17, 40});
+      const int64_t shapes[][2] = {{4, 4}, {1, 17}, {4, 5}, {3, 11}, {2, 3}, {1, 1}};
+      g.ih = shapes[i % 6][0];
+      g.iw = shapes[i % 6][1];
+      g.oc = 4 * g.n * g.ih * g.iw + Pick<int64_t>(rng, {1, 7, 29});
+      ASSERT_TRUE(Resolve(&g));
+    }
+    const std::vector<float> in = RandomFloats(rng, g.n * g.ih * g.iw * g.ic);
+    const std::vector<float> w = RandomFloats(rng, g.oc * g.kh * g.kw * g.kc);
+    const std::vector<float> b = RandomFloats(rng, g.oc);
+    const std::vector<float> want = RefConv2D(g, in, w, g.bias ? b.data() : nullptr);
+    const Tensor bias = g.bias ? F({g.oc}, b) : Omitted();
+    Tensor y = Fold1("CONV_2D", {F({g.n, g.ih, g.iw, g.ic}, in), F({g.oc, g.kh, g.kw, g.kc}, w), bias}, ConvAttrs(g));
+    ASSERT_EQ(y.dims, (Dims{g.n, g.oh, g.ow, g.oc})) << g.Describe();
+    EXPECT_TRUE(SameBits(y.f(), want)) << g.Describe();
+  }
+}
+
+TEST_P(ConvBitExactTest, DepthwiseRandomGeometries) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 150; ++i) {
+    const Geometry g = RandomGeometry(rng, true);
+    const std::vector<float> in = RandomFloats(rng, g.n * g.ih * g.iw * g.ic);
+    const std::vector<float> w = RandomFloats(rng, g.kh * g.kw * g.oc);
+    const std::vector<float> b = RandomFloats(rng, g.oc);
+    const std::vector<float> want = RefDepthwise(g, in, w, g.bias ? b.data() : nullptr);
+    Attrs attrs = ConvAttrs(g);
+    attrs.push_back({"depth_multiplier", g.oc / g.ic});
+    Tensor y = Fold1("DEPTHWISE_CONV_2D",
+                     {F({g.n, g.ih, g.iw, g.ic}, in), F({1, g.kh, g.kw, g.oc}, w), g.bias ? F({g.oc}, b) : Omitted()},
+                     attrs);
+    ASSERT_EQ(y.dims, (Dims{g.n, g.oh, g.ow, g.oc})) << g.Describe();
+    EXPECT_TRUE(SameBits(y.f(), want)) << g.Describe();
+  }
+}
+
+TEST_P(ConvBitExactTest, FullyConnectedRandomShapes) {
+  std::mt19937 rng(99);
+  for (int i = 0; i < 60; ++i) {
+    const int64_t batch = Pick<int64_t>(rng, {1, 2, 3, 7, 13});
+    const int64_t depth = Pick<int64_t>(rng, {1, 3, 7, 8, 17, 33, 100});
+    const int64_t units = Pick<int64_t>(rng, {1, 3, 5, 8, 9, 17, 33});
+    const int64_t act = Pick<int64_t>(rng, {0, 1, 2, 3, 4, 5});
+    const bool has_bias = Pick<int>(rng, {0, 1}) == 1;
+    const std::vector<float> in = RandomFloats(rng, batch * depth);
+    const std::vector<float> w = RandomFloats(rng, units * depth);
+    const std::vector<float> b = RandomFloats(rng, units);
+    std::vector<float> want;
+    for (int64_t r = 0; r < batch; ++r) {
+      for (int64_t u = 0; u < units; ++u) {
+        float sum = 0.f;
+        for (int64_t k = 0; k < depth; ++k) {
+          sum += in[static_cast<size_t>(r * depth + k)] * w[static_cast<size_t>(u * depth + k)];
+        }
+        if (has_bias) sum += b[static_cast<size_t>(u)];
+        want.push_back(RefActivation(act, sum));
+      }
+    }
+    const Tensor bias = has_bias ? F({units}, b) : Omitted();
+    Tensor y = Fold1("FULLY_CONNECTED", {F({batch, depth}, in), F({units, depth}, w), bias},
+                     {{"fused_activation_function", act}});
+    EXPECT_TRUE(SameBits(y.f(), want)) << "batch " << batch << " depth " << depth << " units " << units
+                                       << " act " << act;
+  }
+}
+
+// NaN, infinities and values beyond the clamp bounds through every fused activation (the clamps
+// run in registers in the blocked kernels, TANH / SIGN_BIT per row).
+TEST_P(ConvBitExactTest, SpecialValuesThroughFusedActivations) {
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> all = {nan, inf, -inf, 7.f, -7.f, 6.f, 1.f, -1.f, 0.f, -0.f, 1e30f, -1e30f, 0.5f};
+  // SIGN_BIT shows a NaN's sign, which SameBits leaves open: finite values only.
+  const std::vector<float> finite = {7.f, -7.f, 6.f, 1.f, -1.f, 0.f, -0.f, 1e30f, -1e30f, 0.5f};
+  std::mt19937 rng(3);
+  for (int64_t act = 0; act <= 5; ++act) {
+    const std::vector<float>& specials = act == 5 ? finite : all;
+    for (int depthwise = 0; depthwise < 2; ++depthwise) {
+      Geometry g{};
+      g.n = 1; g.ih = 5; g.iw = 7; g.kh = g.kw = depthwise ? 3 : 1;
+      g.sh = g.sw = g.dh = g.dw = 1;
+      g.padding = 0;
+      g.act = act;
+      g.bias = true;
+      g.ic = g.kc = depthwise ? 19 : 11;
+      g.oc = 19;
+      if (depthwise) g.kc = 1;
+      ASSERT_TRUE(Resolve(&g));
+      std::vector<float> in = RandomFloats(rng, g.n * g.ih * g.iw * g.ic);
+      for (size_t i = 0; i < in.size(); i += 3) in[i] = specials[(i / 3) % specials.size()] * (i % 2 ? 1.f : 3.f);
+      const std::vector<float> w = RandomFloats(rng, depthwise ? g.kh * g.kw * g.oc : g.oc * g.kc);
+      const std::vector<float> b = RandomFloats(rng, g.oc);
+      const std::vector<float> want = depthwise ? RefDepthwise(g, in, w, b.data()) : RefConv2D(g, in, w, b.data());
+      Attrs attrs = ConvAttrs(g);
+      if (depthwise) attrs.push_back({"depth_multiplier", int64_t{1}});
+      const Tensor x = F({g.n, g.ih, g.iw, g.ic}, in);
+      Tensor y = depthwise ? Fold1("DEPTHWISE_CONV_2D", {x, F({1, g.kh, g.kw, g.oc}, w), F({g.oc}, b)}, attrs)
+                           : Fold1("CONV_2D", {x, F({g.oc, 1, 1, g.kc}, w), F({g.oc}, b)}, attrs);
+      EXPECT_TRUE(SameBits(y.f(), want)) << g.Describe() << (depthwise ? " depthwise" : "");
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, ConvBitExactTest, ::testing::Values(2, 1, 0),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return info.param == 2 ? "Dispatched" : info.param == 1 ? "UpToAvx2" : "Baseline";
+                         });
 
 }  // namespace
 }  // namespace tflc::opset_builtin::testing
