@@ -26,11 +26,13 @@ static_assert(TFLC_STRUCT_SIZE(TflcQuantizer, user_data) == 40, "TflcQuantizer v
 static_assert(TFLC_STRUCT_SIZE(TflcHostApi, Graph_SetOutput) == 376, "TflcHostApi v1.1 layout changed");
 static_assert(offsetof(TflcHostApi, Node_SetInput) == 344, "v1.1 host functions follow Graph_AddVariable");
 static_assert(TflcOpsetEntry_STRUCT_SIZE == 160, "TflcOpsetEntry v1.1 layout changed");
-static_assert(TflcQuantizer_STRUCT_SIZE == 44, "TflcQuantizer v1.1 layout changed");
+static_assert(TFLC_STRUCT_SIZE(TflcQuantizer, needs_calibration) == 44, "TflcQuantizer v1.1 layout changed");
 static_assert(TflcOpQuantSpec_STRUCT_SIZE == 52, "TflcOpQuantSpec v1.1 layout changed");
 // v1.2 (bias correction): appended only.
 static_assert(TflcHostApi_STRUCT_SIZE == 384, "TflcHostApi v1.2 layout changed");
 static_assert(offsetof(TflcHostApi, Value_GetChannelMeans) == 376, "v1.2 host functions follow Graph_SetOutput");
+static_assert(TflcQuantizer_STRUCT_SIZE == 56, "TflcQuantizer v1.2 layout changed");
+static_assert(offsetof(TflcQuantizer, CalibrationStats) == 48, "v1.2 quantizer fields follow needs_calibration");
 
 TEST(AbiLayout, VersionMacros) {
   EXPECT_EQ(TFLC_ABI_VERSION_MAJOR, 1);

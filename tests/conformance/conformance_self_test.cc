@@ -146,7 +146,7 @@ const TflcOpsetEntry kExampleOps[] = {
      nullptr, nullptr, 0, 0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
 };
 const TflcQuantizer kExampleQuantizers[] = {
-    {TflcQuantizer_STRUCT_SIZE, "example_noop", "changes nothing", ExampleQuantize, nullptr, 0},
+    {TflcQuantizer_STRUCT_SIZE, "example_noop", "changes nothing", ExampleQuantize, nullptr, 0, nullptr},
 };
 
 const TflcPluginApi* Example_Query(const TflcPluginQuery_Args* args) {
@@ -282,8 +282,8 @@ const std::vector<TflcOpsetEntry>& BrokenOps() {
 }
 
 const TflcQuantizer kBrokenQuantizers[] = {
-    {TflcQuantizer_STRUCT_SIZE, "q", "", nullptr, nullptr, 0},
-    {TflcQuantizer_STRUCT_SIZE, "q", nullptr, QuantizeNoop, nullptr, 0},
+    {TflcQuantizer_STRUCT_SIZE, "q", "", nullptr, nullptr, 0, nullptr},
+    {TflcQuantizer_STRUCT_SIZE, "q", nullptr, QuantizeNoop, nullptr, 0, nullptr},
 };
 
 const TflcPluginApi* BrokenApi() {

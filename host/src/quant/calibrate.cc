@@ -51,7 +51,7 @@ struct Plan {
   std::vector<int> means_after_sample;
 };
 
-StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g) {
+StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g, bool channel_means) {
   Plan p;
   std::unordered_map<const TflcValue*, int> slot_of;
   auto slot = [&](TflcValue* v) -> StatusOr<int> {
@@ -103,7 +103,7 @@ StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g) {
   }
   std::vector<bool> mean_slot(p.slots.size(), false);
   for (const Step& st : p.steps) {
-    if (st.entry->weight_input < 0) continue;
+    if (!channel_means || st.entry->weight_input < 0) continue;
     for (size_t i = 0; i < st.inputs.size(); ++i) {
       const int s = st.inputs[i];
       if (s < 0 || static_cast<int32_t>(i) == st.entry->weight_input || static_cast<int32_t>(i) == st.entry->bias_input ||
@@ -367,10 +367,10 @@ std::vector<DatasetInput> DatasetInputsOf(const TflcGraph* g) {
   return out;
 }
 
-Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, unsigned threads,
+Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, unsigned threads, bool channel_means,
                  const std::function<void(size_t, size_t)>& progress) {
   TFLC_RETURN_IF_ERROR(Sorted(g));
-  TFLC_ASSIGN_OR_RETURN(Plan plan, MakePlan(ctx, g));
+  TFLC_ASSIGN_OR_RETURN(Plan plan, MakePlan(ctx, g, channel_means));
   if (dataset.num_inputs() != plan.input_slots.size()) {
     return Internal("calibration: the dataset feeds " + std::to_string(dataset.num_inputs()) + " inputs, the graph has " +
                     std::to_string(plan.input_slots.size()));

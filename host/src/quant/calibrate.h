@@ -19,9 +19,10 @@ namespace tflc::host {
 std::vector<DatasetInput> DatasetInputsOf(const TflcGraph* g);
 
 // Runs `g` once per sample of `dataset` (whose inputs are DatasetInputsOf(g)) and sets
-// has_range / range_min / range_max on every float32 value. Samples run on up to `threads`
+// has_range / range_min / range_max on every float32 value, and with `channel_means` the
+// channel_means of the float activation inputs of ops with weights. Samples run on up to `threads`
 // threads. `progress(done, total)` is called after each sample (may be empty).
-Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, unsigned threads,
+Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, unsigned threads, bool channel_means,
                  const std::function<void(size_t, size_t)>& progress);
 
 }  // namespace tflc::host

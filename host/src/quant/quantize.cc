@@ -157,6 +157,10 @@ Status Quantize(const PassContext& ctx, TflcModel* model, const QuantizerChoice&
   if (calibrate && path.empty()) {
     return InvalidArgument("the '" + choice.name + "' quantizer needs a representative dataset: add --representative_dataset");
   }
+  uint32_t stats = TFLC_CALIBRATION_RANGES;
+  if (calibrate && TFLC_HAS_FIELD(q->quantizer, TflcQuantizer, CalibrationStats) && q->quantizer->CalibrationStats) {
+    stats |= q->quantizer->CalibrationStats(HostApi(), ctx.options, q->quantizer->user_data);
+  }
   for (auto& g : model->graphs) {
     if (calibrate) {
       TFLC_ASSIGN_OR_RETURN(Dataset ds, Dataset::Load(path, DatasetInputsOf(g.get())));
@@ -164,11 +168,12 @@ Status Quantize(const PassContext& ctx, TflcModel* model, const QuantizerChoice&
       unsigned threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
       if (const char* t = std::getenv("TFLC_CALIBRATION_THREADS")) threads = std::max(1, std::atoi(t));
       const auto start = std::chrono::steady_clock::now();
-      TFLC_RETURN_IF_ERROR(Calibrate(ctx, g.get(), ds, threads, [&](size_t d, size_t t) { bar.Update(d, t); }));
+      TFLC_RETURN_IF_ERROR(Calibrate(ctx, g.get(), ds, threads, (stats & TFLC_CALIBRATION_CHANNEL_MEANS) != 0,
+                                     [&](size_t d, size_t t) { bar.Update(d, t); }));
       if (std::getenv("TFLC_TIMING")) {  // the figure bench/calibration.sh reports
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fprintf(stderr, "tflc: calibration: %zu samples in %.3f s on %u threads (%.1f samples/s)\n",
-                     ds.num_samples(), secs, threads, ds.num_samples() / std::max(secs, 1e-9));
+        std::fprintf(stderr, "tflc: calibration: %zu samples in %.3f s on %u thread%s (%.1f samples/s)\n",
+                     ds.num_samples(), secs, threads, threads == 1 ? "" : "s", ds.num_samples() / std::max(secs, 1e-9));
       }
     }
     TflcQuantize_Args a{};

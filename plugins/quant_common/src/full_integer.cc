@@ -36,9 +36,19 @@ struct Mode {
   const char* name;
 };
 
-std::string OptionOr(const TflcQuantize_Args* a, const char* key, const char* def) {
+std::string OptionOr(const TflcHostApi* host, const TflcOptions* options, const char* key, const char* def) {
   std::string v;
-  return sdk::GetOption(a->host, a->options, key, &v) && !v.empty() ? v : def;
+  return sdk::GetOption(host, options, key, &v) && !v.empty() ? v : def;
+}
+std::string OptionOr(const TflcQuantize_Args* a, const char* key, const char* def) {
+  return OptionOr(a->host, a->options, key, def);
+}
+
+// Bias correction is on by default for 16x8, where int16 activations leave the int8 weights'
+// rounding as the main error; int8 keeps TensorFlow's biases unless asked (its activation rounding
+// dominates, and users compare its numbers with TensorFlow's).
+std::string BiasCorrectionOption(const TflcHostApi* host, const TflcOptions* options, Activations act) {
+  return OptionOr(host, options, "bias_correction", act == Activations::kInt16 ? "true" : "false");
 }
 
 std::set<std::string> UpperList(const std::string& s) {
@@ -79,10 +89,7 @@ class Quantizer {
   Quantizer(const TflcQuantize_Args* a, Mode m) : a_(a), m_(m), g_(a->host, a->graph) {}
 
   Status Run() {
-    // Bias correction is on by default for 16x8, where int16 activations leave the int8 weights'
-    // rounding as the main error; int8 keeps TensorFlow's biases unless asked (its activation
-    // rounding dominates, and users compare its numbers with TensorFlow's).
-    const std::string correction = OptionOr(a_, "bias_correction", m_.act == Activations::kInt16 ? "true" : "false");
+    const std::string correction = BiasCorrectionOption(a_->host, a_->options, m_.act);
     if (correction != "true" && correction != "false") {
       return InvalidArgument("bias_correction must be true or false, got '" + correction + "'");
     }
@@ -514,6 +521,14 @@ class Quantizer {
 };
 
 }  // namespace
+
+uint32_t FullIntegerCalibrationStats(const TflcHostApi* host, const TflcOptions* options, Activations mode) {
+  // An invalid value asks for the means too: Apply reports it.
+  const bool means = BiasCorrectionOption(host, options, mode) != "false";
+  uint32_t stats = TFLC_CALIBRATION_RANGES;
+  if (means) stats |= TFLC_CALIBRATION_CHANNEL_MEANS;
+  return stats;
+}
 
 TflcStatus* ApplyFullInteger(TflcQuantize_Args* args, Activations mode) {
   return sdk::Guard(args->host, [&]() -> Status {

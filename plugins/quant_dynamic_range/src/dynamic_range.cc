@@ -130,6 +130,7 @@ const TflcQuantizer kQuantizers[] = {{
     tflc::quant_dynamic_range::Apply,
     nullptr,
     /*needs_calibration=*/0,
+    /*CalibrationStats=*/nullptr,
 }};
 
 const TflcPluginApi* Api() {

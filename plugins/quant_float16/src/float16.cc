@@ -93,6 +93,7 @@ const TflcQuantizer kQuantizers[] = {{
     tflc::quant_float16::Apply,
     nullptr,
     /*needs_calibration=*/0,
+    /*CalibrationStats=*/nullptr,
 }};
 
 const TflcPluginApi* Api() {

@@ -6,12 +6,15 @@
 namespace {
 
 TflcStatus* ApplyInt8(TflcQuantize_Args* args) { return tflc::quant::ApplyFullInteger(args, tflc::quant::Activations::kInt8); }
+uint32_t StatsInt8(const TflcHostApi* host, const TflcOptions* options, void*) {
+  return tflc::quant::FullIntegerCalibrationStats(host, options, tflc::quant::Activations::kInt8);
+}
 
 const TflcQuantizer kQuantizers[] = {
     {TflcQuantizer_STRUCT_SIZE, "int8",
      "full-integer post-training quantization: int8 activations (asymmetric, from calibrated ranges), "
      "int8 per-channel symmetric weights, int32 bias",
-     ApplyInt8, nullptr, /*needs_calibration=*/1},
+     ApplyInt8, nullptr, /*needs_calibration=*/1, StatsInt8},
 };
 
 const TflcPluginApi* Api() {

@@ -107,6 +107,8 @@ TEST_F(Int8Test, Conv2DBecomesInt8BetweenQuantizeAndDequantize) {
 
   ExpectInt8Weights(c.input(1), w, w_dims);
   ExpectInt32Bias(c.input(2), b, 4.f / 255, c.input(1).quant().scales);
+  // Without bias correction calibration records no channel means (CalibrationStats).
+  EXPECT_TRUE(g().input(0).ChannelMeans().empty());
 
   EXPECT_EQ(c.output(0).type(), TFLC_TYPE_INT8);
   const Params out_p = Int8Params(out_lo, out_hi);
@@ -483,6 +485,10 @@ TEST_F(Int8Test, BiasCorrectionRemovesTheWeightRoundingShift) {
   for (const auto& sample : samples) {
     for (size_t i = 0; i < k_in; ++i) mean_x[i] += sample[i] / static_cast<double>(samples.size());
   }
+  // Calibration recorded the input's channel means (asked for by CalibrationStats).
+  const std::vector<float> recorded = g().input(0).ChannelMeans();
+  ASSERT_EQ(recorded.size(), k_in);
+  for (size_t i = 0; i < k_in; ++i) EXPECT_NEAR(recorded[i], mean_x[i], 1e-6) << "channel " << i;
   std::vector<double> shift(k_out, 0.0);
   double max_shift = 0;
   for (size_t o = 0; o < k_out; ++o) {

@@ -6,6 +6,8 @@
 #ifndef TFLC_PLUGINS_QUANT_COMMON_FULL_INTEGER_H_
 #define TFLC_PLUGINS_QUANT_COMMON_FULL_INTEGER_H_
 
+#include <cstdint>
+
 #include "tflc/abi/tflc_plugin.h"
 
 namespace tflc::quant {
@@ -14,6 +16,10 @@ enum class Activations { kInt8, kInt16 };
 
 // The body of the "int8" and "int16x8" quantizers' Apply.
 TflcStatus* ApplyFullInteger(TflcQuantize_Args* args, Activations mode);
+
+// Their CalibrationStats: ranges, and the channel means when bias correction is on (option
+// "bias_correction": true / false; default true for int16x8, false for int8).
+uint32_t FullIntegerCalibrationStats(const TflcHostApi* host, const TflcOptions* options, Activations mode);
 
 }  // namespace tflc::quant
 

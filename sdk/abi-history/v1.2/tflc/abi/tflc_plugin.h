@@ -273,6 +273,12 @@ typedef struct TflcQuantize_Args {
 } TflcQuantize_Args;
 #define TflcQuantize_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcQuantize_Args, plugin_state)
 
+/* Statistics a quantizer reads after calibration (TflcQuantizer.CalibrationStats, v1.2). */
+typedef enum TflcCalibrationStat {
+  TFLC_CALIBRATION_RANGES = 1,        /* Value_GetRange of every float value (always recorded) */
+  TFLC_CALIBRATION_CHANNEL_MEANS = 2  /* Value_GetChannelMeans of the activation inputs of weight ops */
+} TflcCalibrationStat;
+
 typedef struct TflcQuantizer {
   size_t struct_size;
   const char* name;        /* static: "float16" */
@@ -283,8 +289,13 @@ typedef struct TflcQuantizer {
   /* 1: Apply needs calibrated ranges (Value_GetRange), so the host runs the float graph over the
    * representative dataset first and fails when none was given. */
   int32_t needs_calibration;
+  /* ---- v1.2 ---- */
+  /* When needs_calibration is 1: the statistics Apply will read under these options, as
+   * TflcCalibrationStat bits; the host records ranges always and the others only when asked, as
+   * they cost calibration time. May be NULL: ranges only. */
+  uint32_t (*CalibrationStats)(const TflcHostApi* host, const TflcOptions* options, void* user_data);
 } TflcQuantizer;
-#define TflcQuantizer_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcQuantizer, needs_calibration)
+#define TflcQuantizer_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcQuantizer, CalibrationStats)
 
 /* ============================== the plugin ============================= */
 
