@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "ops.h"
+#include "reduce.h"
 
 namespace tflc::opset_builtin {
 namespace {
@@ -35,6 +36,45 @@ void ForEachReduced(const Dims& in, const std::vector<bool>& reduced, F&& f) {
     }
     f(i, o);
   });
+}
+
+// Folds lanes [i0, i0 + kLanes) of every row of one [reduce, inner] slab into ao[i0 ...], r in
+// increasing order, the kLanes accumulators held in a local array across r. The fixed lane count
+// lets the compiler (at -O2 too) turn the lane loop into SIMD instructions with no reassociation:
+// lane l only ever folds column i0 + l. kUnroll unrolls it so the accumulators live in registers;
+// GCC's straight-line (SLP) vectorizer then packs adds and multiplies, but not the compare-selects
+// of std::max / std::min, which only its loop vectorizer packs, so those keep the rolled loop.
+// Returns the first lane not done.
+template <int64_t kLanes, bool kUnroll, typename T, typename Acc, typename Fold>
+int64_t FoldLanes(const T* xo, int64_t reduce, int64_t inner, int64_t i0, Acc* ao, Fold fold) {
+  for (; i0 + kLanes <= inner; i0 += kLanes) {
+    Acc a[kLanes];
+    for (int64_t l = 0; l < kLanes; ++l) a[l] = ao[i0 + l];
+    for (int64_t r = 0; r < reduce; ++r) {
+      const T* row = xo + r * inner + i0;
+      if constexpr (kUnroll) {
+#pragma GCC unroll 16
+        for (int64_t l = 0; l < kLanes; ++l) a[l] = fold(a[l], static_cast<Acc>(row[l]));
+      } else {
+        for (int64_t l = 0; l < kLanes; ++l) a[l] = fold(a[l], static_cast<Acc>(row[l]));
+      }
+    }
+    for (int64_t l = 0; l < kLanes; ++l) ao[i0 + l] = a[l];
+  }
+  return i0;
+}
+
+// acc[o * inner + i] = fold(acc[o * inner + i], x[(o * reduce + r) * inner + i]) for r = 0, 1, ...
+// in that order: the same sequence per output as ForEachReduced on the input `b` describes.
+template <bool kUnroll, typename T, typename Acc, typename Fold>
+void FoldBlock(const ReduceBlock& b, const T* x, Acc* acc, Fold fold) {
+  for (int64_t o = 0; o < b.outer; ++o) {
+    const T* xo = x + o * b.reduce * b.inner;
+    Acc* ao = acc + o * b.inner;
+    int64_t i = FoldLanes<16, kUnroll>(xo, b.reduce, b.inner, 0, ao, fold);
+    i = FoldLanes<4, kUnroll>(xo, b.reduce, b.inner, i, ao, fold);
+    FoldLanes<1, kUnroll>(xo, b.reduce, b.inner, i, ao, fold);
+  }
 }
 
 enum class Reducer { kSum, kMean, kProd, kMax, kMin };
@@ -84,15 +124,28 @@ Status EvalReduce(EvalContext& c, Reducer r, const char* op) {
     if (r == Reducer::kMin) init = static_cast<Acc>(std::numeric_limits<T>::max());
     std::fill(acc.begin(), acc.end(), init);
     const T* x = c.in<T>(0);
-    ForEachReduced(in, reduced, [&](int64_t i, int64_t o) {
-      const Acc v = static_cast<Acc>(x[i]);
+    ReduceBlock block;
+    if (AsReduceBlock(in, reduced, &block)) {
+      // Same folds as the walk below, in the same order per output (see reduce.h).
+      Acc* a = acc.data();
       switch (r) {
-        case Reducer::kSum: case Reducer::kMean: acc[o] += v; break;
-        case Reducer::kProd: acc[o] *= v; break;
-        case Reducer::kMax: acc[o] = std::max(acc[o], v); break;
-        case Reducer::kMin: acc[o] = std::min(acc[o], v); break;
+        case Reducer::kSum:
+        case Reducer::kMean: FoldBlock<true>(block, x, a, [](Acc p, Acc v) { return p + v; }); break;
+        case Reducer::kProd: FoldBlock<true>(block, x, a, [](Acc p, Acc v) { return p * v; }); break;
+        case Reducer::kMax: FoldBlock<false>(block, x, a, [](Acc p, Acc v) { return std::max(p, v); }); break;
+        case Reducer::kMin: FoldBlock<false>(block, x, a, [](Acc p, Acc v) { return std::min(p, v); }); break;
       }
-    });
+    } else {
+      ForEachReduced(in, reduced, [&](int64_t i, int64_t o) {
+        const Acc v = static_cast<Acc>(x[i]);
+        switch (r) {
+          case Reducer::kSum: case Reducer::kMean: acc[o] += v; break;
+          case Reducer::kProd: acc[o] *= v; break;
+          case Reducer::kMax: acc[o] = std::max(acc[o], v); break;
+          case Reducer::kMin: acc[o] = std::min(acc[o], v); break;
+        }
+      });
+    }
     T* out = c.out<T>(0);
     for (int64_t o = 0; o < out_n; ++o) {
       Acc v = acc[o];
@@ -120,6 +173,27 @@ Status EvalReduce(EvalContext& c, Reducer r, const char* op) {
 }
 
 }  // namespace
+
+bool AsReduceBlock(const Dims& in, const std::vector<bool>& reduced, ReduceBlock* block) {
+  enum { kBefore, kInside, kAfter } at = kBefore;  // where we are relative to the reduced run
+  ReduceBlock b;
+  for (size_t j = 0; j < in.size(); ++j) {
+    if (in[j] == 1) continue;  // a size-1 dim moves no offset, reduced or not
+    if (reduced[j]) {
+      if (at == kAfter) return false;  // a second reduced run
+      at = kInside;
+      b.reduce *= in[j];
+    } else if (at == kBefore) {
+      b.outer *= in[j];
+    } else {
+      at = kAfter;
+      b.inner *= in[j];
+    }
+  }
+  if (at == kBefore) std::swap(b.outer, b.inner);  // nothing reduced: one row of outputs, all lanes
+  *block = b;
+  return true;
+}
 
 Status InferReduce(ShapeContext& c) {
   TFLC_RETURN_IF_ERROR(c.ExpectInputs(2, 2));
