@@ -91,7 +91,7 @@ class Quantizer {
   Status Run() {
     const std::string correction = BiasCorrectionOption(a_->host, a_->options, m_.act);
     if (correction != "true" && correction != "false") {
-      return InvalidArgument("bias_correction must be true or false, got '" + correction + "'");
+      return InvalidArgument("--bias_correction must be true or false, got '" + correction + "'");
     }
     bias_correction_ = correction == "true";
     const TflcDataType in_type = IoType(OptionOr(a_, "inference_input_type", ""), m_.type);
