@@ -143,6 +143,32 @@ TFLC_ALWAYS_INLINE void TapRange(int64_t start, int64_t k, int64_t dilation, int
 // ---------------------------------------------------------------------------------------------
 // CONV_2D tiles.
 
+// Output columns ox .. ox + m - 1 of a row taken together: m pixels (up to `max_run`) whose
+// windows all lie inside the input horizontally (taps [0, kw)), or one pixel whose window is
+// clipped, with its tap range [kx_lo, kx_hi).
+struct PixelRun {
+  int64_t ox, m, kx_lo, kx_hi;
+};
+std::vector<PixelRun> PixelRuns(const ConvShape& s, int64_t max_run) {
+  std::vector<PixelRun> runs;
+  for (int64_t ox = 0; ox < s.ow;) {
+    int64_t lo, hi;
+    TapRange(ox * s.stride_w - s.pad_left, s.kw, s.dilation_w, s.iw, &lo, &hi);
+    int64_t m = 1;
+    if (lo == 0 && hi == s.kw) {
+      while (m < max_run && ox + m < s.ow) {
+        int64_t lo2, hi2;
+        TapRange((ox + m) * s.stride_w - s.pad_left, s.kw, s.dilation_w, s.iw, &lo2, &hi2);
+        if (lo2 != 0 || hi2 != s.kw) break;
+        ++m;
+      }
+    }
+    runs.push_back({ox, m, lo, hi});
+    ox += m;
+  }
+  return runs;
+}
+
 struct Tile {
   int64_t nky = 0, nkx = 0, kc = 0;  // taps and input channels summed, in this order
   int64_t in_ky = 0, in_kx = 0;      // input element offset from one tap row / column to the next
@@ -379,25 +405,7 @@ TFLC_ALWAYS_INLINE void Conv2DBlocked(const ConvShape& s, const float* in, const
 
   // Per output row: runs of up to MR pixels whose whole window is inside the input share a tile;
   // a pixel whose window is clipped horizontally gets a tile of its own with its tap range.
-  struct Run {
-    int64_t ox, m, kx_lo, kx_hi;
-  };
-  std::vector<Run> runs;
-  for (int64_t ox = 0; ox < s.ow;) {
-    int64_t lo, hi;
-    TapRange(ox * s.stride_w - s.pad_left, s.kw, s.dilation_w, s.iw, &lo, &hi);
-    int64_t m = 1;
-    if (lo == 0 && hi == s.kw) {
-      while (m < MR && ox + m < s.ow) {
-        int64_t lo2, hi2;
-        TapRange((ox + m) * s.stride_w - s.pad_left, s.kw, s.dilation_w, s.iw, &lo2, &hi2);
-        if (lo2 != 0 || hi2 != s.kw) break;
-        ++m;
-      }
-    }
-    runs.push_back({ox, m, lo, hi});
-    ox += m;
-  }
+  const std::vector<PixelRun> runs = PixelRuns(s, MR);
   Tile t;
   t.kc = s.kc;
   t.in_ky = s.dilation_h * s.iw * s.ic;
@@ -416,7 +424,7 @@ TFLC_ALWAYS_INLINE void Conv2DBlocked(const ConvShape& s, const float* in, const
           const float* bb = bias ? bias + (g * pk.blocks + b) * kNr : nullptr;
           const int64_t oc0 = g * pk.oc_per_group + b * kNr;
           const int64_t nr = std::min<int64_t>(kNr, pk.oc_per_group - b * kNr);
-          for (const Run& r : runs) {
+          for (const PixelRun& r : runs) {
             t.nky = ky_hi - ky_lo;
             t.nkx = r.kx_hi - r.kx_lo;
             const float* w = wb + ky_lo * t.w_ky + r.kx_lo * t.w_kx;
@@ -528,32 +536,14 @@ TFLC_ALWAYS_INLINE void DepthwiseImpl(const ConvShape& s, const float* in, const
   const int64_t C = s.oc;
   // The same runs for every output row: up to R pixels whose window is not clipped horizontally,
   // or one clipped pixel with its own tap range.
-  struct Run {
-    int64_t ox, m, kx_lo, kx_hi;
-  };
-  std::vector<Run> runs;
-  for (int64_t ox = 0; ox < s.ow;) {
-    int64_t kx_lo, kx_hi;
-    TapRange(ox * s.stride_w - s.pad_left, s.kw, s.dilation_w, s.iw, &kx_lo, &kx_hi);
-    int64_t m = 1;
-    if (kx_lo == 0 && kx_hi == s.kw) {
-      while (m < R && ox + m < s.ow) {
-        int64_t lo2, hi2;
-        TapRange((ox + m) * s.stride_w - s.pad_left, s.kw, s.dilation_w, s.iw, &lo2, &hi2);
-        if (lo2 != 0 || hi2 != s.kw) break;
-        ++m;
-      }
-    }
-    runs.push_back({ox, m, kx_lo, kx_hi});
-    ox += m;
-  }
+  const std::vector<PixelRun> runs = PixelRuns(s, R);
   for (int64_t n = 0; n < s.n; ++n) {
     for (int64_t oy = 0; oy < s.oh; ++oy) {
       const int64_t iy0 = oy * s.stride_h - s.pad_top;
       int64_t ky_lo, ky_hi;
       TapRange(iy0, s.kh, s.dilation_h, s.ih, &ky_lo, &ky_hi);
       float* out_row = out + (n * s.oh + oy) * s.ow * C;
-      for (const Run& r : runs) {
+      for (const PixelRun& r : runs) {
         const int64_t nky = std::max<int64_t>(0, ky_hi - ky_lo), nkx = std::max<int64_t>(0, r.kx_hi - r.kx_lo);
         const float* in0 =
             nky == 0 || nkx == 0

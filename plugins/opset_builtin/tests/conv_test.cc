@@ -412,23 +412,6 @@ T Pick(std::mt19937& rng, std::initializer_list<T> options) {
   return options.begin()[u(rng)];
 }
 
-// Bitwise equality, except that any NaN matches any NaN: which NaN an operation on two NaNs
-// returns depends on the operand order the compiler picks for a commutative + or * (C++ leaves
-// it open; x86 returns the first operand's), so no kernel, the reference included, fixes it.
-::testing::AssertionResult SameBits(const std::vector<float>& actual, const std::vector<float>& expected) {
-  if (actual.size() != expected.size()) {
-    return ::testing::AssertionFailure() << actual.size() << " elements, expected " << expected.size();
-  }
-  for (size_t i = 0; i < actual.size(); ++i) {
-    if (std::isnan(actual[i]) && std::isnan(expected[i])) continue;
-    if (std::memcmp(&actual[i], &expected[i], sizeof(float)) != 0) {
-      return ::testing::AssertionFailure() << "element " << i << " is " << actual[i] << ", expected " << expected[i]
-                                           << " (bits differ)";
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
-
 // A random geometry; channel counts are deliberately not multiples of the vector width.
 Geometry RandomGeometry(std::mt19937& rng, bool depthwise) {
   for (;;) {

@@ -65,22 +65,6 @@ std::vector<T> RefReduce(const std::string& op, const Dims& in, const std::vecto
   return out;
 }
 
-// Bitwise equality, except that any NaN matches any NaN (which NaN a + or * of two NaNs returns
-// depends on the operand order the compiler picks; C++ leaves it open).
-::testing::AssertionResult SameBits(const std::vector<float>& actual, const std::vector<float>& expected) {
-  if (actual.size() != expected.size()) {
-    return ::testing::AssertionFailure() << actual.size() << " elements, expected " << expected.size();
-  }
-  for (size_t i = 0; i < actual.size(); ++i) {
-    if (std::isnan(actual[i]) && std::isnan(expected[i])) continue;
-    if (std::memcmp(&actual[i], &expected[i], sizeof(float)) != 0) {
-      return ::testing::AssertionFailure() << "element " << i << " is " << actual[i] << ", expected " << expected[i]
-                                           << " (bits differ)";
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
-
 template <typename T>
 T Pick(std::mt19937& rng, std::initializer_list<T> options) {
   std::uniform_int_distribution<size_t> u(0, options.size() - 1);

@@ -151,6 +151,20 @@ void ExpectNear(const std::vector<float>& actual, const std::vector<float>& expe
   }
 }
 
+::testing::AssertionResult SameBits(const std::vector<float>& actual, const std::vector<float>& expected) {
+  if (actual.size() != expected.size()) {
+    return ::testing::AssertionFailure() << actual.size() << " elements, expected " << expected.size();
+  }
+  for (size_t i = 0; i < actual.size(); ++i) {
+    if (std::isnan(actual[i]) && std::isnan(expected[i])) continue;
+    if (std::memcmp(&actual[i], &expected[i], sizeof(float)) != 0) {
+      return ::testing::AssertionFailure() << "element " << i << " is " << actual[i] << ", expected " << expected[i]
+                                           << " (bits differ)";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
 ::testing::AssertionResult StatusHas(const Status& s, TflcStatusCode code, const std::string& needle) {
   if (s.code() != code) {
     return ::testing::AssertionFailure() << "expected " << StatusCodeName(code) << ", got " << s;

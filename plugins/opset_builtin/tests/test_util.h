@@ -169,6 +169,11 @@ void ExpectNear(const std::vector<float>& actual, const std::vector<float>& expe
 // "a substring of the status message" helper.
 ::testing::AssertionResult StatusHas(const Status& s, TflcStatusCode code, const std::string& needle);
 
+// Bitwise equality, except that any NaN matches any NaN: which NaN an operation on two NaNs
+// returns depends on the operand order the compiler picks for a commutative + or * (C++ leaves it
+// open; x86 returns the first operand's), so no kernel, the reference included, fixes it.
+::testing::AssertionResult SameBits(const std::vector<float>& actual, const std::vector<float>& expected);
+
 }  // namespace tflc::opset_builtin::testing
 
 #endif  // TFLC_PLUGINS_OPSET_BUILTIN_TESTS_TEST_UTIL_H_
