@@ -533,7 +533,7 @@ TEST(ConformanceSelfTest, FindsCreateDestroyProblems) {
   Problems p = tflc::testing::CheckCreateDestroy(Broken_Query);
   EXPECT_PROBLEM(p, "Create is set but Destroy is NULL");
   // The host's own validation rejects the broken tables, as the loader would.
-  EXPECT_PROBLEM(p, "registering the plugin in FakeHost failed", "lacks");
+  EXPECT_PROBLEM(p, "registering the plugin in FakeHost failed", "has a NULL");
 
   auto failing_query = [](const TflcPluginQuery_Args* args) -> const TflcPluginApi* {
     static const TflcPluginApi api = [] {

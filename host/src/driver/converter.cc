@@ -56,7 +56,10 @@ StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, c
     a.format = sdk::Sv(format);
     a.user_data = ref.frontend->user_data;
     a.plugin_state = ref.plugin->state;
-    Status s = TakeStatus(ref.frontend->Probe(&a));
+    bool threw = false;
+    Status s = CallPlugin({ref.plugin, "Probe", "frontend", ref.frontend->name},
+                          [&] { return ref.frontend->Probe(&a); }, &threw);
+    if (threw) return s.WithContext(path);  // an error status means "cannot read it"; a throw, a broken plugin
     if (s.ok() && a.confidence > best_confidence) {
       best = &ref;
       best_confidence = a.confidence;
@@ -86,7 +89,7 @@ StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, c
   a.model = model.get();
   a.user_data = best->frontend->user_data;
   a.plugin_state = best->plugin->state;
-  Status s = TakeStatus(best->frontend->Load(&a));
+  Status s = CallPlugin({best->plugin, "Load", "frontend", best->frontend->name}, [&] { return best->frontend->Load(&a); });
   if (!s.ok()) {
     if (s.message().find(path) == std::string::npos) s = s.WithContext(path);
     return s;

@@ -111,7 +111,8 @@ StatusOr<int32_t> OpVersion(const Registry& r, const TflcNode* n) {
   a.user_data = ref->entry->user_data;
   a.plugin_state = ref->plugin->state;
   a.version = 1;
-  TFLC_RETURN_IF_ERROR(TakeStatus(ref->entry->Version(&a)).WithContext(DescribeNode(n) + ": op version"));
+  Status s = CallPlugin({ref->plugin, "Version", "opset entry", ref->entry->op, n}, [&] { return ref->entry->Version(&a); });
+  if (!s.ok()) return s.message().find("node `") == std::string::npos ? s.WithContext(DescribeNode(n) + ": op version") : s;
   return a.version < 1 ? 1 : a.version;
 }
 

@@ -54,7 +54,8 @@ StatusOr<const LoweringRef*> PickRow(const PassContext& ctx, TflcGraph* g, TflcN
     if (!TargetEnabled(ctx.options, ref.row->target)) continue;
     if (ref.row->Match) {
       TflcLowerNode_Args a = LowerArgs(ctx, ref, g, n);
-      TFLC_RETURN_IF_ERROR(TakeStatus(ref.row->Match(&a)));
+      TFLC_RETURN_IF_ERROR(CallPlugin({ref.plugin, "Match", "lowering row", ref.row->source_op, n},
+                                      [&] { return ref.row->Match(&a); }));
       if (!a.matches) continue;
     }
     return &ref;
@@ -65,10 +66,6 @@ StatusOr<const LoweringRef*> PickRow(const PassContext& ctx, TflcGraph* g, TflcN
 const TflcOpsetEntry* EntryFor(const PassContext& ctx, const TflcNode* n) {
   const OpRef* ref = ctx.registry->FindOp(n->domain, n->op);
   return ref ? ref->entry : nullptr;
-}
-const Plugin* PluginFor(const PassContext& ctx, const TflcNode* n) {
-  const OpRef* ref = ctx.registry->FindOp(n->domain, n->op);
-  return ref ? ref->plugin : nullptr;
 }
 
 bool AllKnown(const TflcValue* v) { return v->rank >= 0 && NumElements(*v) >= 0 && v->type != TFLC_TYPE_UNKNOWN; }
@@ -202,7 +199,10 @@ int64_t QueryNode(const PassContext& ctx, TflcNode* n, TflcOpQueryKind kind) {
   a.kind = kind;
   a.user_data = ref->entry->user_data;
   a.plugin_state = ref->plugin->state;
-  if (!TakeStatus(ref->entry->Query(&a)).ok()) return -1;  // unknown: treat as "cannot fold"
+  // An error (or a thrown exception) means "unknown": treat as "cannot fold".
+  if (!CallPlugin({ref->plugin, "Query", "opset entry", ref->entry->op, n}, [&] { return ref->entry->Query(&a); }).ok()) {
+    return -1;
+  }
   return a.answer;
 }
 
@@ -338,8 +338,8 @@ Status TryFold(const PassContext& ctx, TflcNode* n, bool* folded) {
 
 // Runs the opset shape function of `n`, then folds it when `fold` and its inputs are constant.
 Status InferNode(const PassContext& ctx, TflcNode* n, bool fold) {
-  const TflcOpsetEntry* e = EntryFor(ctx, n);
-  if (!e) {
+  const OpRef* ref = ctx.registry->FindOp(n->domain, n->op);
+  if (!ref) {
     if (n->domain == TFLC_DOMAIN_CUSTOM) return OkStatus();  // shapes set by whoever emitted it
     return NotFound(DescribeNode(n) + ": no opset plugin defines builtin op " + n->op +
                     " (is opset_builtin loaded? see `tflc plugins`)");
@@ -348,9 +348,10 @@ Status InferNode(const PassContext& ctx, TflcNode* n, bool fold) {
   a.struct_size = TflcOpShape_Args_STRUCT_SIZE;
   a.host = HostApi();
   a.node = n;
+  const TflcOpsetEntry* e = ref->entry;
   a.user_data = e->user_data;
-  a.plugin_state = PluginFor(ctx, n)->state;
-  Status st = TakeStatus(e->InferShape(&a));
+  a.plugin_state = ref->plugin->state;
+  Status st = CallPlugin({ref->plugin, "InferShape", "opset entry", e->op, n}, [&] { return e->InferShape(&a); });
   if (!st.ok()) {
     if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
     return st;
@@ -415,11 +416,14 @@ Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
     TflcLowerNode_Args a = LowerArgs(ctx, *chosen[i], g, n);
     std::vector<TflcNode*> created;
     g->created = &created;
-    Status st = TakeStatus(chosen[i]->row->Lower(&a));
+    const LoweringRef& ref = *chosen[i];
+    Status st = CallPlugin({ref.plugin, "Lower", "lowering row", ref.row->source_op, n}, [&] { return ref.row->Lower(&a); });
     g->created = nullptr;
     if (!st.ok()) {
       if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
-      return Status(st.code(), st.message() + " [lowering row of plugin '" + chosen[i]->plugin->name() + "']");
+      const std::string plugin = "plugin '" + ref.plugin->name() + "'";
+      if (st.message().find(plugin) != std::string::npos) return st;  // e.g. PluginThrew names it already
+      return Status(st.code(), st.message() + " [lowering row of " + plugin + "]");
     }
     for (TflcValue* out : n->outputs) {
       if (out->num_uses() != 0) {
@@ -461,7 +465,8 @@ Status InferShapes(const PassContext& ctx, TflcGraph* g) {
 
 Status EvaluateNode(const PassContext& ctx, TflcNode* n, const std::vector<const void*>& inputs,
                     std::vector<std::shared_ptr<OwnedBuffer>>* outputs) {
-  const TflcOpsetEntry* e = EntryFor(ctx, n);
+  const OpRef* ref = ctx.registry->FindOp(n->domain, n->op);
+  const TflcOpsetEntry* e = ref ? ref->entry : nullptr;
   if (!e || !e->Evaluate) return Unimplemented(DescribeNode(n) + ": the opset has no reference kernel for " + n->op);
   outputs->clear();
   std::vector<void*> out_ptrs;
@@ -479,8 +484,8 @@ Status EvaluateNode(const PassContext& ctx, TflcNode* n, const std::vector<const
   a.outputs = out_ptrs.data();
   a.num_outputs = out_ptrs.size();
   a.user_data = e->user_data;
-  a.plugin_state = PluginFor(ctx, n)->state;
-  return TakeStatus(e->Evaluate(&a));
+  a.plugin_state = ref->plugin->state;
+  return CallPlugin({ref->plugin, "Evaluate", "opset entry", e->op, n}, [&] { return e->Evaluate(&a); });
 }
 
 Status FoldConstants(const PassContext& ctx, TflcGraph* g) {

@@ -24,6 +24,7 @@ namespace {
 struct Step {
   const TflcNode* node = nullptr;
   const TflcOpsetEntry* entry = nullptr;
+  const Plugin* plugin = nullptr;
   void* plugin_state = nullptr;
   std::vector<int> inputs;   // slot per input: >= 0 a buffer, -1 omitted, -2 - k constant k
   std::vector<int> outputs;  // buffer slot per output
@@ -83,6 +84,7 @@ StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g, bool channel_means
     Step st;
     st.node = n.get();
     st.entry = ref->entry;
+    st.plugin = ref->plugin;
     st.plugin_state = ref->plugin->state;
     for (TflcValue* v : n->inputs) {
       if (!v) {
@@ -283,7 +285,8 @@ class Worker {
       a.num_outputs = outs_[i].size();
       a.user_data = st.entry->user_data;
       a.plugin_state = st.plugin_state;
-      Status s = TakeStatus(st.entry->Evaluate(&a));
+      // Runs on a worker thread: an exception escaping here would terminate the process.
+      Status s = CallPlugin({st.plugin, "Evaluate", "opset entry", st.entry->op, st.node}, [&] { return st.entry->Evaluate(&a); });
       if (!s.ok()) return s.WithContext("calibration sample " + std::to_string(sample) + ": " + DescribeNode(st.node));
       for (int j : p_.observe_after_step[i]) Observe(j);
       for (int m : p_.means_after_step[i]) AddChannelSums(static_cast<size_t>(m));

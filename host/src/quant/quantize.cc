@@ -159,7 +159,12 @@ Status Quantize(const PassContext& ctx, TflcModel* model, const QuantizerChoice&
   }
   uint32_t stats = TFLC_CALIBRATION_RANGES;
   if (calibrate && TFLC_HAS_FIELD(q->quantizer, TflcQuantizer, CalibrationStats) && q->quantizer->CalibrationStats) {
-    stats |= q->quantizer->CalibrationStats(HostApi(), ctx.options, q->quantizer->user_data);
+    uint32_t asked = 0;  // CalibrationStats returns bits, not a status: wrapped for the exception check only
+    TFLC_RETURN_IF_ERROR(CallPlugin({q->plugin, "CalibrationStats", "quantizer", q->quantizer->name}, [&]() -> TflcStatus* {
+      asked = q->quantizer->CalibrationStats(HostApi(), ctx.options, q->quantizer->user_data);
+      return nullptr;
+    }));
+    stats |= asked;
   }
   for (auto& g : model->graphs) {
     if (calibrate) {
@@ -183,7 +188,8 @@ Status Quantize(const PassContext& ctx, TflcModel* model, const QuantizerChoice&
     a.graph = g.get();
     a.user_data = q->quantizer->user_data;
     a.plugin_state = q->plugin->state;
-    TFLC_RETURN_IF_ERROR(TakeStatus(q->quantizer->Apply(&a)).WithContext(choice.name + " quantization"));
+    TFLC_RETURN_IF_ERROR(CallPlugin({q->plugin, "Apply", "quantizer", q->quantizer->name}, [&] { return q->quantizer->Apply(&a); })
+                             .WithContext(choice.name + " quantization"));
     TFLC_RETURN_IF_ERROR(PruneToOutputs(g.get()));
     TFLC_RETURN_IF_ERROR(Compact(g.get()));
     ClearGraveyard(g.get());

@@ -2,12 +2,14 @@
 #ifndef TFLC_HOST_REGISTRY_REGISTRY_H_
 #define TFLC_HOST_REGISTRY_REGISTRY_H_
 
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "ir/host_api.h"
 #include "tflc/abi/tflc_plugin.h"
 #include "tflc/sdk/status.h"
 
@@ -37,6 +39,39 @@ struct QuantizerRef {
   const Plugin* plugin;
   const TflcQuantizer* quantizer;
 };
+
+// One call into a plugin, for diagnostics: which plugin, which callback of which row, on which node.
+struct PluginCall {
+  const Plugin* plugin;
+  const char* callback;           // "Lower", "InferShape", ...
+  const char* table = nullptr;    // "lowering row", "opset entry", "frontend", "quantizer", or nullptr
+  const char* row = nullptr;      // the row's op or name (static storage of the plugin), or nullptr
+  const TflcNode* node = nullptr; // the node being worked on, or nullptr
+};
+
+// The INTERNAL status for a plugin callback that let a C++ exception escape. `what` is the
+// exception's what(), or nullptr when it was not a std::exception. Names the node, the plugin and
+// its file, the callback and the row, and says what to do.
+Status PluginThrew(const PluginCall& call, const char* what);
+
+// Calls a plugin callback that returns a TflcStatus*. Plugins built with the SDK go through
+// tflc::sdk::Guard and never throw, but one written against the raw C ABI may: the exception is
+// caught here, at the boundary, and becomes an error naming the plugin, so the conversion fails
+// cleanly instead of unwinding through (or terminating) the host. Every call site uses this.
+// `threw`, when given, tells a thrown exception apart from an error status the plugin returned.
+template <typename Fn>
+Status CallPlugin(const PluginCall& call, Fn&& fn, bool* threw = nullptr) {
+  if (threw) *threw = true;
+  try {
+    Status s = TakeStatus(fn());
+    if (threw) *threw = false;
+    return s;
+  } catch (const std::exception& e) {
+    return PluginThrew(call, e.what());
+  } catch (...) {
+    return PluginThrew(call, nullptr);
+  }
+}
 
 // Option field `i` of an opset entry, walked with the entry's option_field_stride.
 const TflcOptionField* OptionField(const TflcOpsetEntry* e, size_t i);
