@@ -11,6 +11,7 @@ PKGS=(
   nlohmann-json3-dev libzip-dev zlib1g-dev
   python3-h5py python3-numpy
   nodejs npm
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -84,8 +84,10 @@ std::vector<std::string> Sinks(const GraphDef& g) {
   return out;
 }
 
-Status LoadGraphDef(const TflcHostApi* host, const TflcOptions* options, const std::string& path, TflcModel* model) {
-  TFLC_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+}  // namespace
+
+Status LoadGraphDefBytes(const TflcHostApi* host, const TflcOptions* options, const std::string& path,
+                         const std::string& bytes, TflcModel* model) {
   GraphDef g;
   if (!ParseGraph(path, bytes, &g) || !LooksLikeGraph(g))
     return InvalidArgument("is not a valid TensorFlow GraphDef (neither binary nor text protobuf; truncated or corrupt?)");
@@ -121,6 +123,13 @@ Status LoadGraphDef(const TflcHostApi* host, const TflcOptions* options, const s
         "SavedModel with --saved_model_dir");
   };
   return tf::ImportGraph(*flat, spec, no_vars, sdk::GraphBuilder(host, graph));
+}
+
+namespace {
+
+Status LoadGraphDef(const TflcHostApi* host, const TflcOptions* options, const std::string& path, TflcModel* model) {
+  TFLC_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+  return LoadGraphDefBytes(host, options, path, bytes, model);
 }
 
 TflcStatus* Probe(TflcFrontendProbe_Args* args) {

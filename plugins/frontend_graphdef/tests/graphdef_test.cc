@@ -232,6 +232,22 @@ library { function {
   EXPECT_NE(s.message().find("function 'loop' calls itself"), std::string::npos) << s;
 }
 
+// Shapes whose element count overflows int64 (signed overflow before: undefined behaviour) are a
+// clear error; through the in-memory entry point the fuzzer uses.
+TEST(GraphDefErrors, ConstShapeOverflowIsAnError) {
+  FakeHost h;
+  h.SetOption("output_arrays", "c");
+  const std::string g = R"pb(
+node { name: "c" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "value" value { tensor { dtype: DT_FLOAT float_val: 1
+         tensor_shape { dim { size: 4294967296 } dim { size: 4294967296 } dim { size: 16 } } } } } })pb";
+  Status s = LoadGraphDefBytes(h.api(), h.options(), "c.pbtxt", g, h.model());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), TFLC_CODE_INVALID_ARGUMENT) << s;
+  EXPECT_NE(s.message().find("Const node 'c'"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("more than 2^58 elements"), std::string::npos) << s;
+}
+
 TEST(GraphDefFunctions, InlinesCalls) {
   FakeHost h;
   const char* g = R"pb(

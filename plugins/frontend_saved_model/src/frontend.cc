@@ -62,25 +62,33 @@ StatusOr<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
+// Parses the bytes of `file` (saved_model.pb, or saved_model.pbtxt when `text`).
+Status ParseSavedModelBytes(const std::string& file, const std::string& bytes, bool text, SavedModel* sm) {
+  if (!text) {
+    if (!sm->ParseFromString(bytes) || sm->meta_graphs_size() == 0)
+      return DataLoss(file + " is not a valid SavedModel (corrupt or truncated)");
+    return OkStatus();
+  }
+  google::protobuf::TextFormat::Parser parser;
+  parser.AllowUnknownField(true);
+  struct Quiet : google::protobuf::io::ErrorCollector {
+    void AddError(int, int, const std::string&) override {}
+  } quiet;
+  parser.RecordErrorsTo(&quiet);
+  if (!parser.ParseFromString(bytes, sm) || sm->meta_graphs_size() == 0)
+    return DataLoss(file + " is not a valid SavedModel text proto (corrupt or truncated)");
+  return OkStatus();
+}
+
 Status ParseSavedModel(const std::string& dir, SavedModel* sm) {
   const std::string pb = dir + "/saved_model.pb", pbtxt = dir + "/saved_model.pbtxt";
   if (IsFile(pb)) {
     TFLC_ASSIGN_OR_RETURN(std::string bytes, ReadFile(pb));
-    if (!sm->ParseFromString(bytes) || sm->meta_graphs_size() == 0)
-      return DataLoss(pb + " is not a valid SavedModel (corrupt or truncated)");
-    return OkStatus();
+    return ParseSavedModelBytes(pb, bytes, /*text=*/false, sm);
   }
   if (IsFile(pbtxt)) {
     TFLC_ASSIGN_OR_RETURN(std::string bytes, ReadFile(pbtxt));
-    google::protobuf::TextFormat::Parser parser;
-    parser.AllowUnknownField(true);
-    struct Quiet : google::protobuf::io::ErrorCollector {
-      void AddError(int, int, const std::string&) override {}
-    } quiet;
-    parser.RecordErrorsTo(&quiet);
-    if (!parser.ParseFromString(bytes, sm) || sm->meta_graphs_size() == 0)
-      return DataLoss(pbtxt + " is not a valid SavedModel text proto (corrupt or truncated)");
-    return OkStatus();
+    return ParseSavedModelBytes(pbtxt, bytes, /*text=*/true, sm);
   }
   return NotFound(dir + " has no saved_model.pb; --saved_model_dir takes the SavedModel directory");
 }
@@ -175,12 +183,9 @@ class VariableStore {
   std::unique_ptr<tf::Checkpoint> ckpt_;
 };
 
-Status LoadSavedModel(const TflcHostApi* host, const TflcOptions* options, const std::string& path,
-                      TflcModel* model) {
-  const std::string dir = ModelDir(path);
-  if (!IsDir(dir)) return InvalidArgument("is not a directory; --saved_model_dir takes the SavedModel directory");
-  SavedModel sm;
-  TFLC_RETURN_IF_ERROR(ParseSavedModel(dir, &sm));
+// Imports the parsed SavedModel `sm` of directory `dir` into `model`.
+Status ImportSavedModel(const TflcHostApi* host, const TflcOptions* options, const std::string& dir,
+                        const SavedModel& sm, TflcModel* model) {
   std::string tag_option = "serve", sig_option = "serving_default";
   sdk::GetOption(host, options, "saved_model_tag_set", &tag_option);
   sdk::GetOption(host, options, "saved_model_signature_key", &sig_option);
@@ -250,6 +255,15 @@ Status LoadSavedModel(const TflcHostApi* host, const TflcOptions* options, const
   return OkStatus();
 }
 
+Status LoadSavedModel(const TflcHostApi* host, const TflcOptions* options, const std::string& path,
+                      TflcModel* model) {
+  const std::string dir = ModelDir(path);
+  if (!IsDir(dir)) return InvalidArgument("is not a directory; --saved_model_dir takes the SavedModel directory");
+  SavedModel sm;
+  TFLC_RETURN_IF_ERROR(ParseSavedModel(dir, &sm));
+  return ImportSavedModel(host, options, dir, sm, model);
+}
+
 TflcStatus* Probe(TflcFrontendProbe_Args* args) {
   return sdk::Guard(args->host, [&]() -> Status {
     args->confidence = 0;
@@ -290,6 +304,14 @@ const TflcPluginApi* Api() {
 }
 
 }  // namespace
+
+Status LoadSavedModelBytes(const TflcHostApi* host, const TflcOptions* options, const std::string& dir,
+                           const std::string& bytes, bool text, TflcModel* model) {
+  SavedModel sm;
+  TFLC_RETURN_IF_ERROR(ParseSavedModelBytes(dir + (text ? "/saved_model.pbtxt" : "/saved_model.pb"), bytes, text, &sm));
+  return ImportSavedModel(host, options, dir, sm, model);
+}
+
 }  // namespace tflc::saved_model
 
 extern "C" const TflcPluginApi* TflcFrontendSavedModel_Query(const TflcPluginQuery_Args* args) {

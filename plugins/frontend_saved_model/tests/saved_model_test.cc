@@ -243,6 +243,42 @@ TEST(SavedModelErrors, UnknownSignatureListsAvailable) {
   EXPECT_NE(s.message().find("'serving_default'"), std::string::npos) << s;
 }
 
+// ---- checkpoint index regressions (found by tests/fuzz/checkpoint_fuzzer) ----
+
+Status OpenIndex(const std::string& name, const std::string& bytes) {
+  const std::string prefix = TempDir() + "/" + name;
+  std::ofstream(prefix + ".index", std::ios::binary) << bytes;
+  return tf::Checkpoint::Open(prefix).status();
+}
+
+// A 134-byte damaged index whose footer says the index block is ~6 GB long (and the metaindex block
+// ~10 GB): libleveldb allocated that much before reading it (out of memory); now a DataLoss naming
+// the file.
+TEST(CheckpointErrors, IndexBlockBeyondTheFileIsAnError) {
+  const std::string bytes(
+      "\x00\x00\x06\x08\x01\x1a\x02\x08\x01\x00\x01\x0b\x57\x08\x01\x12\x00\x28\x04\x35\x74\xed\x71\x6f"
+      "\x00\x01\x0d\x62\x08\x01\x12\x00\x20\x04\x28\x04\x35\xf4\xbd\x50\x83\x00\x00\x00\x00\x01\x00\x00"
+      "\x00\x00\xbc\x6c\xae\xa3\x3d\x10\x03\x81\xbc\x82\xb1\x9c\xbd\x20\x7e\xee\x3b\x63\x7b\x94\x3d\xcd"
+      "\x1f\x71\xba\x90\x3f\xb8\x3c\xd5\x7e\x19\xbd\x04\xca\xa4\xbd\x86\xcb\x1d\xbd\xd2\xa0\xcc\x26\x1d"
+      "\xfb\xbc\xbd\xe9\x17\x57\xbd\x3a\x66\xb9\xbb\x3a\xc5\x01\x3c\x35\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x36\x00\x57\xfb\x80\x8b\x24\x75\x47\xdb",
+      134);
+  Status s = OpenIndex("huge_index_block", bytes);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), TFLC_CODE_DATA_LOSS) << s;
+  EXPECT_NE(s.message().find("huge_index_block.index is not a valid checkpoint index"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("block [62047037, +10360465725 bytes) lies outside the 134-byte file"), std::string::npos)
+      << s;
+}
+
+TEST(CheckpointErrors, ShortOrForeignIndexIsAnError) {
+  for (const std::string& bytes : {std::string("not a table"), std::string(64, '\0'), std::string(47, 'x')}) {
+    Status s = OpenIndex("short_index", bytes);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("is not a valid checkpoint index"), std::string::npos) << s;
+  }
+}
+
 TEST(Crc32c, KnownValue) {
   EXPECT_EQ(tf::Crc32c("123456789", 9), 0xe3069283u);
   EXPECT_EQ(tf::MaskCrc(0), 0xa282ead8u);

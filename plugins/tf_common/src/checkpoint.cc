@@ -10,6 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <snappy.h>
+
+#include <algorithm>
+
 #include <boost/crc.hpp>
 #include <cstdio>
 
@@ -53,6 +57,100 @@ uint32_t Crc32c(const void* data, size_t size) {
 
 uint32_t MaskCrc(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + 0xa282ead8u; }
 
+namespace {
+
+// libleveldb's table reader trusts the block sizes it reads from the file: it allocates what the
+// footer or the index block claims (a few damaged bytes can claim gigabytes) before it reads the
+// block and checks its checksum, and what a snappy block claims to expand to. CheckTableBlocks
+// checks the footer, the index block and every data block handle of the file (in memory) first:
+// each block must lie inside the file and a snappy block may claim only what snappy can produce.
+constexpr uint64_t kTableMagic = 0xdb4775248b80fb57ull;  // leveldb/table/format.h
+constexpr size_t kFooterSize = 48;                       // two padded BlockHandles + magic
+constexpr size_t kBlockTrailerSize = 5;                  // type byte + masked CRC-32C
+constexpr uint64_t kMaxSnappyExpansion = 32;             // snappy expands at most ~22x
+
+struct BlockHandle {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+bool GetVarint64(const char** p, const char* end, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift <= 63 && *p < end; shift += 7) {
+    const uint64_t b = static_cast<uint8_t>(*(*p)++);
+    *v |= (b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+bool GetHandle(const char** p, const char* end, BlockHandle* h) {
+  return GetVarint64(p, end, &h->offset) && GetVarint64(p, end, &h->size);
+}
+
+// Checks that block `h` (and its trailer) lies in `file`; when `contents` is given, stores the
+// block's uncompressed bytes there.
+Status CheckBlock(const std::string& file, const BlockHandle& h, const std::string& what, std::string* contents) {
+  const uint64_t n = file.size();
+  if (h.offset > n || h.size > n - h.offset || kBlockTrailerSize > n - h.offset - h.size)
+    return DataLoss(what + " [" + std::to_string(h.offset) + ", +" + std::to_string(h.size) +
+                    " bytes) lies outside the " + std::to_string(n) + "-byte file");
+  const char* b = file.data() + h.offset;
+  const size_t size = static_cast<size_t>(h.size);
+  switch (b[size]) {
+    case 0:  // kNoCompression
+      if (contents) contents->assign(b, size);
+      return OkStatus();
+    case 1: {  // kSnappyCompression
+      size_t ulen = 0;
+      if (!snappy::GetUncompressedLength(b, size, &ulen) || ulen > kMaxSnappyExpansion * (h.size + 1))
+        return DataLoss(what + " is a corrupt snappy block");
+      if (contents && !snappy::Uncompress(b, size, contents)) return DataLoss(what + " is a corrupt snappy block");
+      return OkStatus();
+    }
+    default:
+      return DataLoss(what + " has an unknown block type " + std::to_string(static_cast<uint8_t>(b[size])));
+  }
+}
+
+Status CheckTableBlocks(const std::string& file) {
+  if (file.size() < kFooterSize) return DataLoss("the file is too short to be a table");
+  const char* footer = file.data() + file.size() - kFooterSize;
+  uint64_t magic = 0;
+  for (int i = 7; i >= 0; --i) magic = (magic << 8) | static_cast<uint8_t>(footer[40 + i]);
+  if (magic != kTableMagic) return DataLoss("the table footer has a bad magic number");
+  BlockHandle meta, index;
+  const char* p = footer;
+  if (!GetHandle(&p, footer + 40, &meta) || !GetHandle(&p, footer + 40, &index))
+    return DataLoss("the table footer is corrupt");
+  TFLC_RETURN_IF_ERROR(CheckBlock(file, meta, "the metaindex block", nullptr));
+  std::string block;
+  TFLC_RETURN_IF_ERROR(CheckBlock(file, index, "the index block", &block));
+  // Block: entries (varint shared, varint non_shared, varint value_size, key delta, value), then
+  // uint32 restarts[num_restarts], uint32 num_restarts. Index block values are BlockHandles.
+  if (block.size() < 4) return DataLoss("the index block is corrupt");
+  uint32_t num_restarts = 0;
+  for (int i = 3; i >= 0; --i) num_restarts = (num_restarts << 8) | static_cast<uint8_t>(block[block.size() - 4 + i]);
+  if (num_restarts > (block.size() - 4) / 4) return DataLoss("the index block is corrupt");
+  p = block.data();
+  const char* end = block.data() + block.size() - 4 - 4 * static_cast<size_t>(num_restarts);
+  while (p < end) {
+    uint64_t shared = 0, non_shared = 0, value_size = 0;
+    if (!GetVarint64(&p, end, &shared) || !GetVarint64(&p, end, &non_shared) || !GetVarint64(&p, end, &value_size) ||
+        non_shared > static_cast<uint64_t>(end - p) || value_size > static_cast<uint64_t>(end - p) - non_shared)
+      return DataLoss("the index block is corrupt");
+    p += non_shared;
+    const char* v = p;
+    p += value_size;
+    BlockHandle h;
+    if (!GetHandle(&v, p, &h)) return DataLoss("the index block is corrupt");
+    TFLC_RETURN_IF_ERROR(CheckBlock(file, h, "a data block", nullptr));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 struct Checkpoint::Shard {
   std::string path;
   const char* data = nullptr;
@@ -74,6 +172,17 @@ StatusOr<std::unique_ptr<Checkpoint>> Checkpoint::Open(const std::string& prefix
   leveldb::Status s = env->NewRandomAccessFile(index, &raw);
   if (!s.ok()) return NotFound("cannot open " + index + ": " + s.ToString());
   std::unique_ptr<leveldb::RandomAccessFile> file(raw);
+  {
+    std::string bytes(static_cast<size_t>(file_size), '\0');
+    leveldb::Slice got;
+    s = file->Read(0, bytes.size(), &got, bytes.data());
+    if (!s.ok()) return DataLoss("cannot read " + index + ": " + s.ToString());
+    if (got.data() != bytes.data()) bytes.assign(got.data(), got.size());
+    bytes.resize(got.size());
+    Status checked = CheckTableBlocks(bytes);
+    if (!checked.ok())
+      return DataLoss(index + " is not a valid checkpoint index (truncated or corrupt): " + checked.message());
+  }
   leveldb::Options options;
   options.paranoid_checks = true;
   leveldb::Table* table_raw = nullptr;
@@ -199,11 +308,23 @@ StatusOr<sdk::ValueView> Checkpoint::EmitConst(const std::string& key, const std
   size_t esize = sdk::ElementSize(type);
   if (esize == 0)
     return Unimplemented("variable '" + key + "' has type " + TfTypeName(e.dtype) + ", which tflc cannot freeze");
-  int64_t n = 1;
-  for (int64_t d : e.dims) n *= d;
-  if (static_cast<uint64_t>(n) * esize != e.size)
+  // Elements of the shape, without overflow: a shape whose size exceeds the entry's cannot match.
+  uint64_t n = 1;
+  bool too_big = false;
+  for (int64_t d : e.dims) {
+    if (d < 0) return DataLoss("checkpoint entry '" + key + "' has a negative dimension (" + std::to_string(d) + ")");
+  }
+  if (std::find(e.dims.begin(), e.dims.end(), 0) != e.dims.end()) {
+    n = 0;  // an empty tensor, whatever its other dimensions
+  } else {
+    for (int64_t d : e.dims) {
+      if (n > e.size / static_cast<uint64_t>(d)) too_big = true;
+      n *= static_cast<uint64_t>(d);
+    }
+  }
+  if (too_big || e.size % esize != 0 || n != e.size / esize)
     return DataLoss("checkpoint entry '" + key + "' has " + std::to_string(e.size) + " bytes but its shape needs " +
-                    std::to_string(static_cast<uint64_t>(n) * esize));
+                    (too_big ? std::string("more") : std::to_string(n * esize)));
   if (e.size == 0) return gb.Const(name, type, e.dims, nullptr, 0);
   return gb.FileConst(name, type, e.dims, DataPath(e.shard_id), e.offset, e.size);
 }

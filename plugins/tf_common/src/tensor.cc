@@ -71,6 +71,8 @@ StatusOr<ConstTensor> DecodeTensor(const TensorProto& t) {
   int64_t n = 1;
   for (int64_t d : shape.dims) {
     if (d < 0) return InvalidArgument("a constant tensor has an unknown dimension");
+    if (d != 0 && n > (int64_t{1} << 58) / d)  // (keeps n * element size, at most 16, from overflowing)
+      return InvalidArgument("a constant tensor's shape has more than 2^58 elements");
     n *= d;
   }
   c.dims = shape.dims;
