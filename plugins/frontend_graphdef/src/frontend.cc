@@ -1,7 +1,5 @@
 #include "frontend.h"
 
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -39,16 +37,7 @@ StatusOr<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
-bool ParseText(const std::string& bytes, GraphDef* g) {
-  google::protobuf::TextFormat::Parser parser;
-  parser.AllowUnknownField(true);
-  // Silence the parser's stderr logging: errors become our own message.
-  struct Quiet : google::protobuf::io::ErrorCollector {
-    void AddError(int, int, const std::string&) override {}
-  } quiet;
-  parser.RecordErrorsTo(&quiet);
-  return parser.ParseFromString(bytes, g);
-}
+bool ParseText(const std::string& bytes, GraphDef* g) { return tf::ParseTextProto(bytes, g); }
 
 // Parses binary or text; `text_first` for .pbtxt.
 bool ParseGraph(const std::string& path, const std::string& bytes, GraphDef* g) {

@@ -1,7 +1,5 @@
 #include "frontend.h"
 
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -69,13 +67,7 @@ Status ParseSavedModelBytes(const std::string& file, const std::string& bytes, b
       return DataLoss(file + " is not a valid SavedModel (corrupt or truncated)");
     return OkStatus();
   }
-  google::protobuf::TextFormat::Parser parser;
-  parser.AllowUnknownField(true);
-  struct Quiet : google::protobuf::io::ErrorCollector {
-    void AddError(int, int, const std::string&) override {}
-  } quiet;
-  parser.RecordErrorsTo(&quiet);
-  if (!parser.ParseFromString(bytes, sm) || sm->meta_graphs_size() == 0)
+  if (!tf::ParseTextProto(bytes, sm) || sm->meta_graphs_size() == 0)
     return DataLoss(file + " is not a valid SavedModel text proto (corrupt or truncated)");
   return OkStatus();
 }

@@ -1,9 +1,23 @@
 #include "tf_common/util.h"
 
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/text_format.h>
+
 #include <algorithm>
 #include <cstdlib>
 
 namespace tflc::tf {
+
+bool ParseTextProto(const std::string& text, google::protobuf::Message* m) {
+  google::protobuf::TextFormat::Parser parser;
+  parser.AllowUnknownField(true);
+  struct Quiet : google::protobuf::io::ErrorCollector {
+    void AddError(int, int, const std::string&) override {}
+  } quiet;
+  parser.RecordErrorsTo(&quiet);
+  return parser.ParseFromString(text, m);
+}
 
 std::vector<std::string> Split(std::string_view s, char sep, bool keep_empty) {
   std::vector<std::string> out;

@@ -10,7 +10,15 @@
 
 #include "tflc/sdk/status.h"
 
+namespace google::protobuf {
+class Message;
+}
+
 namespace tflc::tf {
+
+// Parses a text-format proto into `m`, ignoring unknown fields and without the parser's stderr
+// logging (callers turn a failure into their own message). False when it does not parse.
+bool ParseTextProto(const std::string& text, google::protobuf::Message* m);
 
 // Splits on `sep`, trimming blanks; empty pieces are kept only when `keep_empty`.
 std::vector<std::string> Split(std::string_view s, char sep, bool keep_empty = false);
