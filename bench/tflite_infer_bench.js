@@ -20,7 +20,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const {loadRuntime, readIoQuantization} = require('../tests/e2e/lib/tflite_runtime.js');
+const {loadRuntime, readIoQuantization, vectorToArray} = require('../tests/e2e/lib/tflite_runtime.js');
 
 function usage(msg) {
   if (msg) console.error(`tflite_infer_bench: ${msg}`);
@@ -102,16 +102,6 @@ function randomInput(desc, numel, range, next) {
   for (let i = 0; i < numel; i++) {
     const q = Math.round((lo + (hi - lo) * next()) / scale) + zp;
     out[i] = Math.min(qmax, Math.max(qmin, q));
-  }
-  return out;
-}
-
-function vectorToArray(vec) {
-  const out = [];
-  try {
-    for (let i = 0; i < vec.size(); i++) out.push(vec.get(i));
-  } finally {
-    vec.delete();
   }
   return out;
 }

@@ -40,8 +40,6 @@ struct Plan {
   // float32 slots that are the activation input of an op with weights (TflcOpsetEntry.weight_input
   // >= 0): their channel means are recorded too, for the quantizers' bias correction.
   std::vector<int> mean_slots;
-  // observed index of each slot, -1 when not observed.
-  std::vector<int> observed_of_slot;
   // Per step: the observed indices of its outputs whose buffers nothing writes afterwards in a
   // sample (not variables); their range is taken right after the step, while the output is still
   // in cache. The other observed slots are measured after the sample, as before.
@@ -51,6 +49,28 @@ struct Plan {
   std::vector<std::vector<int>> means_after_step;
   std::vector<int> means_after_sample;
 };
+
+// When to read each of `slots` (indices into it): right after the step that writes it (still in
+// cache), unless it is a variable or written by no step (graph inputs): then after the sample.
+void ScheduleObservations(const Plan& p, const std::vector<int>& slots, std::vector<std::vector<int>>* after_step,
+                          std::vector<int>* after_sample) {
+  std::vector<int> index_of_slot(p.slots.size(), -1);
+  for (size_t j = 0; j < slots.size(); ++j) index_of_slot[slots[j]] = static_cast<int>(j);
+  std::vector<bool> scheduled(slots.size(), false);
+  for (const Step& st : p.steps) {
+    std::vector<int> now;
+    for (int s : st.outputs) {
+      const int j = index_of_slot[s];
+      if (j < 0 || p.slots[s]->is_variable || scheduled[j]) continue;
+      scheduled[j] = true;
+      now.push_back(j);
+    }
+    after_step->push_back(std::move(now));
+  }
+  for (size_t j = 0; j < slots.size(); ++j) {
+    if (!scheduled[j]) after_sample->push_back(static_cast<int>(j));
+  }
+}
 
 StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g, bool channel_means) {
   Plan p;
@@ -116,38 +136,8 @@ StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g, bool channel_means
       p.mean_slots.push_back(s);
     }
   }
-  p.observed_of_slot.assign(p.slots.size(), -1);
-  for (size_t j = 0; j < p.observed.size(); ++j) p.observed_of_slot[p.observed[j]] = static_cast<int>(j);
-  std::vector<bool> after_step(p.observed.size(), false);
-  for (const Step& st : p.steps) {
-    std::vector<int> obs;
-    for (int s : st.outputs) {
-      const int j = p.observed_of_slot[s];
-      if (j < 0 || p.slots[s]->is_variable || after_step[j]) continue;
-      after_step[j] = true;
-      obs.push_back(j);
-    }
-    p.observe_after_step.push_back(std::move(obs));
-  }
-  for (size_t j = 0; j < p.observed.size(); ++j) {
-    if (!after_step[j]) p.observe_after_sample.push_back(static_cast<int>(j));
-  }
-  std::vector<int> mean_of_slot(p.slots.size(), -1);
-  for (size_t m = 0; m < p.mean_slots.size(); ++m) mean_of_slot[p.mean_slots[m]] = static_cast<int>(m);
-  std::vector<bool> mean_after_step(p.mean_slots.size(), false);
-  for (const Step& st : p.steps) {
-    std::vector<int> means;
-    for (int s : st.outputs) {
-      const int m = mean_of_slot[s];
-      if (m < 0 || p.slots[s]->is_variable || mean_after_step[m]) continue;
-      mean_after_step[m] = true;
-      means.push_back(m);
-    }
-    p.means_after_step.push_back(std::move(means));
-  }
-  for (size_t m = 0; m < p.mean_slots.size(); ++m) {
-    if (!mean_after_step[m]) p.means_after_sample.push_back(static_cast<int>(m));
-  }
+  ScheduleObservations(p, p.observed, &p.observe_after_step, &p.observe_after_sample);
+  ScheduleObservations(p, p.mean_slots, &p.means_after_step, &p.means_after_sample);
   return p;
 }
 

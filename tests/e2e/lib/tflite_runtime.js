@@ -338,4 +338,4 @@ function readIoQuantization(modelBytes) {
   };
 }
 
-module.exports = {loadRuntime, createRunner, runModel, readIoQuantization, TYPED_ARRAYS};
+module.exports = {loadRuntime, createRunner, runModel, readIoQuantization, vectorToArray, TYPED_ARRAYS};
