@@ -178,6 +178,9 @@ int CmdConvert(const std::vector<std::string>& args) {
   if (!result.ok()) return Fail(result.status().message());
   std::cout << "tflc: wrote " << req.output_path << " (" << result->output_bytes << " bytes, " << result->num_ops
             << " operators)\n";
+  const tflc::host::CustomOpsReport custom = tflc::host::ReportCustomOps(*result);
+  std::cout << custom.info;
+  std::cerr << custom.warning;
   return kExitOk;
 }
 

@@ -137,6 +137,17 @@ StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& 
   for (auto& g : model->graphs) {
     result.num_ops += g->nodes.size();
     result.num_tensors += g->values.size();
+    for (auto& n : g->nodes) {
+      if (n->dead || n->domain != TFLC_DOMAIN_CUSTOM) continue;
+      // "Flex" + TF op name is TFLite's convention for Select TF ops (kFlexCustomCodePrefix).
+      if (registry.FindOp(TFLC_DOMAIN_CUSTOM, n->op)) {
+        ++result.plugin_ops[n->op];
+      } else if (n->op.rfind("Flex", 0) == 0) {
+        ++result.flex_ops[n->op];
+      } else {
+        ++result.custom_ops[n->op];
+      }
+    }
   }
   ExportOptions eo = request.export_options;
   if (quantizer.metadata_mode) eo.optimization_modes.push_back(quantizer.metadata_mode);
@@ -146,6 +157,30 @@ StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& 
   struct stat st;
   if (::stat(request.output_path.c_str(), &st) == 0) result.output_bytes = static_cast<uint64_t>(st.st_size);
   return result;
+}
+
+namespace {
+std::string OpList(const std::map<std::string, size_t>& ops) {
+  std::string s;
+  for (const auto& [op, count] : ops) s += (s.empty() ? "" : ", ") + op + " x" + std::to_string(count);
+  return s;
+}
+}  // namespace
+
+CustomOpsReport ReportCustomOps(const ConvertResult& r) {
+  CustomOpsReport rep;
+  if (!r.flex_ops.empty()) {
+    rep.info += "tflc: Select TF ops used (run the model with the Flex delegate, or build TFLite selectively with these "
+         "ops): " + OpList(r.flex_ops) + "\n";
+  }
+  if (!r.custom_ops.empty()) {
+    rep.warning += "tflc: warning: custom ops emitted (--allow_custom_ops); the app must register a kernel for each: " +
+         OpList(r.custom_ops) + "\n";
+  }
+  if (!r.plugin_ops.empty()) {
+    rep.info += "tflc: custom ops from plugins (the app needs the vendor's kernels): " + OpList(r.plugin_ops) + "\n";
+  }
+  return rep;
 }
 
 }  // namespace tflc::host

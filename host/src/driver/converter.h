@@ -31,7 +31,20 @@ struct ConvertResult {
   size_t num_ops = 0;
   size_t num_tensors = 0;
   uint64_t output_bytes = 0;
+  // Custom ops in the output, by custom code, with their node counts:
+  std::map<std::string, size_t> flex_ops;    // Select TF ops ("FlexErf"): need the Flex delegate
+  std::map<std::string, size_t> custom_ops;  // no opset knows them (--allow_custom_ops): the app's kernels
+  std::map<std::string, size_t> plugin_ops;  // defined by a loaded opset (a vendor's op support)
 };
+
+// What to tell the user after a conversion that emitted custom ops: `info` lines (Select TF ops and
+// plugins' ops the runtime needs) and `warning` lines (custom ops the app must implement). Empty
+// strings when there are none.
+struct CustomOpsReport {
+  std::string info;
+  std::string warning;
+};
+CustomOpsReport ReportCustomOps(const ConvertResult& result);
 
 // Loads, lowers, optimizes and writes the model. On failure nothing is written.
 StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& request);

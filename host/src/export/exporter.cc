@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "flatbuffers/flatbuffers.h"
+#include "flatbuffers/flexbuffers.h"
 #include "ir/host_api.h"
 #include "tflc/schema/conversion_metadata_generated.h"
 #include "tflc/schema/tflite_generated.h"
@@ -95,6 +96,47 @@ struct Plan {
   uint64_t const_bytes = 0;
   std::string min_runtime = "1.5.0";
 };
+
+// custom_options of a custom op: the bytes of its `__custom_options` attribute when a lowering set
+// them (Select TF ops: [op name, NodeDef]), else its attributes as a FlexBuffer map with sorted keys,
+// encoded as TensorFlow's converter encodes a custom op's NodeDef attributes: int, type (the TFLite
+// TensorType value) -> Int; float -> Float; bool -> Bool; string -> String; non-empty int / float /
+// string lists -> typed vectors. Shapes, type lists, empty lists and attributes named "_..." are
+// not written (see docs/ir-contract.md).
+std::vector<uint8_t> CustomOptions(const TflcNode* n) {
+  if (auto it = n->attrs.find("__custom_options"); it != n->attrs.end()) {
+    return std::vector<uint8_t>(it->second.s.begin(), it->second.s.end());
+  }
+  flexbuffers::Builder fb;
+  size_t map = fb.StartMap();
+  for (const auto& [key, a] : n->attrs) {  // std::map: sorted by key
+    if (key.empty() || key[0] == '_') continue;
+    const char* k = key.c_str();
+    switch (a.kind) {
+      case TFLC_ATTR_INT:
+      case TFLC_ATTR_TYPE: fb.Int(k, a.i); break;
+      case TFLC_ATTR_FLOAT: fb.Float(k, static_cast<float>(a.f)); break;
+      case TFLC_ATTR_BOOL: fb.Bool(k, a.i != 0); break;
+      case TFLC_ATTR_STRING: fb.Key(k); fb.String(a.s.data(), a.s.size()); break;
+      case TFLC_ATTR_INT_LIST:
+        if (a.ints.empty()) break;
+        fb.TypedVector(k, [&] { for (int64_t v : a.ints) fb.Int(v); });
+        break;
+      case TFLC_ATTR_FLOAT_LIST:
+        if (a.floats.empty()) break;
+        fb.TypedVector(k, [&] { for (double v : a.floats) fb.Float(static_cast<float>(v)); });
+        break;
+      case TFLC_ATTR_STRING_LIST:
+        if (a.strings.empty()) break;
+        fb.TypedVector(k, [&] { for (const std::string& v : a.strings) fb.String(v.data(), v.size()); });
+        break;
+      default: break;
+    }
+  }
+  fb.EndMap(map);
+  fb.Finish();
+  return fb.GetBuffer();
+}
 
 const TflcOpsetEntry* EntryFor(const Registry& r, const TflcNode* n) {
   const OpRef* ref = r.FindOp(n->domain, n->op);
@@ -404,9 +446,9 @@ Status Serialize(const Registry& registry, TflcModel* model, const ExportOptions
     std::vector<flatbuffers::Offset<tflite::Tensor>> tensors;
     for (size_t ti = 0; ti < p.tensors.size(); ++ti) {
       TflcValue* v = p.tensors[ti];
-      if (v->rank < 0 || v->type == TFLC_TYPE_UNKNOWN) {
-        return Internal("tensor '" + v->name + "' has no known type or rank at export");
-      }
+      // Unknown rank is allowed only on outputs of custom ops with no opset (Verify checks): TFLite
+      // writes such a tensor with an empty shape and no shape_signature; its kernel resizes it.
+      if (v->type == TFLC_TYPE_UNKNOWN) return Internal("tensor '" + v->name + "' has no known type at export");
       std::vector<int32_t> shape, signature;
       bool dynamic = false;
       for (int64_t d : v->dims) {
@@ -449,9 +491,7 @@ Status Serialize(const Registry& registry, TflcModel* model, const ExportOptions
         }
       }
       flatbuffers::Offset<flatbuffers::Vector<uint8_t>> custom = 0;
-      if (auto it = n->attrs.find("__custom_options"); it != n->attrs.end()) {
-        custom = fbb.CreateVector(reinterpret_cast<const uint8_t*>(it->second.s.data()), it->second.s.size());
-      }
+      if (n->domain == TFLC_DOMAIN_CUSTOM) custom = fbb.CreateVector(CustomOptions(n));
       ops.push_back(tflite::CreateOperator(fbb, p.opcode_of_node[ni], fbb.CreateVector(ins), fbb.CreateVector(outs),
                                            t1, o1, custom, tflite::CustomOptionsFormat_FLEXBUFFERS, 0, 0, 0, 0, t2, o2));
     }

@@ -24,14 +24,34 @@ bool OptionContains(const TflcOptions* o, const std::string& key, const std::str
   return it != o->values.end() && it->second.find(item) != std::string::npos;
 }
 
-bool TargetEnabled(const TflcOptions* o, TflcTarget t) {
-  switch (t) {
+bool SelectTfEnabled(const TflcOptions* o) {
+  return OptionTrue(o, "enable_select_tf_ops") || OptionContains(o, "target_spec.supported_ops", "SELECT_TF_OPS");
+}
+
+// A CUSTOM row whose target op is defined by a loaded opset is op support a plugin ships (a
+// vendor's op, with shapes, kernel and quantization facts): it needs no --allow_custom_ops.
+bool IsVendorRow(const PassContext& ctx, const TflcLoweringEntry* row) {
+  return row->target == TFLC_TARGET_CUSTOM && row->target_op &&
+         ctx.registry->FindOp(TFLC_DOMAIN_CUSTOM, row->target_op) != nullptr;
+}
+
+bool RowEnabled(const PassContext& ctx, const TflcLoweringEntry* row) {
+  switch (row->target) {
     case TFLC_TARGET_BUILTIN: return true;
-    case TFLC_TARGET_SELECT_TF:
-      return OptionTrue(o, "enable_select_tf_ops") || OptionContains(o, "target_spec.supported_ops", "SELECT_TF_OPS");
-    case TFLC_TARGET_CUSTOM: return OptionTrue(o, "allow_custom_ops");
+    case TFLC_TARGET_SELECT_TF: return SelectTfEnabled(ctx.options);
+    case TFLC_TARGET_CUSTOM: return OptionTrue(ctx.options, "allow_custom_ops") || IsVendorRow(ctx, row);
   }
   return false;
+}
+
+// At equal priority: builtin > vendor > Select TF > other custom ops.
+int TargetRank(const PassContext& ctx, const TflcLoweringEntry* row) {
+  switch (row->target) {
+    case TFLC_TARGET_BUILTIN: return 0;
+    case TFLC_TARGET_SELECT_TF: return 2;
+    case TFLC_TARGET_CUSTOM: return IsVendorRow(ctx, row) ? 1 : 3;
+  }
+  return 4;
 }
 
 TflcLowerNode_Args LowerArgs(const PassContext& ctx, const LoweringRef& ref, TflcGraph* g, TflcNode* n) {
@@ -50,8 +70,16 @@ TflcLowerNode_Args LowerArgs(const PassContext& ctx, const LoweringRef& ref, Tfl
 StatusOr<const LoweringRef*> PickRow(const PassContext& ctx, TflcGraph* g, TflcNode* n,
                                      std::vector<LoweringRef>* storage) {
   *storage = ctx.registry->LoweringsFor(n->op);
+  // Rows for the exact op come before wildcard ("*") rows; within each, higher priority first, then
+  // the target precedence, then load order.
+  std::stable_sort(storage->begin(), storage->end(), [&](const LoweringRef& a, const LoweringRef& b) {
+    const bool wa = std::strcmp(a.row->source_op, "*") == 0, wb = std::strcmp(b.row->source_op, "*") == 0;
+    if (wa != wb) return wb;
+    if (a.row->priority != b.row->priority) return a.row->priority > b.row->priority;
+    return TargetRank(ctx, a.row) < TargetRank(ctx, b.row);
+  });
   for (const LoweringRef& ref : *storage) {
-    if (!TargetEnabled(ctx.options, ref.row->target)) continue;
+    if (!RowEnabled(ctx, ref.row)) continue;
     if (ref.row->Match) {
       TflcLowerNode_Args a = LowerArgs(ctx, ref, g, n);
       TFLC_RETURN_IF_ERROR(CallPlugin({ref.plugin, "Match", "lowering row", ref.row->source_op, n},
@@ -398,17 +426,23 @@ Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
   if (!unsupported.empty()) {
     size_t total = 0;
     for (auto& [op, names] : unsupported) total += names.size();
+    const bool select_tf = SelectTfEnabled(ctx.options);
+    const bool custom = OptionTrue(ctx.options, "allow_custom_ops");
     std::string m = std::to_string(unsupported.size()) + " op type" + (unsupported.size() > 1 ? "s" : "") +
                     " (" + std::to_string(total) + " node" + (total > 1 ? "s" : "") +
-                    ") cannot be lowered to TFLite builtins:";
+                    ") cannot be lowered to TFLite builtins" +
+                    (select_tf ? " or as Select TF ops (no loaded Select TF lowering accepts them; Select TF takes only the ops "
+                                 "in TensorFlow's Flex allowlist)"
+                               : "") + ":";
     for (auto& [op, names] : unsupported) {
       m += "\n  " + op + " x" + std::to_string(names.size()) + " (first: ";
       for (size_t k = 0; k < names.size() && k < 3; ++k) m += (k ? ", '" : "'") + names[k] + "'";
       m += ")";
     }
-    m += "\nWhat to do: convert with --enable_select_tf_ops to run them as Select TF ops (Flex), or with "
-         "--allow_custom_ops to emit them as custom ops your app implements, or add a plugin that lowers "
-         "them (--plugin_dir; `tflc plugins` lists what is loaded).";
+    m += "\nWhat to do: ";
+    if (!select_tf) m += "convert with --enable_select_tf_ops to run them as Select TF ops (Flex), or ";
+    if (!custom) m += "with --allow_custom_ops to emit them as custom ops your app implements, or ";
+    m += "add a plugin that lowers them (--plugin_dir; `tflc plugins` lists what is loaded).";
     return Unimplemented(m);
   }
   for (size_t i = 0; i < source.size(); ++i) {
@@ -539,7 +573,10 @@ Status Verify(const PassContext& ctx, TflcGraph* g) {
       return NotFound(DescribeNode(n.get()) + ": no opset plugin defines builtin op " + n->op);
     }
     for (TflcValue* v : n->outputs) {
-      if (v->type == TFLC_TYPE_UNKNOWN || v->rank < 0) {
+      // Custom ops without an opset entry (Select TF, --allow_custom_ops) may leave the rank unknown:
+      // their kernels size their outputs at run time.
+      const bool rank_optional = n->domain == TFLC_DOMAIN_CUSTOM && !EntryFor(ctx, n.get());
+      if (v->type == TFLC_TYPE_UNKNOWN || (v->rank < 0 && !rank_optional)) {
         return Internal(DescribeNode(n.get()) + ": output '" + v->name + "' has no known type/shape after shape inference");
       }
     }

@@ -1,5 +1,6 @@
 #include "tflc/testing/fake_host.h"
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <sstream>
@@ -167,7 +168,16 @@ std::string AttrString(const host::Attr& a) {
   switch (a.kind) {
     case TFLC_ATTR_INT: case TFLC_ATTR_BOOL: case TFLC_ATTR_TYPE: os << a.i; break;
     case TFLC_ATTR_FLOAT: os << a.f; break;
-    case TFLC_ATTR_STRING: os << '"' << a.s << '"'; break;
+    case TFLC_ATTR_STRING: {
+      // Binary strings (a serialized NodeDef, FlexBuffer options) as their size: the dump stays text.
+      const bool text = std::all_of(a.s.begin(), a.s.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+      if (text) {
+        os << '"' << a.s << '"';
+      } else {
+        os << "<" << a.s.size() << " bytes>";
+      }
+      break;
+    }
     case TFLC_ATTR_INT_LIST: case TFLC_ATTR_TYPE_LIST: list(a.ints); break;
     case TFLC_ATTR_FLOAT_LIST: list(a.floats); break;
     case TFLC_ATTR_STRING_LIST: list(a.strings); break;

@@ -70,6 +70,32 @@ class Flattener {
     return 1;
   }
 
+  // The type of each output from the OpDef, when the op's OpDef is known (a SavedModel carries
+  // them); UNKNOWN where an arg's type attribute is missing. Empty when there is no OpDef.
+  std::vector<TflcDataType> OutputTypes(const NodeDef& n) const {
+    std::vector<TflcDataType> types;
+    const OpDef* od = FindOpDef(n.op());
+    if (!od || IsCallOp(n.op())) return types;
+    auto attr_type = [&](const std::string& name) {
+      auto it = n.attr().find(name);
+      return it == n.attr().end() ? TFLC_TYPE_UNKNOWN : FromTfType(it->second.type());
+    };
+    for (const auto& a : od->output_arg()) {
+      if (!a.type_list_attr().empty()) {
+        auto it = n.attr().find(a.type_list_attr());
+        if (it == n.attr().end()) {
+          types.push_back(TFLC_TYPE_UNKNOWN);
+          continue;
+        }
+        for (int t : it->second.list().type()) types.push_back(FromTfType(t));
+        continue;
+      }
+      const TflcDataType t = a.type_attr().empty() ? FromTfType(a.type()) : attr_type(a.type_attr());
+      types.insert(types.end(), static_cast<size_t>(std::max(0, ArgSize(a, n))), t);
+    }
+    return types;
+  }
+
   int DeclaredOutputs(const NodeDef& n) const {
     const OpDef* od = FindOpDef(n.op());
     if (!od) return 0;
@@ -148,6 +174,7 @@ class Flattener {
     f.def = &n;
     f.inputs = std::move(inputs);
     f.declared_outputs = DeclaredOutputs(n);
+    f.output_types = OutputTypes(n);
     g_->nodes_.emplace(name, std::move(f));
     return OkStatus();
   }
@@ -503,9 +530,50 @@ class Importer {
       if (!ToTflcAttr(d.attr().at(k), &a, &keep)) continue;
       TFLC_RETURN_IF_ERROR(node.SetAttr(k, a).WithContext("node '" + n.name + "' attribute '" + k + "'"));
     }
+    TFLC_RETURN_IF_ERROR(AttachNodeDef(n, node));
     std::vector<sdk::ValueView> outs;
     for (size_t i = 0; i < num_outputs; ++i) outs.push_back(node.output(i));
+    TFLC_RETURN_IF_ERROR(DeclareOutputs(n, outs));
     values_[n.name] = outs;
+    return OkStatus();
+  }
+
+  // The source NodeDef, serialized, as attribute `_tf_node_def`: Select TF ops carry it into the
+  // .tflite. A node of the GraphDef is kept byte for byte; a node inlined from a function gets its
+  // flat name and flat data inputs ("call/node:1"), since the function-body names mean nothing
+  // outside the function.
+  Status AttachNodeDef(const FlatNode& n, const sdk::NodeView& node) const {
+    std::string bytes;
+    if (n.name == n.def->name()) {
+      bytes = n.def->SerializeAsString();
+    } else {
+      NodeDef copy = *n.def;
+      copy.set_name(n.name);
+      copy.clear_input();
+      for (const Ref& r : n.inputs) copy.add_input(r.index == 0 ? r.node : r.node + ":" + std::to_string(r.index));
+      bytes = copy.SerializeAsString();
+    }
+    return node.SetString(kNodeDefAttr, bytes).WithContext("node '" + n.name + "'");
+  }
+
+  // Output types (OpDef) and shapes (`_output_shapes`) the graph states, for lowerings that cannot
+  // derive them (Select TF and custom ops); builtin lowerings recompute them.
+  Status DeclareOutputs(const FlatNode& n, const std::vector<sdk::ValueView>& outs) const {
+    const AttrValue* shapes = nullptr;
+    if (auto it = n.def->attr().find("_output_shapes"); it != n.def->attr().end()) shapes = &it->second;
+    for (size_t i = 0; i < outs.size(); ++i) {
+      const TflcDataType type = i < n.output_types.size() ? n.output_types[i] : TFLC_TYPE_UNKNOWN;
+      if (shapes && static_cast<int>(i) < shapes->list().shape_size()) {
+        const TensorShapeProto& sp = shapes->list().shape(static_cast<int>(i));
+        if (!sp.unknown_rank()) {
+          std::vector<int64_t> dims;
+          for (const auto& d : sp.dim()) dims.push_back(d.size() < 0 ? -1 : d.size());
+          TFLC_RETURN_IF_ERROR(outs[i].SetShape(type, dims));
+          continue;
+        }
+      }
+      if (type != TFLC_TYPE_UNKNOWN) TFLC_RETURN_IF_ERROR(outs[i].SetUnknownRank(type));
+    }
     return OkStatus();
   }
 

@@ -33,7 +33,13 @@ struct FlatNode {
   const NodeDef* def = nullptr;  // borrowed from the GraphDef / its library
   std::vector<Ref> inputs;       // data inputs only
   int declared_outputs = 0;      // from the OpDef when known, else 0
+  std::vector<TflcDataType> output_types;  // from the OpDef when known, else empty
 };
+
+// The attribute of every imported source node (other than Const, Placeholder and variables) that
+// holds its NodeDef, serialized (STRING): a GraphDef node byte for byte; a node inlined from a
+// function with its flat name and flat data inputs.
+inline constexpr const char kNodeDefAttr[] = "_tf_node_def";
 
 class FlatGraph {
  public:
