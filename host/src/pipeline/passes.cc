@@ -577,6 +577,14 @@ Status Verify(const PassContext& ctx, TflcGraph* g) {
       // their kernels size their outputs at run time.
       const bool rank_optional = n->domain == TFLC_DOMAIN_CUSTOM && !EntryFor(ctx, n.get());
       if (v->type == TFLC_TYPE_UNKNOWN || (v->rank < 0 && !rank_optional)) {
+        for (const TflcValue* in : n->inputs) {
+          if (!in || in->rank >= 0 || !in->producer || in->producer->domain != TFLC_DOMAIN_CUSTOM) continue;
+          return FailedPrecondition(
+              DescribeNode(n.get()) + ": its input '" + in->name + "' comes from custom op " + DescribeNode(in->producer) +
+              ", whose output shape tflc cannot tell, and this op needs a known rank. What to do: give the "
+              "graph `_output_shapes` (export it with shapes), or add a plugin with a shape function for that "
+              "op (see docs/writing-a-plugin.md)");
+        }
         return Internal(DescribeNode(n.get()) + ": output '" + v->name + "' has no known type/shape after shape inference");
       }
     }
