@@ -38,6 +38,22 @@
 //   * Other tables print only the fields present in the bytes.
 //   * Vectors and strings print only when present; byte vectors print as
 //     "<N bytes, fnv1a=...>".
+//
+// Custom options (FLEXBUFFERS format) of CUSTOM operators are decoded:
+//   * Select TF ops (custom code "Flex..."): the FlexBuffer vector
+//     [op name, NodeDef], the NodeDef read with a bounds-checked protobuf
+//     wire-format reader and printed close to protobuf text format, attrs
+//     sorted by key (tensors as "<N bytes, fnv1a=...>", functions by name):
+//       [0] CUSTOM "FlexErf"(0) -> (1) custom_options=["Erf", node_def {
+//           name: "e" op: "Erf" input: "b" input: "^c" device: ""
+//           attr { key: "T" value { type: DT_FLOAT } } }]   (one line)
+//     Options that do not decode keep the summary and get a marker:
+//       custom_options=<FLEXBUFFERS 3 bytes, fnv1a=...>
+//       <undecodable Flex options: not a valid FlexBuffer (3 bytes)>
+//   * Other custom ops whose options are a FlexBuffer map:
+//       custom_options={alpha: 0.5, axis: 3, dims: [1, 2, 3], name: "x"}
+//     Anything else keeps the summary "<FLEXBUFFERS N bytes, fnv1a=...>".
+//   With show_options off, custom options always print as the summary.
 
 #ifndef TFLC_HOST_INSPECT_INSPECT_H_
 #define TFLC_HOST_INSPECT_INSPECT_H_
@@ -51,7 +67,8 @@ namespace tflc::host {
 struct InspectOptions {
   // Print "fnv1a=<16 hex digits>" for buffers, custom options and blobs.
   bool buffer_hashes = true;
-  // Print builtin_options / builtin_options_2 of every operator.
+  // Print builtin_options / builtin_options_2 of every operator, and decode
+  // FLEXBUFFERS custom options (else they print as a size/hash summary).
   bool show_options = true;
 };
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "flatbuffers/flexbuffers.h"
 #include "gtest/gtest.h"
 #include "tflc/schema/tflite_generated.h"
 
@@ -276,7 +277,7 @@ TEST(InspectSynthetic, ExactDump) {
                           static_cast<unsigned long long>(Fnv1a64(c, 3)));
             return std::string(buf);
           }() +
-          ">",
+          "> <undecodable Flex options: not a valid FlexBuffer (3 bytes)>",
       "    [2] STABLEHLO_CBRT(4) -> (5)",
       "signature_defs: 1",
       "  [0] \"serving_default\" subgraph=0 inputs{\"x\":0} outputs{\"y\":4}",
@@ -604,6 +605,385 @@ TEST(InspectDeterminism, LocaleIndependent) {
 }
 
 // ---------------------------------------------------------------------------
+// Custom options: Select TF (Flex) ops' NodeDef and FlexBuffer maps.
+
+// A model with one CUSTOM op `custom_code` (tensor 0 -> tensor 1) whose
+// custom_options are `options`.
+std::vector<uint8_t> CustomOpModel(const std::string& custom_code,
+                                   const std::vector<uint8_t>& options) {
+  tflite::ModelT m;
+  m.version = 3;
+  m.operator_codes.push_back(
+      Code(tflite::BuiltinOperator_CUSTOM, 1, custom_code));
+  m.buffers.push_back(Buffer({}));
+  auto sg = std::make_unique<tflite::SubGraphT>();
+  sg->tensors.push_back(Tensor("x", tflite::TensorType_FLOAT32, {2}, 0));
+  sg->tensors.push_back(Tensor("y", tflite::TensorType_FLOAT32, {2}, 0));
+  sg->inputs = {0};
+  sg->outputs = {1};
+  auto op = std::make_unique<tflite::OperatorT>();
+  op->opcode_index = 0;
+  op->inputs = {0};
+  op->outputs = {1};
+  op->custom_options = options;
+  sg->operators.push_back(std::move(op));
+  m.subgraphs.push_back(std::move(sg));
+  return Serialize(m);
+}
+
+// The text after "[0] CUSTOM "<code>"(0) -> (1) " on the operator's line.
+std::string CustomOpOptions(const std::string& custom_code,
+                            const std::vector<uint8_t>& options,
+                            const InspectOptions& inspect = InspectOptions()) {
+  const DumpResult r = Dump(CustomOpModel(custom_code, options), inspect);
+  EXPECT_TRUE(r.ok) << r.error;
+  const std::string head = "    [0] CUSTOM \"" + custom_code + "\"(0) -> (1) ";
+  for (const std::string& line : Lines(r.out)) {
+    if (line.rfind(head, 0) == 0) return line.substr(head.size());
+  }
+  ADD_FAILURE() << "no operator line in\n" << r.out;
+  return "";
+}
+
+std::string HexHash(const void* data, size_t size) {
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx",
+                static_cast<unsigned long long>(
+                    Fnv1a64(static_cast<const uint8_t*>(data), size)));
+  return buf;
+}
+
+// Today's summary of custom options: "custom_options=<FLEXBUFFERS ...>".
+std::string Summary(const std::vector<uint8_t>& options) {
+  return "custom_options=<FLEXBUFFERS " + std::to_string(options.size()) +
+         " bytes, fnv1a=" + HexHash(options.data(), options.size()) + ">";
+}
+
+// Protobuf wire format, written by hand.
+std::string Varint(uint64_t v) {
+  std::string s;
+  while (v >= 0x80) {
+    s.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  s.push_back(static_cast<char>(v));
+  return s;
+}
+std::string Tag(uint32_t field, uint32_t wire_type) {
+  return Varint((uint64_t{field} << 3) | wire_type);
+}
+std::string VarintField(uint32_t field, int64_t v) {
+  return Tag(field, 0) + Varint(static_cast<uint64_t>(v));
+}
+std::string Fixed32(float v) {
+  uint32_t u;
+  std::memcpy(&u, &v, 4);
+  std::string s;
+  for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>(u >> (8 * i)));
+  return s;
+}
+std::string FloatField(uint32_t field, float v) {
+  return Tag(field, 5) + Fixed32(v);
+}
+std::string BytesField(uint32_t field, const std::string& payload) {
+  return Tag(field, 2) + Varint(payload.size()) + payload;
+}
+// NodeDef.attr entry (map<string, AttrValue>: key = 1, value = 2).
+std::string Attr(const std::string& key, const std::string& attr_value) {
+  return BytesField(5, BytesField(1, key) + BytesField(2, attr_value));
+}
+std::string Dim(int64_t size, const std::string& name = "") {
+  std::string d = VarintField(1, size);
+  if (!name.empty()) d += BytesField(2, name);
+  return BytesField(2, d);
+}
+
+// [op, node_def] as the Select TF lowering writes it.
+std::vector<uint8_t> FlexOptions(const std::string& op,
+                                 const std::string& node_def) {
+  flexbuffers::Builder fb;
+  fb.Vector([&] {
+    fb.String(op);
+    fb.String(node_def);
+  });
+  fb.Finish();
+  return fb.GetBuffer();
+}
+
+// An Erf NodeDef with one attribute of each common kind, attributes not in
+// key order, and an unknown field (experimental_debug_info = 6).
+std::string ErfNodeDef() {
+  std::string packed_ints = Varint(1) + Varint(2) + Varint(3);
+  return BytesField(1, "e") + BytesField(2, "Erf") + BytesField(3, "b") +
+         BytesField(3, "^c") + BytesField(4, "/device:CPU:0") +
+         Attr("T", VarintField(6, 1)) +  // type
+         Attr("strs",
+              BytesField(1, BytesField(2, "a") +  // list(s)
+                                BytesField(2, std::string("b\x01", 2)))) +
+         Attr("N", VarintField(3, 3)) +            // i
+         Attr("offset", VarintField(3, -2)) +      // i, 10 bytes
+         Attr("alpha", FloatField(4, 0.5f)) +      // f
+         Attr("flag", VarintField(5, 1)) +         // b
+         Attr("padding", BytesField(2, "SAME")) +  // s
+         Attr("shape", BytesField(7, Dim(1) + Dim(-1) + Dim(3, "c"))) +
+         Attr("ints", BytesField(1, BytesField(3, packed_ints))) +  // list(i)
+         BytesField(6, BytesField(1, "debug"));
+}
+
+const char kErfText[] =
+    "[\"Erf\", node_def { name: \"e\" op: \"Erf\" input: \"b\" input: \"^c\" "
+    "device: \"/device:CPU:0\" "
+    "attr { key: \"N\" value { i: 3 } } "
+    "attr { key: \"T\" value { type: DT_FLOAT } } "
+    "attr { key: \"alpha\" value { f: 0.5 } } "
+    "attr { key: \"flag\" value { b: true } } "
+    "attr { key: \"ints\" value { list { i: [1, 2, 3] } } } "
+    "attr { key: \"offset\" value { i: -2 } } "
+    "attr { key: \"padding\" value { s: \"SAME\" } } "
+    "attr { key: \"shape\" value { shape { dim { size: 1 } dim { size: -1 } "
+    "dim { size: 3 name: \"c\" } } } } "
+    "attr { key: \"strs\" value { list { s: [\"a\", \"b\\x01\"] } } } }]";
+
+TEST(InspectCustomOptions, FlexOpShowsNodeDef) {
+  const std::vector<uint8_t> options = FlexOptions("Erf", ErfNodeDef());
+  EXPECT_EQ(CustomOpOptions("FlexErf", options),
+            std::string("custom_options=") + kErfText);
+}
+
+TEST(InspectCustomOptions, FlexOpEveryAttrKind) {
+  const std::string node_def =
+      BytesField(1, "n") + BytesField(2, "Op") +
+      Attr("dtype_ref", VarintField(6, 101)) +
+      Attr("dtype_odd", VarintField(6, 77)) + Attr("empty", "") +
+      Attr("fn", BytesField(10, BytesField(1, "my_fn") +
+                                    BytesField(2, "ignored attrs"))) +
+      Attr("ph", BytesField(9, "T")) + Attr("scalar", BytesField(7, "")) +
+      Attr("unranked", BytesField(7, VarintField(3, 1))) +
+      Attr("value", BytesField(8, std::string("\x08\x01\x12\x00", 4))) +
+      Attr("lists",
+           BytesField(1, VarintField(6, 3) + VarintField(6, 1) +  // unpacked
+                             BytesField(4, Fixed32(0.25f) + Fixed32(-1.5f)) +
+                             FloatField(4, 2.0f) +
+                             BytesField(5, Varint(1) + Varint(0)) +
+                             BytesField(7, Dim(2)) + BytesField(7, "") +
+                             BytesField(8, "xyz") +
+                             BytesField(9, BytesField(1, "g")) +
+                             VarintField(3, 7) + VarintField(42, 1))) +
+      Attr("empty_list", BytesField(1, ""));
+  InspectOptions no_hashes;
+  no_hashes.buffer_hashes = false;
+  EXPECT_EQ(
+      CustomOpOptions("FlexOp", FlexOptions("Op", node_def), no_hashes),
+      "custom_options=[\"Op\", node_def { name: \"n\" op: \"Op\" device: \"\" "
+      "attr { key: \"dtype_odd\" value { type: 77 } } "
+      "attr { key: \"dtype_ref\" value { type: DT_FLOAT_REF } } "
+      "attr { key: \"empty\" value { } } "
+      "attr { key: \"empty_list\" value { list { } } } "
+      "attr { key: \"fn\" value { func { name: \"my_fn\" } } } "
+      "attr { key: \"lists\" value { list { i: [7] f: [0.25, -1.5, 2] "
+      "b: [true, false] type: [DT_INT32, DT_FLOAT] shape { dim { size: 2 } } "
+      "shape { } tensor <3 bytes> func { name: \"g\" } } } } "
+      "attr { key: \"ph\" value { placeholder: \"T\" } } "
+      "attr { key: \"scalar\" value { shape { } } } "
+      "attr { key: \"unranked\" value { shape { unknown_rank: true } } } "
+      "attr { key: \"value\" value { tensor <4 bytes> } } }]");
+  // With hashes, tensors carry theirs like every other blob in the dump.
+  const std::string with_hashes =
+      CustomOpOptions("FlexOp", FlexOptions("Op", node_def));
+  EXPECT_NE(with_hashes.find("value { tensor <4 bytes, fnv1a=" +
+                             HexHash("\x08\x01\x12\x00", 4) + "> }"),
+            std::string::npos)
+      << with_hashes;
+}
+
+TEST(InspectCustomOptions, UndecodableFlexOptionsAreMarked) {
+  const auto marked = [](const std::vector<uint8_t>& options,
+                         const std::string& reason) {
+    EXPECT_EQ(CustomOpOptions("FlexErf", options),
+              Summary(options) + " <undecodable Flex options: " + reason + ">");
+  };
+  // A NodeDef whose name claims 5 bytes but has 2.
+  marked(FlexOptions("Erf",
+                     "\x0a\x05"
+                     "ab"),
+         "NodeDef (4 bytes): field 1 claims 5 bytes but only 2 remain at "
+         "byte 0");
+  // Cut inside a nested message: the error names the outer byte offset.
+  const std::string node_def = ErfNodeDef();
+  marked(FlexOptions("Erf", node_def.substr(0, node_def.size() - 3)),
+         "NodeDef (" + std::to_string(node_def.size() - 3) +
+             " bytes): field 6 claims 7 bytes but only 4 remain at byte " +
+             std::to_string(node_def.size() - 9));
+  marked(FlexOptions("Erf", "\x10\xff\xff"),
+         "NodeDef (3 bytes): truncated varint at byte 1");
+  marked(FlexOptions("Erf", std::string(11, '\xff')),
+         "NodeDef (11 bytes): varint longer than 10 bytes at byte 0");
+  marked(FlexOptions("Erf", "\x0b"),
+         "NodeDef (1 bytes): field 1 has unsupported wire type 3 at byte 0");
+  marked(FlexOptions("Erf", Attr("l", BytesField(1, BytesField(4, "abc")))),
+         "NodeDef (14 bytes): packed list field 4: truncated fixed32 value "
+         "at byte 11");
+  // Not a vector.
+  flexbuffers::Builder map;
+  map.Map([&] { map.String("op", "Erf"); });
+  map.Finish();
+  marked(map.GetBuffer(),
+         "the FlexBuffer root is a map, not a vector [op name, NodeDef]");
+  // A vector of one element.
+  flexbuffers::Builder one;
+  one.Vector([&] { one.String("Erf"); });
+  one.Finish();
+  marked(one.GetBuffer(),
+         "the FlexBuffer vector has 1 element, not 2 [op name, NodeDef]");
+  // Wrong element types.
+  flexbuffers::Builder ints;
+  ints.Vector([&] {
+    ints.String("Erf");
+    ints.Int(7);
+  });
+  ints.Finish();
+  marked(ints.GetBuffer(), "element 1 (NodeDef) is an int, not a string");
+  // Random bytes.
+  marked({1, 2, 3}, "not a valid FlexBuffer (3 bytes)");
+  marked({0}, "not a FlexBuffer (1 bytes)");
+}
+
+TEST(InspectCustomOptions, EveryPrefixOfANodeDefIsSafe) {
+  const std::string node_def = ErfNodeDef();
+  int decoded = 0;
+  for (size_t n = 0; n <= node_def.size(); ++n) {
+    const std::string text =
+        CustomOpOptions("FlexErf", FlexOptions("Erf", node_def.substr(0, n)));
+    if (text.find("<undecodable Flex options: NodeDef (") ==
+        std::string::npos) {
+      ASSERT_EQ(text.rfind("custom_options=[\"Erf\", node_def { ", 0), 0u)
+          << text;
+      ++decoded;
+    }
+  }
+  // The cuts between top-level fields decode (15 fields, and the empty one).
+  EXPECT_EQ(decoded, 16);
+}
+
+TEST(InspectCustomOptions, RandomOptionsNeverCrash) {
+  std::mt19937 rng(20240611);
+  const std::vector<uint8_t> valid = FlexOptions("Erf", ErfNodeDef());
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<uint8_t> options;
+    if (i % 2 == 0) {
+      options.resize(1 + rng() % 64);  // empty options are not written
+      for (uint8_t& b : options) b = static_cast<uint8_t>(rng());
+    } else {
+      options = valid;  // a few flipped bytes in a valid buffer
+      for (int k = 0; k < 1 + i % 4; ++k) {
+        options[rng() % options.size()] ^=
+            static_cast<uint8_t>(1 + rng() % 255);
+      }
+    }
+    const std::string flex = CustomOpOptions("FlexErf", options);
+    EXPECT_EQ(flex.rfind("custom_options=", 0), 0u) << flex;
+    const std::string other = CustomOpOptions("MyOp", options);
+    EXPECT_EQ(other.rfind("custom_options=", 0), 0u) << other;
+  }
+}
+
+TEST(InspectCustomOptions, CustomOpShowsFlexBufferMap) {
+  flexbuffers::Builder fb;
+  fb.Map([&] {
+    fb.Float("alpha", 0.5f);
+    fb.Int("axis", 3);
+    fb.String("name", "x");
+    fb.Bool("keep", true);
+    fb.TypedVector("dims", [&] {
+      fb.Int(1);
+      fb.Int(2);
+      fb.Int(3);
+    });
+  });
+  fb.Finish();
+  EXPECT_EQ(CustomOpOptions("MyOp", fb.GetBuffer()),
+            "custom_options={alpha: 0.5, axis: 3, dims: [1, 2, 3], "
+            "keep: true, name: \"x\"}");
+}
+
+TEST(InspectCustomOptions, CustomOpMapOtherValues) {
+  flexbuffers::Builder fb;
+  fb.Map([&] {
+    fb.TypedVector("scales", [&] {
+      fb.Float(0.1f);
+      fb.Float(-2.0f);
+    });
+    fb.TypedVector("names", [&] {
+      fb.String("a");
+      fb.String("b\"c");
+    });
+    fb.Int("big", -1234567890123LL);
+    fb.Double("pi", 3.141592653589793);
+    fb.Key("blob");
+    const uint8_t blob[] = {9, 8, 7};
+    fb.Blob(blob, sizeof(blob));
+    fb.Vector("mixed", [&] {
+      fb.Int(1);
+      fb.String("two");
+      fb.Null();
+    });
+    fb.Map("inner", [&] { fb.UInt("u", 7); });
+    fb.Key("with space");
+    fb.Int(1);
+  });
+  fb.Finish();
+  InspectOptions no_hashes;
+  no_hashes.buffer_hashes = false;
+  EXPECT_EQ(CustomOpOptions("MyOp", fb.GetBuffer(), no_hashes),
+            "custom_options={big: -1234567890123, blob: <3 bytes>, "
+            "inner: {u: 7}, mixed: [1, \"two\", null], "
+            "names: [\"a\", \"b\\\"c\"], pi: 3.1415926535897931, "
+            "scales: [0.100000001, -2], \"with space\": 1}");
+}
+
+TEST(InspectCustomOptions, OtherCustomOptionsKeepTheSummary) {
+  // A vector (not a map), garbage, and a map in another format.
+  flexbuffers::Builder vec;
+  vec.Vector([&] { vec.Int(1); });
+  vec.Finish();
+  EXPECT_EQ(CustomOpOptions("MyOp", vec.GetBuffer()), Summary(vec.GetBuffer()));
+  const std::vector<uint8_t> garbage = {1, 2, 3, 4, 5};
+  EXPECT_EQ(CustomOpOptions("MyOp", garbage), Summary(garbage));
+  // A map on a custom op decodes, on a builtin op it does not.
+  tflite::ModelT m = SmallModel();
+  m.operator_codes[1]->custom_code = "MyOp";
+  flexbuffers::Builder map;
+  map.Map([&] { map.Int("a", 1); });
+  map.Finish();
+  m.subgraphs[0]->operators[1]->custom_options = map.GetBuffer();
+  m.subgraphs[0]->operators[2]->custom_options = map.GetBuffer();
+  const DumpResult r = Dump(Serialize(m));
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_NE(r.out.find("[1] CUSTOM \"MyOp\"(3, -1) -> (4) "
+                       "custom_options={a: 1}\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("[2] STABLEHLO_CBRT(4) -> (5) " +
+                       Summary(map.GetBuffer()) + "\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(InspectCustomOptions, NoOptionsHidesDecodedOptions) {
+  InspectOptions options;
+  options.show_options = false;
+  const std::vector<uint8_t> flex = FlexOptions("Erf", ErfNodeDef());
+  EXPECT_EQ(CustomOpOptions("FlexErf", flex, options), Summary(flex));
+  flexbuffers::Builder fb;
+  fb.Map([&] { fb.Int("axis", 3); });
+  fb.Finish();
+  EXPECT_EQ(CustomOpOptions("MyOp", fb.GetBuffer(), options),
+            Summary(fb.GetBuffer()));
+  const std::vector<uint8_t> bad = {1, 2, 3};
+  EXPECT_EQ(CustomOpOptions("FlexErf", bad, options), Summary(bad));
+}
+
+// ---------------------------------------------------------------------------
 // (a) The shared corpus of real .tflite files.
 
 TEST(InspectCorpus, EveryModelDumps) {
@@ -703,7 +1083,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "00000123/model.tflite",
                    {{"CUSTOM", 1}},
                    {"CUSTOM \"ParseExampleV2\"(",
-                    "custom_options=<FLEXBUFFERS ", " STRING [1] "}},
+                    "custom_options={num_sparse: 0}", " STRING [1] "}},
         CorpusCase{"serving_half_plus_two_tf1/saved_model_half_plus_two_tflite/"
                    "00000123/model.tflite",
                    {{"MUL", 1}, {"ADD", 1}},
