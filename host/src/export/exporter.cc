@@ -109,7 +109,9 @@ std::vector<uint8_t> CustomOptions(const TflcNode* n) {
   }
   flexbuffers::Builder fb;
   size_t map = fb.StartMap();
-  for (const auto& [key, a] : n->attrs) {  // std::map: sorted by key
+  for (const auto& entry : n->attrs) {  // std::map: sorted by key
+    const std::string& key = entry.first;
+    const Attr& a = entry.second;  // a reference, not a structured binding: lambdas capture it
     if (key.empty() || key[0] == '_') continue;
     const char* k = key.c_str();
     switch (a.kind) {
