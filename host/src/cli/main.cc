@@ -13,7 +13,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "driver/converter.h"
+#include "cli/convert_command.h"
 #include "inspect/inspect.h"
 #include "ir/host_api.h"
 #include "loader/loader.h"
@@ -24,19 +24,17 @@
 #endif
 
 namespace po = boost::program_options;
+using tflc::cli::kExitError;
+using tflc::cli::kExitOk;
+using tflc::cli::kExitUsage;
 using tflc::host::Registry;
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
+const tflc::cli::Program kTflc{"tflc", "see tflc --help"};
 
-void Warn(const std::string& m) { std::cerr << "tflc: warning: " << m << "\n"; }
-int Fail(const std::string& m, int code = kExitError) {
-  std::cerr << "tflc: error: " << m << "\n";
-  return code;
-}
+void Warn(const std::string& m) { tflc::cli::Warn(kTflc, m); }
+int Fail(const std::string& m, int code = kExitError) { return tflc::cli::Fail(kTflc, m, code); }
 
 const char* kTopUsage =
     "tflc " TFLC_VERSION_STRING " - convert TensorFlow and Keras models to TensorFlow Lite\n\n"
@@ -47,17 +45,9 @@ const char* kTopUsage =
     "  inspect   print a .tflite as deterministic text\n\n"
     "Run `tflc <command> --help` for the options of a command.\n";
 
-po::options_description PluginOptions() {
-  po::options_description d("Plugins");
-  d.add_options()("plugin_dir", po::value<std::vector<std::string>>()->composing(),
-                  "also load plugins from this directory (repeatable; searched before TFLC_PLUGIN_PATH "
-                  "and <prefix>/lib/tflc/plugins)");
-  return d;
-}
+po::options_description PluginOptions() { return tflc::cli::PluginDirOptions(); }
 
-std::vector<std::string> PluginDirs(const po::variables_map& vm) {
-  return vm.count("plugin_dir") ? vm["plugin_dir"].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
+std::vector<std::string> PluginDirs(const po::variables_map& vm) { return tflc::cli::PluginDirs(vm); }
 
 void LoadAll(Registry* registry, const po::variables_map& vm) {
   tflc::host::LoadPlugins(registry, tflc::host::PluginSearchPath(PluginDirs(vm)), Warn);
@@ -127,7 +117,6 @@ int CmdConvert(const std::vector<std::string>& args) {
   all.add(visible).add(hidden);
 
   po::variables_map vm;
-  int code = kExitOk;
   const std::string usage = "Usage: tflc convert --output_file OUT (--keras_model_file F | --saved_model_dir D | --graph_def_file G) [options]";
   try {
     po::store(po::command_line_parser(args).options(all).run(), vm);
@@ -139,49 +128,27 @@ int CmdConvert(const std::vector<std::string>& args) {
   } catch (const po::error& e) {
     return Fail(std::string(e.what()) + " (see tflc convert --help)", kExitUsage);
   }
-  (void)code;
-
-  tflc::host::ConvertRequest req;
-  int inputs = 0;
-  if (vm.count("keras_model_file")) { req.input_path = vm["keras_model_file"].as<std::string>(); req.format = "keras"; ++inputs; }
-  if (vm.count("saved_model_dir")) { req.input_path = vm["saved_model_dir"].as<std::string>(); req.format = "saved_model"; ++inputs; }
-  if (vm.count("graph_def_file")) { req.input_path = vm["graph_def_file"].as<std::string>(); req.format = "graph_def"; ++inputs; }
-  if (inputs != 1) {
-    return Fail("give exactly one of --keras_model_file, --saved_model_dir, --graph_def_file (see tflc convert --help)", kExitUsage);
-  }
-  if (!vm.count("output_file")) return Fail("--output_file is required (see tflc convert --help)", kExitUsage);
-  req.output_path = vm["output_file"].as<std::string>();
-
+  tflc::cli::ConvertSettings settings;
+  auto str = [&](const char* key) { return vm.count(key) ? vm[key].as<std::string>() : std::string(); };
+  settings.output_file = str("output_file");
+  settings.keras_model_file = str("keras_model_file");
+  settings.saved_model_dir = str("saved_model_dir");
+  settings.graph_def_file = str("graph_def_file");
   for (const char* key : {"target_spec.supported_ops", "input_arrays", "output_arrays", "input_shapes",
                           "saved_model_tag_set", "saved_model_signature_key", "optimizations",
                           "representative_dataset", "target_spec.supported_types", "inference_input_type",
                           "inference_output_type", "bias_correction"}) {
-    if (vm.count(key)) req.options.values[key] = vm[key].as<std::string>();
+    if (vm.count(key)) settings.options[key] = vm[key].as<std::string>();
   }
-  for (const char* key : {"allow_custom_ops", "enable_select_tf_ops"}) {
-    if (vm[key].as<bool>()) req.options.values[key] = "true";
-  }
-  req.export_options.conversion_metadata = !vm["exclude_conversion_metadata"].as<bool>();
-  req.export_options.allow_custom_ops = vm["allow_custom_ops"].as<bool>();
-  req.export_options.enable_select_tf_ops =
-      vm["enable_select_tf_ops"].as<bool>() ||
-      req.options.values["target_spec.supported_ops"].find("SELECT_TF_OPS") != std::string::npos;
-  if (vm.count("experimental_quantizer")) req.options.values["quantizer"] = vm["experimental_quantizer"].as<std::string>();
-  req.progress = true;  // drawn only when stderr is a terminal
+  settings.allow_custom_ops = vm["allow_custom_ops"].as<bool>();
+  settings.enable_select_tf_ops = vm["enable_select_tf_ops"].as<bool>();
+  settings.exclude_conversion_metadata = vm["exclude_conversion_metadata"].as<bool>();
+  settings.experimental_quantizer = str("experimental_quantizer");
   if (vm.count("experimental_large_model_threshold_bytes")) {
-    req.export_options.large_model_threshold = vm["experimental_large_model_threshold_bytes"].as<uint64_t>();
+    settings.large_model_threshold_bytes = vm["experimental_large_model_threshold_bytes"].as<uint64_t>();
   }
-
-  Registry registry;
-  LoadAll(&registry, vm);
-  auto result = tflc::host::Convert(registry, req);
-  if (!result.ok()) return Fail(result.status().message());
-  std::cout << "tflc: wrote " << req.output_path << " (" << result->output_bytes << " bytes, " << result->num_ops
-            << " operators)\n";
-  const tflc::host::CustomOpsReport custom = tflc::host::ReportCustomOps(*result);
-  std::cout << custom.info;
-  std::cerr << custom.warning;
-  return kExitOk;
+  settings.plugin_dirs = PluginDirs(vm);
+  return tflc::cli::RunConvert({"tflc", "see tflc convert --help"}, settings);
 }
 
 std::string KindsOf(const TflcPluginApi* api) {

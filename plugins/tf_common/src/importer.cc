@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include "tf_common/tensor.h"
 #include "tf_common/util.h"
 
@@ -545,13 +548,13 @@ class Importer {
   Status AttachNodeDef(const FlatNode& n, const sdk::NodeView& node) const {
     std::string bytes;
     if (n.name == n.def->name()) {
-      bytes = n.def->SerializeAsString();
+      bytes = SerializeNodeDef(*n.def);
     } else {
       NodeDef copy = *n.def;
       copy.set_name(n.name);
       copy.clear_input();
       for (const Ref& r : n.inputs) copy.add_input(r.index == 0 ? r.node : r.node + ":" + std::to_string(r.index));
-      bytes = copy.SerializeAsString();
+      bytes = SerializeNodeDef(copy);
     }
     return node.SetString(kNodeDefAttr, bytes).WithContext("node '" + n.name + "'");
   }
@@ -595,6 +598,17 @@ Status ImportGraph(const FlatGraph& graph, const ImportSpec& spec, const Variabl
   if (spec.outputs.empty()) return InvalidArgument("no output arrays to convert");
   Importer imp(graph, spec, variables, gb);
   return imp.Run();
+}
+
+std::string SerializeNodeDef(const NodeDef& def) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    def.SerializeToCodedStream(&coded);
+  }  // `coded` trims `bytes` to what was written when it goes
+  return bytes;
 }
 
 }  // namespace tflc::tf

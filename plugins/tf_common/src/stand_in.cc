@@ -197,7 +197,7 @@ StatusOr<std::string> SourceNodeDef(const sdk::NodeView& src) {
     if (key.empty() || key[0] == '_') continue;
     if (src.GetAttr(key, &v)) (*def.mutable_attr())[key] = ToTfAttr(v);
   }
-  return def.SerializeAsString();
+  return SerializeNodeDef(def);
 }
 
 }  // namespace tflc::tf

@@ -41,6 +41,11 @@ struct FlatNode {
 // function with its flat name and flat data inputs.
 inline constexpr const char kNodeDefAttr[] = "_tf_node_def";
 
+// `def` serialized with its attribute map in key order (protobuf's deterministic serialization):
+// the default order of map entries varies from process to process, and the NodeDef goes into the
+// .tflite (Select TF ops), whose bytes must not depend on the run.
+std::string SerializeNodeDef(const NodeDef& def);
+
 class FlatGraph {
  public:
   // `ops` (may be NULL): OpDefs (a SavedModel's stripped_op_list) for multi-output-arg ops.
