@@ -542,9 +542,9 @@ class Importer {
   }
 
   // The source NodeDef, serialized, as attribute `_tf_node_def`: Select TF ops carry it into the
-  // .tflite. A node of the GraphDef is kept byte for byte; a node inlined from a function gets its
-  // flat name and flat data inputs ("call/node:1"), since the function-body names mean nothing
-  // outside the function.
+  // .tflite. A node of the GraphDef is kept as it is (serialized with attributes in key order); a
+  // node inlined from a function gets its flat name and flat data inputs ("call/node:1"), since the
+  // function-body names mean nothing outside the function.
   Status AttachNodeDef(const FlatNode& n, const sdk::NodeView& node) const {
     std::string bytes;
     if (n.name == n.def->name()) {

@@ -37,8 +37,8 @@ struct FlatNode {
 };
 
 // The attribute of every imported source node (other than Const, Placeholder and variables) that
-// holds its NodeDef, serialized (STRING): a GraphDef node byte for byte; a node inlined from a
-// function with its flat name and flat data inputs.
+// holds its NodeDef, serialized (STRING): a GraphDef node as it is (fields unchanged, attributes in
+// key order); a node inlined from a function with its flat name and flat data inputs.
 inline constexpr const char kNodeDefAttr[] = "_tf_node_def";
 
 // `def` serialized with its attribute map in key order (protobuf's deterministic serialization):
