@@ -9,7 +9,7 @@ PKGS=(
   libprotobuf-dev protobuf-compiler
   libhdf5-dev libleveldb-dev libsnappy-dev
   nlohmann-json3-dev libzip-dev zlib1g-dev
-  python3-h5py python3-numpy
+  python3-h5py python3-numpy python3-dev python3-pytest pybind11-dev
   nodejs npm
   clang libclang-rt-14-dev
 )

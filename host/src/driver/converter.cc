@@ -127,6 +127,7 @@ StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& 
   TFLC_ASSIGN_OR_RETURN(auto model, LoadSourceModel(registry, request.input_path, request.format, request.options));
   timer.Mark("load");
   PassContext ctx{&registry, &request.options};
+  ctx.representative_dataset = request.representative_dataset;
   TFLC_RETURN_IF_ERROR(RunPipeline(ctx, model.get()).WithContext(request.input_path));
   timer.Mark("pipeline");
   if (!quantizer.name.empty()) {
@@ -152,6 +153,12 @@ StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& 
   ExportOptions eo = request.export_options;
   if (quantizer.metadata_mode) eo.optimization_modes.push_back(quantizer.metadata_mode);
   eo.release_constants = true;
+  if (request.output_bytes) {
+    TFLC_ASSIGN_OR_RETURN(*request.output_bytes, ExportToString(registry, model.get(), eo));
+    timer.Mark("export");
+    result.output_bytes = request.output_bytes->size();
+    return result;
+  }
   TFLC_RETURN_IF_ERROR(ExportToFile(registry, model.get(), eo, request.output_path));
   timer.Mark("export");
   struct stat st;

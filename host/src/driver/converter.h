@@ -8,6 +8,7 @@
 
 #include "export/exporter.h"
 #include "ir/ir.h"
+#include "quant/sample_source.h"
 #include "registry/registry.h"
 #include "tflc/sdk/status.h"
 
@@ -25,6 +26,13 @@ struct ConvertRequest {
   TflcOptions options;
   ExportOptions export_options;
   bool progress = false;  // progress bars on stderr (the CLI on a terminal)
+  // A representative dataset that is not a file (the Python binding's generator); borrowed, may be
+  // null. Full-integer quantization is still chosen by options["representative_dataset"] (which
+  // then only names the dataset in messages), as for a file.
+  const SampleSourceFactory* representative_dataset = nullptr;
+  // When set, the model is serialized into *output_bytes and no file is written (output_path is
+  // not used). Borrowed.
+  std::string* output_bytes = nullptr;
 };
 
 struct ConvertResult {

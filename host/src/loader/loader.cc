@@ -21,6 +21,13 @@ std::vector<std::unique_ptr<boost::dll::shared_library>>& Libraries() {
 }  // namespace
 
 std::vector<std::string> PluginSearchPath(const std::vector<std::string>& flag_dirs) {
+  boost::system::error_code ec;
+  fs::path exe = boost::dll::program_location(ec);
+  if (ec) return PluginSearchPath(flag_dirs, std::string());
+  return PluginSearchPath(flag_dirs, (exe.parent_path().parent_path() / "lib" / "tflc" / "plugins").string());
+}
+
+std::vector<std::string> PluginSearchPath(const std::vector<std::string>& flag_dirs, const std::string& own_dir) {
   std::vector<std::string> dirs = flag_dirs;
   if (const char* env = std::getenv("TFLC_PLUGIN_PATH")) {
     std::string s = env;
@@ -32,9 +39,7 @@ std::vector<std::string> PluginSearchPath(const std::vector<std::string>& flag_d
       start = end + 1;
     }
   }
-  boost::system::error_code ec;
-  fs::path exe = boost::dll::program_location(ec);
-  if (!ec) dirs.push_back((exe.parent_path().parent_path() / "lib" / "tflc" / "plugins").string());
+  if (!own_dir.empty()) dirs.push_back(own_dir);
   return dirs;
 }
 

@@ -11,9 +11,15 @@
 
 namespace tflc::host {
 
+class SampleSourceFactory;  // quant/sample_source.h
+
 struct PassContext {
   const Registry* registry = nullptr;
   const TflcOptions* options = nullptr;
+  // The representative dataset when it is not a file (the Python binding's generator); borrowed,
+  // null otherwise. When set, Quantize calibrates from it instead of loading the
+  // "representative_dataset" option's path.
+  const SampleSourceFactory* representative_dataset = nullptr;
   // LowerGraph infers shapes of (and folds) each lowering's new nodes right away. The pipeline
   // wants this; unit tests of a single lowering turn it off to see the raw emitted ops.
   bool eager_shapes = true;

@@ -257,11 +257,16 @@ class Worker {
     }
   }
 
-  Status Run(const Dataset& ds, size_t sample) {
-    for (size_t k = 0; k < p_.input_slots.size(); ++k) {
-      OwnedBuffer& b = *buffers_[p_.input_slots[k]];
-      std::memcpy(b.mutable_data(), ds.sample(sample, k), b.size());
+  // Where the next sample's inputs go (SampleSource::Next writes them).
+  const std::vector<SampleFeed>& feeds() {
+    if (feeds_.empty()) {
+      for (int s : p_.input_slots) feeds_.push_back({buffers_[s]->mutable_data(), buffers_[s]->size()});
     }
+    return feeds_;
+  }
+
+  // Runs the graph on the sample in the input buffers (`sample` names it in messages).
+  Status Run(size_t sample) {
     for (int s : p_.variable_slots) std::memset(buffers_[s]->mutable_data(), 0, buffers_[s]->size());
     for (size_t i = 0; i < p_.steps.size(); ++i) {
       const Step& st = p_.steps[i];
@@ -342,6 +347,7 @@ class Worker {
   std::vector<std::vector<void*>> outs_;
   std::vector<Range> ranges_;
   std::vector<std::vector<double>> sums_;
+  std::vector<SampleFeed> feeds_;
 };
 
 }  // namespace
@@ -360,34 +366,73 @@ std::vector<DatasetInput> DatasetInputsOf(const TflcGraph* g) {
   return out;
 }
 
+StatusOr<bool> DatasetSource::Next(size_t index, const std::vector<SampleFeed>& feeds) {
+  if (index >= dataset_.num_samples()) return false;
+  if (feeds.size() != dataset_.num_inputs()) {
+    return Internal("calibration: the dataset feeds " + std::to_string(dataset_.num_inputs()) + " inputs, the graph has " +
+                    std::to_string(feeds.size()));
+  }
+  for (size_t k = 0; k < feeds.size(); ++k) {
+    if (feeds[k].bytes != dataset_.sample_bytes(k)) {
+      return Internal("calibration: input " + std::to_string(k) + " takes " + std::to_string(feeds[k].bytes) +
+                      " bytes per sample, the dataset has " + std::to_string(dataset_.sample_bytes(k)));
+    }
+    std::memcpy(feeds[k].data, dataset_.sample(index, k), feeds[k].bytes);
+  }
+  return true;
+}
+
 Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, unsigned threads, bool channel_means,
                  const std::function<void(size_t, size_t)>& progress) {
+  if (dataset.num_inputs() != g->inputs.size()) {
+    return Internal("calibration: the dataset feeds " + std::to_string(dataset.num_inputs()) + " inputs, the graph has " +
+                    std::to_string(g->inputs.size()));
+  }
+  DatasetSource source(dataset);
+  return Calibrate(ctx, g, source, threads, channel_means, progress);
+}
+
+Status Calibrate(const PassContext& ctx, TflcGraph* g, SampleSource& source, unsigned threads, bool channel_means,
+                 const std::function<void(size_t, size_t)>& progress, size_t* num_samples) {
   TFLC_RETURN_IF_ERROR(Sorted(g));
   TFLC_ASSIGN_OR_RETURN(Plan plan, MakePlan(ctx, g, channel_means));
-  if (dataset.num_inputs() != plan.input_slots.size()) {
-    return Internal("calibration: the dataset feeds " + std::to_string(dataset.num_inputs()) + " inputs, the graph has " +
-                    std::to_string(plan.input_slots.size()));
-  }
-  const size_t total = dataset.num_samples();
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(total)));
+  const size_t hint = source.size_hint();
+  if (hint > 0) threads = std::min<unsigned>(threads, static_cast<unsigned>(std::min<size_t>(hint, 1024)));
+  threads = std::max(1u, threads);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(plan));
-  std::atomic<size_t> next{0}, done{0};
+  // `mu` guards the source (one Next at a time), `taken`, `finished`, `first_error` and progress.
   std::mutex mu;
+  size_t taken = 0;
+  bool finished = false;
+  std::atomic<size_t> done{0};
   Status first_error;
   auto work = [&](Worker* w) {
-    for (size_t i = next++; i < total; i = next++) {
-      Status s = w->Run(dataset, i);
+    for (;;) {
+      size_t i;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (finished) return;
+        i = taken;
+        StatusOr<bool> more = source.Next(i, w->feeds());
+        if (!more.ok() || !*more) {
+          if (!more.ok() && first_error.ok()) first_error = more.status();
+          finished = true;
+          return;
+        }
+        ++taken;
+      }
+      Status s = w->Run(i);
       if (!s.ok()) {
         std::lock_guard<std::mutex> lock(mu);
         if (first_error.ok()) first_error = s;
-        next = total;
+        finished = true;
         return;
       }
-      size_t d = ++done;
+      const size_t d = ++done;
       if (progress) {
         std::lock_guard<std::mutex> lock(mu);
-        progress(d, total);
+        progress(d, hint);
       }
     }
   };
@@ -396,6 +441,11 @@ Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, u
   work(workers[0].get());
   for (auto& t : pool) t.join();
   TFLC_RETURN_IF_ERROR(first_error);
+  const size_t total = done;
+  if (num_samples) *num_samples = total;
+  if (total == 0) {
+    return InvalidArgument("the representative dataset gave no samples: calibration needs at least one");
+  }
 
   for (size_t m = 0; m < plan.mean_slots.size(); ++m) {
     TflcValue* v = plan.slots[plan.mean_slots[m]];

@@ -11,6 +11,7 @@
 #include "ir/ir.h"
 #include "pipeline/passes.h"
 #include "quant/dataset.h"
+#include "quant/sample_source.h"
 #include "tflc/sdk/status.h"
 
 namespace tflc::host {
@@ -24,6 +25,12 @@ std::vector<DatasetInput> DatasetInputsOf(const TflcGraph* g);
 // threads. `progress(done, total)` is called after each sample (may be empty).
 Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, unsigned threads, bool channel_means,
                  const std::function<void(size_t, size_t)>& progress);
+
+// The same over a stream: pulls samples from `source` until it ends (workers take the next sample
+// under a lock, then run it in parallel). `progress(done, total)` gets total = size_hint (0: unknown).
+// `num_samples` (may be null) receives how many samples ran. No samples at all is an error.
+Status Calibrate(const PassContext& ctx, TflcGraph* g, SampleSource& source, unsigned threads, bool channel_means,
+                 const std::function<void(size_t, size_t)>& progress, size_t* num_samples = nullptr);
 
 }  // namespace tflc::host
 

@@ -663,6 +663,31 @@ StatusOr<std::vector<NpyArray>> ReadNpz(const std::string& path) {
   return arrays;
 }
 
+Status CheckSample(const std::string& source, size_t index, const DatasetInput& in, TflcDataType got_type,
+                   const std::string& got_type_name, const std::vector<int64_t>& got_dims, const void* data,
+                   size_t bytes, size_t fed_bytes) {
+  const std::string prefix = source + ": sample " + std::to_string(index) + ", " + InputDesc(in);
+  auto fail = [&](const std::string& m) { return InvalidArgument(prefix + ": " + m); };
+  // A sample is the model shape, or the model shape without its leading batch 1.
+  const std::vector<int64_t> full = ModelDims(in);
+  const std::string expected =
+      TupleString(full) + (!full.empty() && full[0] == 1 ? " (or " + TupleString(full, 1) + ")" : std::string());
+  if (got_type != in.type) {
+    return fail("dtype is " + got_type_name + " but the input is " + NumpyTypeName(in.type) + " (expected dtype " +
+                NumpyTypeName(in.type) + ", shape " + expected + "; got dtype " + got_type_name + ", shape " +
+                TupleString(got_dims) + "): yield .astype(np." + NumpyTypeName(in.type) + ")");
+  }
+  std::vector<int64_t> fed;
+  if (!MatchSample(in, got_dims.data(), got_dims.size(), &fed) || bytes != fed_bytes) {
+    return fail("shape is " + TupleString(got_dims) + " but the input takes samples of shape " + expected +
+                " (dtype " + NumpyTypeName(in.type) + "; the model input shape is " + ListString(in.dims) + ")");
+  }
+  if (const char* kind = NonFinite(got_type, static_cast<const uint8_t*>(data), bytes)) {
+    return fail(std::string("contains ") + kind + ": remove or fix that sample; calibration needs finite values");
+  }
+  return OkStatus();
+}
+
 const void* Dataset::sample(size_t i, size_t k) const {
   const Feed& f = feeds_[k];
   if (f.array_per_sample) return arrays_[i].data.data();

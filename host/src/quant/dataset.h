@@ -50,6 +50,15 @@ struct DatasetInput {
   std::vector<int64_t> dims;  // the model input shape, e.g. [1, 28, 28, 1]; -1 batch counts as 1
 };
 
+// Checks one sample of input `in` that arrives at run time (a streamed dataset such as a Python
+// generator) as Dataset::Load checks the samples of a file: dtype, shape (the model shape, or
+// without its leading batch 1), NaN/Inf. `source` names the dataset in messages
+// ("representative_dataset"), `index` the sample; `got_type_name` is the dtype as the user wrote it
+// (e.g. "float64"). `fed_bytes` is what calibration feeds for the input. Errors are InvalidArgument.
+Status CheckSample(const std::string& source, size_t index, const DatasetInput& in, TflcDataType got_type,
+                   const std::string& got_type_name, const std::vector<int64_t>& got_dims, const void* data,
+                   size_t bytes, size_t fed_bytes);
+
 class Dataset {
  public:
   // Loads `path` and checks it against `inputs`. Every error is InvalidArgument, names the dataset

@@ -6,12 +6,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "ir/host_api.h"
 #include "quant/calibrate.h"
 #include "quant/dataset.h"
+#include "quant/sample_source.h"
 #include "registry/registry.h"
 #include "tflc/sdk/plugin.h"
 
@@ -121,6 +124,12 @@ class ProgressBar {
   explicit ProgressBar(bool enabled) : enabled_(enabled && ::isatty(2)), start_(std::chrono::steady_clock::now()) {}
   void Update(size_t done, size_t total) {
     if (!enabled_) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (total == 0) {  // a stream of unknown length
+      std::fprintf(stderr, "\rtflc: calibrating %zu samples, %.1f samples/s", done, elapsed > 0 ? done / elapsed : 0.0);
+      std::fflush(stderr);
+      return;
+    }
     const int width = 30;
     const int filled = static_cast<int>(width * done / (total ? total : 1));
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -168,17 +177,27 @@ Status Quantize(const PassContext& ctx, TflcModel* model, const QuantizerChoice&
   }
   for (auto& g : model->graphs) {
     if (calibrate) {
-      TFLC_ASSIGN_OR_RETURN(Dataset ds, Dataset::Load(path, DatasetInputsOf(g.get())));
+      // A file dataset is loaded (and validated) whole; a stream (Python) validates each sample.
+      std::optional<Dataset> file_dataset;
+      std::unique_ptr<SampleSource> source;
+      if (ctx.representative_dataset) {
+        TFLC_ASSIGN_OR_RETURN(source, ctx.representative_dataset->Open(*g, DatasetInputsOf(g.get())));
+      } else {
+        TFLC_ASSIGN_OR_RETURN(Dataset ds, Dataset::Load(path, DatasetInputsOf(g.get())));
+        file_dataset.emplace(std::move(ds));
+        source = std::make_unique<DatasetSource>(*file_dataset);
+      }
       ProgressBar bar(progress);
       unsigned threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
       if (const char* t = std::getenv("TFLC_CALIBRATION_THREADS")) threads = std::max(1, std::atoi(t));
       const auto start = std::chrono::steady_clock::now();
-      TFLC_RETURN_IF_ERROR(Calibrate(ctx, g.get(), ds, threads, (stats & TFLC_CALIBRATION_CHANNEL_MEANS) != 0,
-                                     [&](size_t d, size_t t) { bar.Update(d, t); }));
+      size_t samples = 0;
+      TFLC_RETURN_IF_ERROR(Calibrate(ctx, g.get(), *source, threads, (stats & TFLC_CALIBRATION_CHANNEL_MEANS) != 0,
+                                     [&](size_t d, size_t t) { bar.Update(d, t); }, &samples));
       if (std::getenv("TFLC_TIMING")) {  // the figure bench/calibration.sh reports
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::fprintf(stderr, "tflc: calibration: %zu samples in %.3f s on %u thread%s (%.1f samples/s)\n",
-                     ds.num_samples(), secs, threads, threads == 1 ? "" : "s", ds.num_samples() / std::max(secs, 1e-9));
+                     samples, secs, threads, threads == 1 ? "" : "s", samples / std::max(secs, 1e-9));
       }
     }
     TflcQuantize_Args a{};

@@ -2,6 +2,7 @@
 // Fixtures are written from C++ (a tiny .npy writer and zip writer below); a few more are made by
 // numpy itself when python3 with numpy is importable.
 #include "quant/dataset.h"
+#include "quant/sample_source.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -414,6 +415,52 @@ TEST_F(DatasetTest, AcceptsSamplesWithBatchAxisAndWildcards) {
   auto fixed = Dataset::Load(q, {Input("x", {4, 3})});
   ASSERT_TRUE(fixed.ok()) << fixed.status();
   EXPECT_EQ(fixed->sample_bytes(0), 48u);
+}
+
+// ---- Streams: DatasetSource and CheckSample (the Python generator's per-sample checks) ----
+TEST_F(DatasetTest, DatasetSourceCopiesSamplesInOrderThenEnds) {
+  std::string p = Write("d.npz", Zip({{"x.npy", NpyF32({3, 2})}}));
+  auto ds = Dataset::Load(p, {Input("x", {1, 2})});
+  ASSERT_TRUE(ds.ok()) << ds.status();
+  DatasetSource source(*ds);
+  EXPECT_EQ(source.size_hint(), 3u);
+  float buf[2] = {0, 0};
+  std::vector<SampleFeed> feeds{{buf, sizeof(buf)}};
+  for (size_t i = 0; i < 3; ++i) {
+    auto more = source.Next(i, feeds);
+    ASSERT_TRUE(more.ok()) << more.status();
+    EXPECT_TRUE(*more);
+    EXPECT_EQ(buf[1], static_cast<float>(2 * i + 1));
+  }
+  auto end = source.Next(3, feeds);
+  ASSERT_TRUE(end.ok());
+  EXPECT_FALSE(*end);
+  std::vector<SampleFeed> wrong{{buf, 4}};
+  EXPECT_FALSE(source.Next(0, wrong).ok());
+}
+
+TEST_F(DatasetTest, CheckSampleAcceptsBatchedOrNotAndNamesProblems) {
+  const DatasetInput in = Input("input_1", {1, 28, 28, 1}, TFLC_TYPE_FLOAT32, "serving_default_input_1:0");
+  std::vector<float> data(28 * 28, 0.5f);
+  const size_t bytes = data.size() * 4;
+  EXPECT_TRUE(CheckSample("representative_dataset", 0, in, TFLC_TYPE_FLOAT32, "float32", {1, 28, 28, 1}, data.data(),
+                          bytes, bytes).ok());
+  EXPECT_TRUE(CheckSample("representative_dataset", 0, in, TFLC_TYPE_FLOAT32, "float32", {28, 28, 1}, data.data(),
+                          bytes, bytes).ok());
+  Status dtype = CheckSample("representative_dataset", 7, in, TFLC_TYPE_FLOAT64, "float64", {1, 28, 28, 1},
+                             data.data(), bytes * 2, bytes);
+  EXPECT_EQ(dtype.code(), TFLC_CODE_INVALID_ARGUMENT);
+  EXPECT_THAT(dtype.message(), HasSubstr("representative_dataset: sample 7, input 'input_1'"));
+  EXPECT_THAT(dtype.message(), HasSubstr("dtype is float64 but the input is float32"));
+  EXPECT_THAT(dtype.message(), HasSubstr(".astype(np.float32)"));
+  Status shape = CheckSample("representative_dataset", 2, in, TFLC_TYPE_FLOAT32, "float32", {1, 32, 32, 1},
+                             data.data(), 32 * 32 * 4, bytes);
+  EXPECT_THAT(shape.message(), HasSubstr("sample 2"));
+  EXPECT_THAT(shape.message(), HasSubstr("shape is (1, 32, 32, 1) but the input takes samples of shape (1, 28, 28, 1)"));
+  data[5] = std::numeric_limits<float>::infinity();
+  Status inf = CheckSample("representative_dataset", 1, in, TFLC_TYPE_FLOAT32, "float32", {28, 28, 1}, data.data(),
+                           bytes, bytes);
+  EXPECT_THAT(inf.message(), HasSubstr("contains Inf"));
 }
 
 TEST_F(DatasetTest, NpzMissingAndExtraArrays) {
