@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -268,6 +269,7 @@ class Worker {
   // Runs the graph on the sample in the input buffers (`sample` names it in messages).
   Status Run(size_t sample) {
     for (int s : p_.variable_slots) std::memset(buffers_[s]->mutable_data(), 0, buffers_[s]->size());
+    for (std::vector<double>& sum : sums_) std::fill(sum.begin(), sum.end(), 0.0);
     for (size_t i = 0; i < p_.steps.size(); ++i) {
       const Step& st = p_.steps[i];
       TflcOpEval_Args a{};
@@ -291,7 +293,7 @@ class Worker {
     return OkStatus();
   }
   const std::vector<Range>& ranges() const { return ranges_; }
-  // Per mean slot: the sum of each channel over this worker's samples and positions.
+  // Per mean slot: the sum of each channel over the positions of the last sample run.
   const std::vector<std::vector<double>>& channel_sums() const { return sums_; }
 
  private:
@@ -407,6 +409,24 @@ Status Calibrate(const PassContext& ctx, TflcGraph* g, SampleSource& source, uns
   bool finished = false;
   std::atomic<size_t> done{0};
   Status first_error;
+  // Channel sums are added up sample by sample in sample order, whichever worker ran which sample,
+  // so the means (and the bias corrections made from them) do not depend on thread timing. A
+  // sample finished early waits in `pending` (a few at most: about one per worker).
+  std::vector<std::vector<double>> total_sums;
+  for (int s : plan.mean_slots) total_sums.emplace_back(static_cast<size_t>(plan.slots[s]->dims.back()), 0.0);
+  std::map<size_t, std::vector<std::vector<double>>> pending;
+  size_t next_merge = 0;
+  auto merge = [&](size_t i, const Worker& w) {  // with `mu` held
+    if (total_sums.empty()) return;
+    pending.emplace(i, w.channel_sums());
+    for (auto it = pending.find(next_merge); it != pending.end(); it = pending.find(next_merge)) {
+      for (size_t m = 0; m < total_sums.size(); ++m) {
+        for (size_t k = 0; k < total_sums[m].size(); ++k) total_sums[m][k] += it->second[m][k];
+      }
+      pending.erase(it);
+      ++next_merge;
+    }
+  };
   auto work = [&](Worker* w) {
     for (;;) {
       size_t i;
@@ -430,10 +450,9 @@ Status Calibrate(const PassContext& ctx, TflcGraph* g, SampleSource& source, uns
         return;
       }
       const size_t d = ++done;
-      if (progress) {
-        std::lock_guard<std::mutex> lock(mu);
-        progress(d, hint);
-      }
+      std::lock_guard<std::mutex> lock(mu);
+      merge(i, *w);
+      if (progress) progress(d, hint);
     }
   };
   std::vector<std::thread> pool;
@@ -449,10 +468,7 @@ Status Calibrate(const PassContext& ctx, TflcGraph* g, SampleSource& source, uns
 
   for (size_t m = 0; m < plan.mean_slots.size(); ++m) {
     TflcValue* v = plan.slots[plan.mean_slots[m]];
-    std::vector<double> sum(static_cast<size_t>(v->dims.back()), 0.0);
-    for (auto& w : workers) {
-      for (size_t k = 0; k < sum.size(); ++k) sum[k] += w->channel_sums()[m][k];
-    }
+    const std::vector<double>& sum = total_sums[m];
     const double count = static_cast<double>(total) * static_cast<double>(NumElements(*v) / v->dims.back());
     v->channel_means.resize(sum.size());
     for (size_t k = 0; k < sum.size(); ++k) v->channel_means[k] = static_cast<float>(sum[k] / count);
