@@ -140,10 +140,9 @@ StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& 
     result.num_tensors += g->values.size();
     for (auto& n : g->nodes) {
       if (n->dead || n->domain != TFLC_DOMAIN_CUSTOM) continue;
-      // "Flex" + TF op name is TFLite's convention for Select TF ops (kFlexCustomCodePrefix).
       if (registry.FindOp(TFLC_DOMAIN_CUSTOM, n->op)) {
         ++result.plugin_ops[n->op];
-      } else if (n->op.rfind("Flex", 0) == 0) {
+      } else if (n->lowered_target == TFLC_TARGET_SELECT_TF) {
         ++result.flex_ops[n->op];
       } else {
         ++result.custom_ops[n->op];

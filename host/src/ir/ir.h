@@ -123,6 +123,9 @@ struct TflcNode {
   std::map<std::string, tflc::host::Attr> attrs;
   bool dead = false;
   int64_t id = 0;
+  // The target of the lowering row that emitted this node (TflcTarget), 0 if none did (frontend or
+  // pass). Tells Select TF ops from other custom ops in the conversion report.
+  int32_t lowered_target = 0;
 };
 
 struct TflcGraph {

@@ -468,6 +468,7 @@ Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
     RemoveNode(n);
     // Give the new nodes shapes (and fold constant ones, e.g. weight transposes) right away, so
     // later lowerings see shapes and the source weights can be freed early.
+    for (TflcNode* c : created) c->lowered_target = ref.row->target;
     for (TflcNode* c : created) {
       if (!ctx.eager_shapes) break;
       if (c->dead || c->domain == TFLC_DOMAIN_SOURCE || !EntryFor(ctx, c)) continue;  // later passes report
