@@ -1452,14 +1452,48 @@ REFERENCES = {
 }
 
 
-def reference(name, path, lo, hi):
-    shapes, fn = REFERENCES[name]
-    xs = ref_inputs(shapes, lo, hi)
-    ys = fn(path, [x.astype(np.float64) for x in xs])
+REFERENCE_SAMPLES = 8
+
+
+def _ref_sample(fn, path, xs):
+    ys = fn(path, [x.astype(np.float64) if x.dtype.kind == "f" else x for x in xs])
     return {"inputs": [[float(v) for v in x.reshape(-1)] for x in xs],
-            "input_shapes": [[1] + s for s in shapes],
             "outputs": [[float(v) for v in np.asarray(y, np.float32).reshape(-1)] for y in ys],
             "output_shapes": [list(np.asarray(y).shape) for y in ys]}
+
+
+def reference(name, path, lo, hi):
+    """The numpy reference: one smooth input (sin ramp) and REFERENCE_SAMPLES seeded random ones.
+    A REFERENCES entry is (input shapes, fn) or (input shapes, fn, maker) where maker(rng, shapes)
+    returns the input arrays (batch 1) for inputs that are not uniform floats (ids, masks)."""
+    shapes, fn = REFERENCES[name][:2]
+    maker = REFERENCES[name][2] if len(REFERENCES[name]) > 2 else None
+    rng = np.random.default_rng(sum(map(ord, name)) * 104729)
+
+    def draw():
+        if maker:
+            return [np.asarray(a) for a in maker(rng, shapes)]
+        return [rng.uniform(lo, hi, [1] + list(s)).astype(np.float32) for s in shapes]
+    ref = _ref_sample(fn, path, draw() if maker else ref_inputs(shapes, lo, hi))
+    ref["input_shapes"] = [[1] + list(s) for s in shapes]
+    ref["samples"] = [_ref_sample(fn, path, draw()) for _ in range(REFERENCE_SAMPLES)]
+    return ref
+
+
+def _load_generator_modules():
+    """tests/models/gen_*.py add models: each defines register(km), km = this module (MODELS,
+    REFERENCES, model, Model, the writers and config helpers)."""
+    import glob
+    import importlib.util
+    here = os.path.dirname(os.path.abspath(__file__))
+    for p in sorted(glob.glob(os.path.join(here, "gen_*.py"))):
+        spec = importlib.util.spec_from_file_location(os.path.basename(p)[:-3], p)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        mod.register(sys.modules[__name__])
+
+
+_load_generator_modules()
 
 
 # ----------------------------------------------------------------------------------------------

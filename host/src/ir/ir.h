@@ -126,6 +126,10 @@ struct TflcNode {
   // The target of the lowering row that emitted this node (TflcTarget), 0 if none did (frontend or
   // pass). Tells Select TF ops from other custom ops in the conversion report.
   int32_t lowered_target = 0;
+  // The source ops whose lowering emitted this node, outermost first ("Einsum", "BatchMatMulV2"):
+  // empty for frontend nodes. Lowering runs to a fixed point; this names the chain in errors and
+  // detects cycles.
+  std::vector<std::string> lowered_from;
 };
 
 struct TflcGraph {

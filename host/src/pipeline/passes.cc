@@ -409,74 +409,131 @@ Status PruneToOutputs(TflcGraph* g) {
   return OkStatus();
 }
 
+namespace {
+
+// "Conv2D" or, for a node a lowering emitted, "Einsum → BatchMatMulV2" (what led to it).
+std::string Lineage(const TflcNode* n) {
+  std::string s;
+  for (const std::string& op : n->lowered_from) s += op + " → ";
+  return s + n->op;
+}
+
+Status UnsupportedReport(const PassContext& ctx, const std::vector<TflcNode*>& nodes) {
+  // op → (names, lineages of emitted ones)
+  std::map<std::string, std::vector<const TflcNode*>> by_op;
+  for (const TflcNode* n : nodes) by_op[n->op].push_back(n);
+  const bool select_tf = SelectTfEnabled(ctx.options);
+  const bool custom = OptionTrue(ctx.options, "allow_custom_ops");
+  std::string m = std::to_string(by_op.size()) + " op type" + (by_op.size() > 1 ? "s" : "") + " (" +
+                  std::to_string(nodes.size()) + " node" + (nodes.size() > 1 ? "s" : "") +
+                  ") cannot be lowered to TFLite builtins" +
+                  (select_tf ? " or as Select TF ops (no loaded Select TF lowering accepts them; Select TF takes only the ops "
+                               "in TensorFlow's Flex allowlist)"
+                             : "") + ":";
+  for (auto& [op, list] : by_op) {
+    m += "\n  " + op + " x" + std::to_string(list.size()) + " (first: ";
+    for (size_t k = 0; k < list.size() && k < 3; ++k) m += (k ? ", '" : "'") + list[k]->name + "'";
+    m += ")";
+    if (!list[0]->lowered_from.empty()) m += ", emitted while lowering " + Lineage(list[0]);
+  }
+  m += "\nWhat to do: ";
+  if (!select_tf) m += "convert with --enable_select_tf_ops to run them as Select TF ops (Flex), or ";
+  if (!custom) m += "with --allow_custom_ops to emit them as custom ops your app implements, or ";
+  m += "add a plugin that lowers them (--plugin_dir; `tflc plugins` lists what is loaded).";
+  return Unimplemented(m);
+}
+
+// Lowers one source node with its chosen row. The nodes the row created are appended to `created`.
+Status LowerOne(const PassContext& ctx, TflcGraph* g, TflcNode* n, const LoweringRef& ref,
+                std::vector<TflcNode*>* created) {
+  TflcLowerNode_Args a = LowerArgs(ctx, ref, g, n);
+  g->created = created;
+  Status st = CallPlugin({ref.plugin, "Lower", "lowering row", ref.row->source_op, n}, [&] { return ref.row->Lower(&a); });
+  g->created = nullptr;
+  if (!st.ok()) {
+    if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
+    const std::string plugin = "plugin '" + ref.plugin->name() + "'";
+    if (st.message().find(plugin) != std::string::npos) return st;  // e.g. PluginThrew names it already
+    return Status(st.code(), st.message() + " [lowering row of " + plugin + "]");
+  }
+  for (TflcValue* out : n->outputs) {
+    if (out->num_uses() != 0) {
+      return Internal(DescribeNode(n) + ": lowering by plugin '" + ref.plugin->name() + "' left output '" +
+                      out->name + "' in use; a lowering must redirect every used output");
+    }
+  }
+  for (TflcNode* c : *created) {
+    c->lowered_target = ref.row->target;
+    c->lowered_from = n->lowered_from;
+    c->lowered_from.push_back(n->op);
+    if (c->domain != TFLC_DOMAIN_SOURCE) continue;
+    // A row may emit source ops that other rows lower in turn, but never (through any chain) its
+    // own source op again: that would not terminate.
+    if (std::find(c->lowered_from.begin(), c->lowered_from.end(), c->op) != c->lowered_from.end()) {
+      return Internal(DescribeNode(c) + ": lowering cycle " + Lineage(c) + " (plugin '" + ref.plugin->name() +
+                      "' emitted an op that is already being lowered); a lowering may emit source ops only "
+                      "when they lower to something else");
+    }
+  }
+  RemoveNode(n);
+  // Give the new target nodes shapes (and fold constant ones, e.g. weight transposes) right away,
+  // so later lowerings see shapes and the source weights can be freed early.
+  for (TflcNode* c : *created) {
+    if (!ctx.eager_shapes) break;
+    if (c->dead || c->domain == TFLC_DOMAIN_SOURCE || !EntryFor(ctx, c)) continue;  // later passes report
+    bool inputs_known = true;
+    for (TflcValue* in : c->inputs) inputs_known = inputs_known && (!in || in->rank >= 0);
+    if (inputs_known) TFLC_RETURN_IF_ERROR(InferNode(ctx, c, /*fold=*/true));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+// Lowering runs to a fixed point, as MLIR's dialect conversion does: a row may emit source ops
+// (TF ops, tflc composites), which are lowered right after the node that emitted them, in creation
+// order (topological), so each sees the shapes of its already-lowered inputs. A node is legal once
+// it is a target op. Every node of the frontend's graph that no row accepts is reported at once,
+// before anything is lowered; emitted nodes no row accepts are reported at the end, with the chain
+// that emitted them; a chain that emits an op it is lowering is a cycle and an error.
 Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
   TFLC_RETURN_IF_ERROR(Sorted(g));
   std::vector<TflcNode*> source;
   for (auto& n : g->nodes) {
     if (n->domain == TFLC_DOMAIN_SOURCE) source.push_back(n.get());
   }
-  // First find a row for every node, so every unsupported op is reported at once.
-  std::map<std::string, std::vector<std::string>> unsupported;
+  std::vector<TflcNode*> unsupported;
   std::vector<std::vector<LoweringRef>> storage(source.size());
   std::vector<const LoweringRef*> chosen(source.size(), nullptr);
   for (size_t i = 0; i < source.size(); ++i) {
     TFLC_ASSIGN_OR_RETURN(chosen[i], PickRow(ctx, g, source[i], &storage[i]));
-    if (!chosen[i]) unsupported[source[i]->op].push_back(source[i]->name);
+    if (!chosen[i]) unsupported.push_back(source[i]);
   }
-  if (!unsupported.empty()) {
-    size_t total = 0;
-    for (auto& [op, names] : unsupported) total += names.size();
-    const bool select_tf = SelectTfEnabled(ctx.options);
-    const bool custom = OptionTrue(ctx.options, "allow_custom_ops");
-    std::string m = std::to_string(unsupported.size()) + " op type" + (unsupported.size() > 1 ? "s" : "") +
-                    " (" + std::to_string(total) + " node" + (total > 1 ? "s" : "") +
-                    ") cannot be lowered to TFLite builtins" +
-                    (select_tf ? " or as Select TF ops (no loaded Select TF lowering accepts them; Select TF takes only the ops "
-                                 "in TensorFlow's Flex allowlist)"
-                               : "") + ":";
-    for (auto& [op, names] : unsupported) {
-      m += "\n  " + op + " x" + std::to_string(names.size()) + " (first: ";
-      for (size_t k = 0; k < names.size() && k < 3; ++k) m += (k ? ", '" : "'") + names[k] + "'";
-      m += ")";
-    }
-    m += "\nWhat to do: ";
-    if (!select_tf) m += "convert with --enable_select_tf_ops to run them as Select TF ops (Flex), or ";
-    if (!custom) m += "with --allow_custom_ops to emit them as custom ops your app implements, or ";
-    m += "add a plugin that lowers them (--plugin_dir; `tflc plugins` lists what is loaded).";
-    return Unimplemented(m);
-  }
+  if (!unsupported.empty()) return UnsupportedReport(ctx, unsupported);
   for (size_t i = 0; i < source.size(); ++i) {
-    TflcNode* n = source[i];
-    TflcLowerNode_Args a = LowerArgs(ctx, *chosen[i], g, n);
     std::vector<TflcNode*> created;
-    g->created = &created;
-    const LoweringRef& ref = *chosen[i];
-    Status st = CallPlugin({ref.plugin, "Lower", "lowering row", ref.row->source_op, n}, [&] { return ref.row->Lower(&a); });
-    g->created = nullptr;
-    if (!st.ok()) {
-      if (st.message().find("node `") == std::string::npos) st = st.WithContext(DescribeNode(n));
-      const std::string plugin = "plugin '" + ref.plugin->name() + "'";
-      if (st.message().find(plugin) != std::string::npos) return st;  // e.g. PluginThrew names it already
-      return Status(st.code(), st.message() + " [lowering row of " + plugin + "]");
-    }
-    for (TflcValue* out : n->outputs) {
-      if (out->num_uses() != 0) {
-        return Internal(DescribeNode(n) + ": lowering by plugin '" + chosen[i]->plugin->name() +
-                        "' left output '" + out->name + "' in use; a lowering must redirect every used output");
+    TFLC_RETURN_IF_ERROR(LowerOne(ctx, g, source[i], *chosen[i], &created));
+    // Emitted source ops: lowered depth first, in creation order.
+    std::vector<TflcNode*> work;
+    for (auto it = created.rbegin(); it != created.rend(); ++it)
+      if ((*it)->domain == TFLC_DOMAIN_SOURCE && !(*it)->dead) work.push_back(*it);
+    while (!work.empty()) {
+      TflcNode* n = work.back();
+      work.pop_back();
+      if (n->dead) continue;
+      std::vector<LoweringRef> rows;
+      TFLC_ASSIGN_OR_RETURN(const LoweringRef* ref, PickRow(ctx, g, n, &rows));
+      if (!ref) {
+        unsupported.push_back(n);
+        continue;
       }
-    }
-    RemoveNode(n);
-    // Give the new nodes shapes (and fold constant ones, e.g. weight transposes) right away, so
-    // later lowerings see shapes and the source weights can be freed early.
-    for (TflcNode* c : created) c->lowered_target = ref.row->target;
-    for (TflcNode* c : created) {
-      if (!ctx.eager_shapes) break;
-      if (c->dead || c->domain == TFLC_DOMAIN_SOURCE || !EntryFor(ctx, c)) continue;  // later passes report
-      bool inputs_known = true;
-      for (TflcValue* in : c->inputs) inputs_known = inputs_known && (!in || in->rank >= 0);
-      if (inputs_known) TFLC_RETURN_IF_ERROR(InferNode(ctx, c, /*fold=*/true));
+      std::vector<TflcNode*> more;
+      TFLC_RETURN_IF_ERROR(LowerOne(ctx, g, n, *ref, &more));
+      for (auto it = more.rbegin(); it != more.rend(); ++it)
+        if ((*it)->domain == TFLC_DOMAIN_SOURCE && !(*it)->dead) work.push_back(*it);
     }
   }
+  if (!unsupported.empty()) return UnsupportedReport(ctx, unsupported);
   TFLC_RETURN_IF_ERROR(Compact(g));
   ClearGraveyard(g);
   return OkStatus();

@@ -26,13 +26,6 @@ int64_t ConvOutputLength(int64_t in, int64_t kernel, const std::string& padding,
 
 // ============================== LayerContext ==============================
 
-LayerContext::LayerContext(Converter* conv, const LayerDef& layer, LayerChain chain, std::string scope,
-                           std::vector<Tensor> inputs)
-    : conv_(conv), layer_(layer), chain_(std::move(chain)), scope_(std::move(scope)), inputs_(std::move(inputs)) {}
-
-Emitter& LayerContext::em() { return conv_->em(); }
-int LayerContext::keras_major() const { return conv_->file().keras_major; }
-
 namespace {
 
 std::string Brief(const Json& j) {
@@ -41,6 +34,39 @@ std::string Brief(const Json& j) {
 }
 
 }  // namespace
+
+LayerContext::LayerContext(Converter* conv, const LayerDef& layer, LayerChain chain, std::string scope,
+                           std::vector<Tensor> tensors, const CallArgs* call)
+    : conv_(conv), layer_(layer), chain_(std::move(chain)), scope_(std::move(scope)), tensors_(std::move(tensors)),
+      call_(call) {
+  const size_t n = call_->num_positional > 0 ? std::min(call_->num_positional, tensors_.size()) : tensors_.size();
+  inputs_.assign(tensors_.begin(), tensors_.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+Json LayerContext::Arg(size_t pos, const std::string& name) const {
+  const Json& args = call_->args;
+  // A single list first argument holds the positional inputs ([query, value, key] / [a, b]).
+  if (args.is_array() && args.size() == 1 && args[0].is_array()) {
+    if (pos < args[0].size()) return args[0][pos];
+  } else if (args.is_array() && pos < args.size()) {
+    return args[pos];
+  }
+  const Json& kw = call_->kwargs;
+  if (kw.is_object() && kw.contains(name)) return kw[name];
+  return Json();
+}
+
+StatusOr<std::optional<Tensor>> LayerContext::TensorArg(size_t pos, const std::string& name) const {
+  Json a = Arg(pos, name);
+  if (a.is_null()) return std::optional<Tensor>();
+  size_t i = 0;
+  if (!IsTensorSlot(a, &i) || i >= tensors_.size())
+    return InvalidArgument("call argument '" + name + "' is " + Brief(a) + ", expected a Keras tensor");
+  return std::optional<Tensor>(tensors_[i]);
+}
+
+Emitter& LayerContext::em() { return conv_->em(); }
+int LayerContext::keras_major() const { return conv_->file().keras_major; }
 
 bool LayerContext::Has(const std::string& key) const {
   return layer_.config.contains(key) && !layer_.config[key].is_null();
@@ -267,7 +293,7 @@ Status Converter::CheckSupported(const ModelDef& model, std::vector<std::string>
       TFLC_RETURN_IF_ERROR(CheckSupported(*l.model, unknown));
       continue;
     }
-    if (!FindLayerConverter(l.class_name)) unknown->push_back("layer '" + l.name + "' (class " + l.class_name + ")");
+    if (!FindLayerConverter(l)) unknown->push_back("layer '" + l.name + "' (class " + l.class_name + ")");
   }
   return OkStatus();
 }
@@ -407,10 +433,12 @@ StatusOr<const std::vector<Tensor>*> Converter::RunNode(Scope& scope, const Laye
     }
     outputs = std::move(outs).value();
   } else {
-    LayerFn fn = FindLayerConverter(layer.class_name);
+    LayerFn fn = FindLayerConverter(layer);
     if (!fn) return Unimplemented(where + ": layer class " + layer.class_name + " is not supported");
     if (inputs.empty()) return InvalidArgument(where + ": the call has no input tensors");
-    LayerContext ctx(this, layer, chain, node_scope, inputs);
+    static const CallArgs kNoArgs;
+    const CallArgs* call = static_cast<size_t>(node) < layer.calls.size() ? &layer.calls[static_cast<size_t>(node)] : &kNoArgs;
+    LayerContext ctx(this, layer, chain, node_scope, inputs, call);
     Status s = fn(ctx, &outputs);
     if (!s.ok()) {
       scope.active.erase(key);

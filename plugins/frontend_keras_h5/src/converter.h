@@ -3,6 +3,7 @@
 #define TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_CONVERTER_H_
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -30,15 +31,31 @@ class Converter;
 // What a layer converter sees for one call of one layer.
 class LayerContext {
  public:
-  LayerContext(Converter* conv, const LayerDef& layer, LayerChain chain, std::string scope, std::vector<Tensor> inputs);
+  // `tensors`: every tensor the call reads (LayerDef::nodes order); `call` its arguments.
+  LayerContext(Converter* conv, const LayerDef& layer, LayerChain chain, std::string scope, std::vector<Tensor> tensors,
+               const CallArgs* call);
 
   const LayerDef& layer() const { return layer_; }
   const std::string& name() const { return layer_.name; }
   const Json& config() const { return layer_.config; }
   // Node-name prefix: the layer name, inside nested models "<model>/<layer>".
   const std::string& scope() const { return scope_; }
+  // The tensors of the positional arguments (of the keyword arguments when there are none): what
+  // most layers take as their input(s).
   const std::vector<Tensor>& inputs() const { return inputs_; }
   const Tensor& in(size_t i = 0) const { return inputs_[i]; }
+  // Every tensor the call reads, positional first; index i is {"__tflc_tensor__": i} in args/kwargs.
+  const std::vector<Tensor>& tensors() const { return tensors_; }
+  // The call's arguments (model_config.h CallArgs): for layers called with keyword tensors
+  // (MultiHeadAttention's value/key/attention_mask) and TF-op / Keras 3 operation layers.
+  const Json& call_args() const { return call_->args; }
+  const Json& call_kwargs() const { return call_->kwargs; }
+  // The argument at position `pos` or keyword `name` (Keras' call signature), flattened so that a
+  // single list first argument (Keras 2 [query, value] or Keras 3 [[q, v]]) counts as positions:
+  // a tensor → its Tensor; absent or null → nullopt; anything else → an error naming the argument.
+  StatusOr<std::optional<Tensor>> TensorArg(size_t pos, const std::string& name) const;
+  // The argument at position `pos` or keyword `name` as written (null Json when absent).
+  Json Arg(size_t pos, const std::string& name) const;
   Emitter& em();
   int keras_major() const;
 
@@ -87,15 +104,19 @@ class LayerContext {
   const LayerDef& layer_;
   LayerChain chain_;
   std::string scope_;
+  std::vector<Tensor> tensors_;
   std::vector<Tensor> inputs_;
+  const CallArgs* call_;
   LayerWeights* weights_ = nullptr;
 };
 
 // A layer converter: emits the ops of one call and returns the call's output tensors.
 using LayerFn = Status (*)(LayerContext& ctx, std::vector<Tensor>* outputs);
 
-// The converter for a Keras class name, or nullptr (layers.cc holds the table).
-LayerFn FindLayerConverter(const std::string& class_name);
+// The converter for a layer entry of the config, or nullptr (layers.cc holds the tables). Dispatch
+// is on the class name and, where the file records it, the module (a Keras 3 operation layer
+// `keras.src.ops.numpy` / `Add` is not the layer `keras.layers` / `Add`).
+LayerFn FindLayerConverter(const LayerDef& layer);
 
 class Converter {
  public:

@@ -93,9 +93,9 @@ constexpr LayerRow kLayers[] = {
 
 }  // namespace
 
-LayerFn FindLayerConverter(const std::string& class_name) {
+LayerFn FindLayerConverter(const LayerDef& layer) {
   for (const auto& row : kLayers)
-    if (class_name == row.class_name) return row.fn;
+    if (layer.class_name == row.class_name) return row.fn;
   return nullptr;
 }
 

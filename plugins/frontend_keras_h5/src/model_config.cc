@@ -24,35 +24,88 @@ Status ParseHistory(const Json& h, TensorRef* ref) {
   return OkStatus();
 }
 
-// Keras 3: collects every __keras_tensor__ in `j` (depth first, in order).
-Status CollectKerasTensors(const Json& j, std::vector<TensorRef>* out) {
+// Keras 3: replaces every __keras_tensor__ in `j` (depth first, in order) by a tensor slot.
+Status SlotKerasTensors(Json& j, std::vector<TensorRef>* out) {
   if (IsKerasTensor(j)) {
     TensorRef r;
     TFLC_RETURN_IF_ERROR(ParseHistory(j["config"]["keras_history"], &r));
+    j = Json{{"__tflc_tensor__", out->size()}};
     out->push_back(r);
   } else if (j.is_array()) {
-    for (const auto& e : j) TFLC_RETURN_IF_ERROR(CollectKerasTensors(e, out));
+    for (auto& e : j) TFLC_RETURN_IF_ERROR(SlotKerasTensors(e, out));
   } else if (j.is_object()) {
-    for (const auto& e : j.items()) TFLC_RETURN_IF_ERROR(CollectKerasTensors(e.value(), out));
+    for (auto& e : j.items()) TFLC_RETURN_IF_ERROR(SlotKerasTensors(e.value(), out));
   }
   return OkStatus();
 }
 
-StatusOr<std::vector<TensorRef>> ParseInboundNode(const Json& node) {
-  std::vector<TensorRef> refs;
+// Keras 2 node data: [layer, node, tensor] or [layer, node, tensor, kwargs] (Keras' own test,
+// tf_utils.convert_inner_node_data).
+bool IsNodeData(const Json& j) {
+  return j.is_array() && (j.size() == 3 || j.size() == 4) && j[0].is_string() && j[1].is_number_integer() &&
+         (j[2].is_number_integer() || j[0] == "_CONSTANT_VALUE");
+}
+
+// Keras 2 kwargs: every 3-item node-data list becomes a tensor slot.
+Status SlotKeras2Refs(Json& j, std::vector<TensorRef>* out) {
+  if (IsNodeData(j) && j[0] != "_CONSTANT_VALUE") {
+    TensorRef r;
+    TFLC_RETURN_IF_ERROR(ParseHistory(j, &r));
+    j = Json{{"__tflc_tensor__", out->size()}};
+    out->push_back(r);
+  } else if (j.is_array()) {
+    for (auto& e : j) TFLC_RETURN_IF_ERROR(SlotKeras2Refs(e, out));
+  } else if (j.is_object()) {
+    for (auto& e : j.items()) TFLC_RETURN_IF_ERROR(SlotKeras2Refs(e.value(), out));
+  }
+  return OkStatus();
+}
+
+// One Keras 2 leaf ([layer, node, tensor, kwargs] or ["_CONSTANT_VALUE", -1, value, kwargs]) as an
+// argument value; records the kwargs of the first leaf.
+Status Keras2Leaf(const Json& leaf, std::vector<TensorRef>* refs, Json* value, const Json** kwargs) {
+  if (!IsNodeData(leaf)) return InvalidArgument("malformed inbound node entry " + Dump(leaf));
+  if (leaf.size() == 4 && leaf[3].is_object() && !*kwargs) *kwargs = &leaf[3];
+  if (leaf[0] == "_CONSTANT_VALUE") {
+    *value = leaf[2];
+    return OkStatus();
+  }
+  TensorRef ref;
+  TFLC_RETURN_IF_ERROR(ParseHistory(leaf, &ref));
+  *value = Json{{"__tflc_tensor__", refs->size()}};
+  refs->push_back(ref);
+  return OkStatus();
+}
+
+Status ParseInboundNode(const Json& node, std::vector<TensorRef>* refs, CallArgs* call) {
   if (node.is_object()) {  // Keras 3
-    if (node.contains("args")) TFLC_RETURN_IF_ERROR(CollectKerasTensors(node["args"], &refs));
-    if (refs.empty() && node.contains("kwargs")) TFLC_RETURN_IF_ERROR(CollectKerasTensors(node["kwargs"], &refs));
-    return refs;
+    call->args = node.contains("args") ? node["args"] : Json::array();
+    call->kwargs = node.contains("kwargs") && node["kwargs"].is_object() ? node["kwargs"] : Json::object();
+    if (!call->args.is_array()) call->args = Json::array({call->args});
+    TFLC_RETURN_IF_ERROR(SlotKerasTensors(call->args, refs));
+    call->num_positional = refs->size();
+    TFLC_RETURN_IF_ERROR(SlotKerasTensors(call->kwargs, refs));
+    return OkStatus();
   }
   if (!node.is_array()) return InvalidArgument("malformed inbound node " + Dump(node));
-  // Keras 2: [[layer, node, tensor, kwargs], ...]
-  for (const auto& r : node) {
-    TensorRef ref;
-    TFLC_RETURN_IF_ERROR(ParseHistory(r, &ref));
-    refs.push_back(ref);
+  // Keras 2: a list of leaves, or (TFOpLambda, whose first argument keeps its structure) one bare leaf.
+  const Json* kwargs = nullptr;
+  Json first;
+  if (IsNodeData(node) && (node.size() == 4 || node[0] == "_CONSTANT_VALUE")) {
+    TFLC_RETURN_IF_ERROR(Keras2Leaf(node, refs, &first, &kwargs));
+  } else {
+    first = Json::array();
+    for (const auto& leaf : node) {
+      Json v;
+      TFLC_RETURN_IF_ERROR(Keras2Leaf(leaf, refs, &v, &kwargs));
+      first.push_back(std::move(v));
+    }
   }
-  return refs;
+  call->args = Json::array({std::move(first)});
+  call->num_positional = refs->size();
+  call->kwargs = kwargs ? *kwargs : Json::object();
+  TFLC_RETURN_IF_ERROR(SlotKeras2Refs(call->kwargs, refs));
+  return OkStatus();
 }
 
 // input_layers / output_layers: [[name, node, tensor], ...], a bare [name, node, tensor] (Keras 3,
@@ -123,6 +176,9 @@ StatusOr<LayerDef> ParseLayer(const Json& entry) {
   l.class_name = entry["class_name"].get<std::string>();
   l.name = LayerName(entry);
   if (l.name.empty()) return InvalidArgument("a layer of class " + l.class_name + " has no name");
+  if (entry.contains("module") && entry["module"].is_string()) l.module = entry["module"].get<std::string>();
+  if (entry.contains("registered_name") && entry["registered_name"].is_string())
+    l.registered_name = entry["registered_name"].get<std::string>();
   if (entry.contains("config") && entry["config"].is_object()) l.config = entry["config"];
   else l.config = Json::object();
   if (IsModelClass(l.class_name)) {
@@ -216,6 +272,10 @@ StatusOr<std::unique_ptr<ModelDef>> ParseSequential(const Json& entry, const Jso
   for (size_t i = first; i < parsed.size(); ++i) {
     if (parsed[i].is_input) continue;  // a stray InputLayer inside a Sequential adds nothing
     parsed[i].nodes = {{prev}};
+    CallArgs call;
+    call.args = Json::array({Json{{"__tflc_tensor__", 0}}});
+    call.num_positional = 1;
+    parsed[i].calls = {call};
     prev = {parsed[i].name, 0, 0};
     m->layers.push_back(std::move(parsed[i]));
   }
@@ -238,9 +298,12 @@ StatusOr<std::unique_ptr<ModelDef>> ParseFunctional(const Json& entry, const Jso
     LayerDef layer = std::move(l).value();
     if (e.contains("inbound_nodes") && e["inbound_nodes"].is_array()) {
       for (const auto& node : e["inbound_nodes"]) {
-        auto refs = ParseInboundNode(node);
-        if (!refs.ok()) return refs.status().WithContext("layer '" + layer.name + "'");
-        layer.nodes.push_back(std::move(refs).value());
+        std::vector<TensorRef> refs;
+        CallArgs call;
+        Status st = ParseInboundNode(node, &refs, &call);
+        if (!st.ok()) return st.WithContext("layer '" + layer.name + "'");
+        layer.nodes.push_back(std::move(refs));
+        layer.calls.push_back(std::move(call));
       }
     }
     m->layers.push_back(std::move(layer));
@@ -295,6 +358,13 @@ Status NormalizeNestedRefs(ModelDef* m, int keras_major) {
 }
 
 }  // namespace
+
+bool IsTensorSlot(const Json& j, size_t* index) {
+  if (!j.is_object() || j.size() != 1 || !j.contains("__tflc_tensor__") || !j["__tflc_tensor__"].is_number_unsigned())
+    return false;
+  if (index) *index = j["__tflc_tensor__"].get<size_t>();
+  return true;
+}
 
 bool IsModelClass(const std::string& c) { return c == "Sequential" || c == "Functional" || c == "Model"; }
 

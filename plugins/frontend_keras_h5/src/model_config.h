@@ -29,11 +29,33 @@ struct TensorRef {
 
 struct ModelDef;
 
+// The arguments of one call of a layer, both dialects in one form. Keras tensors are replaced by
+// {"__tflc_tensor__": i}, i indexing the call's tensors (LayerDef::nodes[k]); other values stay as
+// the file wrote them (numbers, lists, Keras 3 {"class_name": "__numpy__" | "__slice__" | ...}).
+//  - Keras 2: args = [the first argument as serialized: one tensor, or a list of tensors and
+//    constants (a "_CONSTANT_VALUE" leaf becomes its value)]; kwargs = the leaves' kwargs dict,
+//    where 3-item [layer, node, tensor] lists are tensors (Keras' own rule).
+//  - Keras 3: args / kwargs as written.
+struct CallArgs {
+  Json args = Json::array();
+  Json kwargs = Json::object();
+  // nodes[k][0 .. num_positional) are the tensors in `args` (depth first), the rest are in kwargs.
+  size_t num_positional = 0;
+};
+
+// True for {"__tflc_tensor__": i}; *index = i.
+bool IsTensorSlot(const Json& j, size_t* index = nullptr);
+
 struct LayerDef {
   std::string class_name;
   std::string name;
+  // Where the file says the class comes from (Keras 3 and tf.keras .keras configs; empty when the
+  // entry has no such key, as in legacy H5): "keras.layers", "keras.src.ops.numpy", "qkeras.qlayers".
+  std::string module;
+  std::string registered_name;              // "QDense", "qkeras>QDense", "Functional"; empty if absent
   Json config;                              // the layer's "config" object
-  std::vector<std::vector<TensorRef>> nodes;  // inputs of each call, in call order
+  std::vector<std::vector<TensorRef>> nodes;  // tensors each call reads, in call order (args, kwargs)
+  std::vector<CallArgs> calls;              // the arguments of each call (parallel to `nodes`)
   std::unique_ptr<ModelDef> model;          // set when the layer is itself a model (nested)
   bool is_input = false;                    // InputLayer (real or synthesized for a Sequential)
   std::vector<int64_t> batch_shape;         // InputLayer: [-1 or batch, dims...] (-1 = None)
