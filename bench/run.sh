@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): converting generated models — Keras H5 with >= 1 GB and > 2.2 GB of
-# weights, and a TF1 SavedModel with >= 1 GB of variables.
+# weights, a GPT-2-small-shaped Keras 3 .keras transformer, and a TF1 SavedModel with >= 1 GB of
+# variables.
 # Reports wall time, throughput (MB of weights per second) and peak RSS. Usage: bench/run.sh BUILD_DIR
 # BENCH_CASES="1gb sm_1gb" (say) runs only those cases; default: all.
 set -euo pipefail
@@ -9,7 +10,7 @@ tflc="$build/bin/tflc"
 work="$build/bench"
 mkdir -p "$work"
 here=$(cd "$(dirname "$0")" && pwd)
-cases=${BENCH_CASES:-"1gb 2_2gb sm_1gb"}
+cases=${BENCH_CASES:-"1gb 2_2gb sm_1gb gpt2"}
 printf '| model | weights | wall time (median of 3) | throughput | phases: load / pipeline / export | peak RSS | RSS / weights | output | same-size dd write |\n|---|---|---|---|---|---|---|---|---|\n' > "$work/results.md"
 
 # bench_case NAME WEIGHT_BYTES TFLC_INPUT_FLAG MODEL_PATH FILES_TO_WARM...
@@ -61,6 +62,23 @@ def v(n,o):
 h5py.File('$model','r').visititems(v); print(t)")
   bench_case "$name" "$weights" --keras_model_file "$model" "$model"
 done
+
+# A GPT-2-small-shaped Keras 3 .keras decoder from stock layers (Embedding, causal MultiHeadAttention,
+# LayerNormalization, Dense; ~124 M parameters), written by bench/make_gpt2_keras.py.
+if [[ " $cases " == *" gpt2 "* ]]; then
+  model="$work/gpt2_small.keras"
+  [ -f "$model" ] || /usr/bin/python3 "$here/make_gpt2_keras.py" "$model"
+  weights=$(/usr/bin/python3 -c "
+import h5py, io, zipfile
+t = 0
+def v(n, o):
+    global t
+    if isinstance(o, h5py.Dataset): t += o.size * o.dtype.itemsize
+with zipfile.ZipFile('$model') as z, z.open('model.weights.h5') as f:
+    h5py.File(io.BytesIO(f.read()), 'r').visititems(v)
+print(t)")
+  bench_case gpt2 "$weights" --keras_model_file "$model" "$model"
+fi
 
 # SavedModel: TF1 graph (VariableV2 + MatMul/BiasAdd/Relu) with its variables in a TensorBundle,
 # written by bench/make_big_saved_model (built with tflc: $build/bin/make_big_saved_model).

@@ -32,6 +32,9 @@ static_assert(TflcOpQuantSpec_STRUCT_SIZE == 52, "TflcOpQuantSpec v1.1 layout ch
 static_assert(TflcHostApi_STRUCT_SIZE == 384, "TflcHostApi v1.2 layout changed");
 static_assert(offsetof(TflcHostApi, Value_GetChannelMeans) == 376, "v1.2 host functions follow Graph_SetOutput");
 static_assert(TflcQuantizer_STRUCT_SIZE == 56, "TflcQuantizer v1.2 layout changed");
+// v1.3 (declared input shapes): appended only.
+static_assert(TFLC_STRUCT_SIZE(TflcGraph_AddInput_Args, value) == 88, "TflcGraph_AddInput_Args v1.0 prefix changed");
+static_assert(TflcGraph_AddInput_Args_STRUCT_SIZE == 96, "TflcGraph_AddInput_Args v1.3 layout changed");
 static_assert(offsetof(TflcQuantizer, CalibrationStats) == 48, "v1.2 quantizer fields follow needs_calibration");
 
 TEST(AbiLayout, VersionMacros) {

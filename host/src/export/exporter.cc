@@ -453,11 +453,13 @@ Status Serialize(const Registry& registry, TflcModel* model, const ExportOptions
       if (v->type == TFLC_TYPE_UNKNOWN) return Internal("tensor '" + v->name + "' has no known type at export");
       std::vector<int32_t> shape, signature;
       bool dynamic = false;
-      for (int64_t d : v->dims) {
+      for (size_t k = 0; k < v->dims.size(); ++k) {
+        const int64_t d = v->dims[k];
         if (d > INT32_MAX) return OutOfRange("tensor '" + v->name + "' has a dimension beyond int32");
+        const int64_t declared = v->signature.size() == v->dims.size() ? v->signature[k] : d;
         shape.push_back(d < 0 ? 1 : static_cast<int32_t>(d));
-        signature.push_back(static_cast<int32_t>(d));
-        dynamic = dynamic || d < 0;
+        signature.push_back(static_cast<int32_t>(declared < 0 ? -1 : d));
+        dynamic = dynamic || d < 0 || declared < 0;
       }
       flatbuffers::Offset<tflite::QuantizationParameters> q = 0;
       if (!v->quant.empty()) {

@@ -96,6 +96,15 @@ TflcStatus* Graph_AddInput(TflcGraph_AddInput_Args* a) {
   if (Status st = CheckShapeArgs(a->type, a->dims, a->rank); !st.ok()) return FromStatus(st);
   TflcValue* v = NewValue(a->graph, S(a->name));
   AssignShape(v, a->type, a->dims, a->rank);
+  if (TFLC_HAS_FIELD(a, TflcGraph_AddInput_Args, signature_dims) && a->signature_dims && a->rank > 0) {
+    v->signature.assign(a->signature_dims, a->signature_dims + a->rank);
+    for (int32_t i = 0; i < a->rank; ++i) {
+      if (v->signature[i] >= 0 && a->dims[i] >= 0 && v->signature[i] != a->dims[i])
+        return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_AddInput '" + v->name +
+                                                          "': signature_dims contradict dims in dimension " + std::to_string(i));
+    }
+    if (v->signature == v->dims) v->signature.clear();
+  }
   a->graph->inputs.push_back(v);
   std::string sig = S(a->signature_name);
   a->graph->input_signature_names.push_back(sig.empty() ? v->name : sig);

@@ -94,6 +94,9 @@ struct TflcValue {
   TflcDataType type = TFLC_TYPE_UNKNOWN;
   int32_t rank = -1;  // -1 = unknown
   std::vector<int64_t> dims;
+  // The declared shape when it differs from dims (TFLite shape_signature; -1 = open, e.g. an unknown
+  // batch that the conversion fixed at 1). Empty = same as dims. Set on graph inputs by frontends.
+  std::vector<int64_t> signature;
   std::shared_ptr<const tflc::host::ConstBuffer> data;  // non-null for constants
   bool is_variable = false;
   tflc::host::QuantParams quant;

@@ -302,8 +302,12 @@ StatusOr<Tensor> Converter::AddGraphInput(const LayerDef& input) {
   TFLC_ASSIGN_OR_RETURN(TflcDataType type, InputType(input));
   Shape dims = input.batch_shape;
   if (dims.empty()) return InvalidArgument("input layer '" + input.name + "' has a scalar shape; Keras inputs have a batch dimension");
-  dims[0] = 1;  // as the TF converter does
-  TFLC_ASSIGN_OR_RETURN(ValueView v, em_.graph().Input("serving_default_" + input.name + ":0", type, dims, input.name));
+  // An unknown batch becomes 1, kept as -1 in the input's shape_signature (as TF's converter does).
+  std::vector<int64_t> declared;
+  if (dims[0] < 0) declared = dims;
+  dims[0] = 1;
+  TFLC_ASSIGN_OR_RETURN(ValueView v, em_.graph().Input("serving_default_" + input.name + ":0", type, dims, input.name,
+                                                       declared));
   return Tensor{v, dims, type};
 }
 

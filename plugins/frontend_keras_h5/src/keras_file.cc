@@ -1,6 +1,9 @@
 #include "keras_file.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include <cstdio>
@@ -19,6 +22,92 @@ bool ReadAt(std::ifstream& in, uint64_t offset, unsigned char* buf, size_t n) {
   if (!in) return false;
   in.read(reinterpret_cast<char*>(buf), static_cast<std::streamsize>(n));
   return static_cast<size_t>(in.gcount()) == n;
+}
+
+uint32_t Le32(const unsigned char* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24); }
+uint16_t Le16(const unsigned char* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+uint64_t Le64(const unsigned char* p) { return Le32(p) | (static_cast<uint64_t>(Le32(p + 4)) << 32); }
+
+// Where the data of a STORED (uncompressed) zip member starts in the archive, from the central
+// directory and the member's local header (zip APPNOTE 4.3; ZIP64 sizes and offsets in extra field
+// 0x0001). -1 when the member is compressed, encrypted, absent, or the archive is not understood
+// (the caller then reads the member through libzip). *size gets the member's size.
+int64_t StoredMemberOffset(const std::string& path, const std::string& name, uint64_t* size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return -1;
+  in.seekg(0, std::ios::end);
+  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  const uint64_t tail = std::min<uint64_t>(file_size, 65535 + 22);
+  std::vector<unsigned char> buf(tail);
+  if (!ReadAt(in, file_size - tail, buf.data(), tail)) return -1;
+  int64_t eocd = -1;
+  for (int64_t i = static_cast<int64_t>(tail) - 22; i >= 0; --i) {
+    if (Le32(&buf[static_cast<size_t>(i)]) == 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) return -1;
+  const unsigned char* e = &buf[static_cast<size_t>(eocd)];
+  uint64_t cd_size = Le32(e + 12), cd_offset = Le32(e + 16);
+  uint64_t entries = Le16(e + 10);
+  if (cd_offset == 0xFFFFFFFFu || entries == 0xFFFF) {  // ZIP64: the locator sits right before the EOCD
+    const uint64_t loc = file_size - tail + static_cast<uint64_t>(eocd) - 20;
+    unsigned char l[20], z[56];
+    if (eocd < 20 || !ReadAt(in, loc, l, 20) || Le32(l) != 0x07064b50 || !ReadAt(in, Le64(l + 8), z, 56) ||
+        Le32(z) != 0x06064b50)
+      return -1;
+    entries = Le64(z + 32);
+    cd_size = Le64(z + 40);
+    cd_offset = Le64(z + 48);
+  }
+  if (cd_offset + cd_size > file_size || cd_size > (64u << 20)) return -1;
+  std::vector<unsigned char> cd(static_cast<size_t>(cd_size));
+  if (!ReadAt(in, cd_offset, cd.data(), cd.size())) return -1;
+  size_t p = 0;
+  for (uint64_t k = 0; k < entries && p + 46 <= cd.size(); ++k) {
+    const unsigned char* c = &cd[p];
+    if (Le32(c) != 0x02014b50) return -1;
+    const uint16_t flags = Le16(c + 8), method = Le16(c + 10);
+    uint64_t csize = Le32(c + 20), usize = Le32(c + 24), lho = Le32(c + 42);
+    const size_t nlen = Le16(c + 28), xlen = Le16(c + 30), clen = Le16(c + 32);
+    if (p + 46 + nlen + xlen + clen > cd.size()) return -1;
+    const std::string member(reinterpret_cast<const char*>(c + 46), nlen);
+    if (member == name) {
+      // ZIP64 extra: the 0xFFFFFFFF fields, in the order usize, csize, offset.
+      for (size_t x = 0; x + 4 <= xlen;) {
+        const unsigned char* f = c + 46 + nlen + x;
+        const uint16_t id = Le16(f), len = Le16(f + 2);
+        if (id == 0x0001) {
+          size_t q = 4;
+          if (usize == 0xFFFFFFFFu && q + 8 <= 4u + len) { usize = Le64(f + q); q += 8; }
+          if (csize == 0xFFFFFFFFu && q + 8 <= 4u + len) { csize = Le64(f + q); q += 8; }
+          if (lho == 0xFFFFFFFFu && q + 8 <= 4u + len) { lho = Le64(f + q); q += 8; }
+        }
+        x += 4u + len;
+      }
+      if (method != 0 || (flags & 1) || csize != usize) return -1;
+      unsigned char lh[30];
+      if (!ReadAt(in, lho, lh, 30) || Le32(lh) != 0x04034b50) return -1;
+      const uint64_t data = lho + 30 + Le16(lh + 26) + Le16(lh + 28);
+      if (data + usize > file_size) return -1;
+      *size = usize;
+      return static_cast<int64_t>(data);
+    }
+    p += 46 + nlen + xlen + clen;
+  }
+  return -1;
+}
+
+// Maps bytes [offset, offset + size) of `path` read-only; the pointer is at `offset`.
+std::shared_ptr<void> MapRange(const std::string& path, uint64_t offset, uint64_t size, const void** data) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t start = offset / page * page;
+  const size_t len = static_cast<size_t>(offset - start + size);
+  void* m = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(start));
+  ::close(fd);
+  if (m == MAP_FAILED) return nullptr;
+  *data = static_cast<const unsigned char*>(m) + (offset - start);
+  return std::shared_ptr<void>(m, [len](void* p) { ::munmap(p, len); });
 }
 
 // libzip archive opened read-only; discarded (never written) on destruction.
@@ -148,8 +237,20 @@ Status OpenZip(KerasFile* kf) {
       // metadata.json is informational; a broken one does not stop the conversion.
     }
   }
-  TFLC_RETURN_IF_ERROR(zip.Read("model.weights.h5", &kf->image));
-  TFLC_ASSIGN_OR_RETURN(kf->file, OpenH5Image(kf->image.data(), kf->image.size()));
+  // Keras stores model.weights.h5 uncompressed: map it in place (weights are then mapped from the
+  // archive like a legacy .h5's, never copied); a compressed member is read into memory.
+  uint64_t member_size = 0;
+  const int64_t member_offset = StoredMemberOffset(kf->path, "model.weights.h5", &member_size);
+  const void* mapped = nullptr;
+  if (member_offset >= 0 && member_size > 0)
+    kf->mapping = MapRange(kf->path, static_cast<uint64_t>(member_offset), member_size, &mapped);
+  if (kf->mapping) {
+    kf->image_offset = member_offset;
+    TFLC_ASSIGN_OR_RETURN(kf->file, OpenH5Image(mapped, static_cast<size_t>(member_size)));
+  } else {
+    TFLC_RETURN_IF_ERROR(zip.Read("model.weights.h5", &kf->image));
+    TFLC_ASSIGN_OR_RETURN(kf->file, OpenH5Image(kf->image.data(), kf->image.size()));
+  }
   kf->weights_root = OpenGroup(kf->file.get(), "/");
   if (!kf->weights_root) return DataLoss("cannot open the root group of model.weights.h5: " + H5ErrorText());
   return OkStatus();

@@ -33,6 +33,11 @@ struct KerasFile {
   // Declaration order matters: destroyed bottom-up, so objects close before the file and the file
   // before the memory image it reads from.
   std::vector<unsigned char> image;  // .keras: model.weights.h5 bytes (HDF5 reads them in place)
+  // .keras whose model.weights.h5 is stored uncompressed (as Keras writes it): the member is
+  // memory-mapped instead of read into `image`, and `image_offset` is its first byte in the archive,
+  // so weights can be mapped in place like a legacy .h5's (-1 otherwise).
+  std::shared_ptr<void> mapping;
+  int64_t image_offset = -1;
   H5Id file;
   H5Id weights_root;  // /model_weights (legacy .h5) or / (model.weights.h5 of a .keras archive)
 };

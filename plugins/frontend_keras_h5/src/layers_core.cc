@@ -61,15 +61,11 @@ Status ConvertDense(LayerContext& ctx, std::vector<Tensor>* out) {
     TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("MatMul", {x.value, kernel}, matmul_attrs));
     TFLC_RETURN_IF_ERROR(ctx.SetShape(y.value, y.shape));
   } else {
-    // tf.tensordot over the last axis: flatten the leading axes, MatMul, restore them.
-    const int64_t rows = Product(x.shape, 0) < 0 ? -1 : Product(x.shape, 0) / in;
-    TFLC_ASSIGN_OR_RETURN(ValueView flat, ctx.Reshape(x.value, {rows, in}, "Tensordot/Reshape"));
-    TFLC_ASSIGN_OR_RETURN(ValueView mm, ctx.Op("MatMul", {flat, kernel}, matmul_attrs, "Tensordot/MatMul"));
-    TFLC_RETURN_IF_ERROR(ctx.SetShape(mm, {rows, units}));
-    int unknown = 0;
-    for (int64_t d : y.shape) unknown += d < 0;
-    if (unknown > 1) return Unimplemented("input shape " + ShapeStr(x.shape) + " has more than one unknown dimension");
-    TFLC_ASSIGN_OR_RETURN(y.value, ctx.Reshape(mm, y.shape, "Tensordot"));
+    // Keras 3 traces matmul(x, kernel) → BatchMatMulV2 (tf.keras' tensordot computes the same);
+    // the lowering makes it one FULLY_CONNECTED with keep_num_dims, as TF's converter does.
+    TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("BatchMatMulV2", {x.value, kernel},
+                                          {Attr::T(), Attr::Bool("adj_x", false), Attr::Bool("adj_y", false)}));
+    TFLC_RETURN_IF_ERROR(ctx.SetShape(y.value, y.shape));
   }
   if (use_bias) {
     TFLC_ASSIGN_OR_RETURN(ValueView bias, ctx.Weight("bias", {units}));

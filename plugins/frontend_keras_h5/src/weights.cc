@@ -282,7 +282,8 @@ Status LayerWeights::Read(const WeightRef& ref, const std::string& role, const S
 
 StatusOr<int64_t> LayerWeights::InPlaceOffset(const WeightRef& ref, const std::string& role,
                                               const Shape& expected) const {
-  if (file_->kind != FileKind::kHdf5) return -1;  // .keras weights live in an extracted image
+  // .keras weights are in place only when the archive stores model.weights.h5 uncompressed.
+  if (file_->kind != FileKind::kHdf5 && file_->image_offset < 0) return -1;
   H5Id ds = OpenDataset(file_->weights_root.get(), ref.path);
   if (!ds) return -1;  // Read() reports it
   H5Id space(H5Dget_space(ds.get()), H5Sclose);
@@ -301,7 +302,7 @@ StatusOr<int64_t> LayerWeights::InPlaceOffset(const WeightRef& ref, const std::s
   if (offset == HADDR_UNDEF) return -1;
   const int64_t n = sdk::NumElements(expected);
   if (H5Dget_storage_size(ds.get()) != static_cast<hsize_t>(n) * 4) return -1;
-  return static_cast<int64_t>(offset);
+  return static_cast<int64_t>(offset) + std::max<int64_t>(file_->image_offset, 0);
 }
 
 StatusOr<ValueView> LayerWeights::ReadConst(Emitter& em, const std::string& const_name, const std::string& role,

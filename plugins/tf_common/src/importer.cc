@@ -464,10 +464,15 @@ class Importer {
                                " (e.g. " + spec_.shape_option + "=1,224,224,3)");
       dims = s.dims;
     }
-    if (!dims.empty() && dims[0] < 0) dims[0] = 1;  // unknown batch → 1, as tflite_convert does
+    // An unknown batch becomes 1, kept as -1 in the input's shape_signature (TF's converter does both).
+    std::vector<int64_t> declared;
+    if (!dims.empty() && dims[0] < 0) {
+      declared = dims;
+      dims[0] = 1;
+    }
     std::string sig = in && !in->signature_name.empty() ? in->signature_name : n.name;
     std::string tensor_name = in ? in->tensor : n.name;
-    TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, gb_.Input(tensor_name, type, dims, sig));
+    TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, gb_.Input(tensor_name, type, dims, sig, declared));
     values_[n.name] = {v};
     return OkStatus();
   }

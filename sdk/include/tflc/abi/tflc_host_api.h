@@ -32,8 +32,13 @@ typedef struct TflcGraph_AddInput_Args {
   const int64_t* dims;           /* borrowed during the call; -1 = unknown size */
   int32_t rank;                  /* -1 = unknown rank */
   TflcValue* value;              /* out: owned by the graph */
+  /* v1.3: the shape the model declares for this input when it differs from `dims` (TF's
+   * shape_signature): -1 marks a dimension the model leaves open (an unknown batch). `dims` holds the
+   * size the conversion uses (1 for an unknown batch, as TF's converter does). Borrowed during the
+   * call; NULL = same as dims. Graph_AddInput only; its rank must equal `rank`. */
+  const int64_t* signature_dims;
 } TflcGraph_AddInput_Args;
-#define TflcGraph_AddInput_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddInput_Args, value)
+#define TflcGraph_AddInput_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddInput_Args, signature_dims)
 
 /* Graph_AddConst: a constant tensor.
  * If `file_path` is non-empty the constant is bytes [file_offset, file_offset + size) of that file,

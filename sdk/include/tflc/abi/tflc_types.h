@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 #define TFLC_ABI_VERSION_MAJOR 1
-#define TFLC_ABI_VERSION_MINOR 2
+#define TFLC_ABI_VERSION_MINOR 3
 
 #if defined(_WIN32)
 #define TFLC_EXPORT __declspec(dllexport)

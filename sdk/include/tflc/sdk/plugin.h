@@ -415,12 +415,19 @@ class GraphBuilder {
   const TflcHostApi* host() const { return host_; }
   TflcGraph* get() const { return g_; }
 
+  // `signature_dims` (ABI 1.3): the declared shape when it differs from `dims` (-1 = open, e.g. an
+  // unknown batch written as 1 in `dims`); empty = same as dims.
   StatusOr<ValueView> Input(std::string_view name, TflcDataType type, const std::vector<int64_t>& dims,
-                            std::string_view signature_name = {}) const {
+                            std::string_view signature_name = {},
+                            const std::vector<int64_t>& signature_dims = {}) const {
     TflcGraph_AddInput_Args a{};
     a.struct_size = TflcGraph_AddInput_Args_STRUCT_SIZE;
     a.graph = g_; a.name = Sv(name); a.signature_name = Sv(signature_name);
     a.type = type; a.dims = dims.data(); a.rank = static_cast<int32_t>(dims.size());
+    if (!signature_dims.empty()) {
+      if (signature_dims.size() != dims.size()) return InvalidArgument("Input: signature_dims rank differs from dims");
+      a.signature_dims = signature_dims.data();
+    }
     TFLC_RETURN_IF_ERROR(Absorb(host_->Graph_AddInput(&a)));
     return ValueView(host_, a.value);
   }
