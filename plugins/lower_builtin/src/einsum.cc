@@ -227,7 +227,9 @@ class EinsumLowering {
 };
 
 Status EinsumLowering::Resolve() {
-  TFLC_ASSIGN_OR_RETURN(Equation e, ParseEquation(eq_));
+  StatusOr<Equation> parsed = ParseEquation(eq_);
+  if (!parsed.ok()) return Err(parsed.status().message());
+  Equation e = std::move(parsed).value();
   const size_t n = l_.num_inputs();
   if (e.inputs.size() != n) {
     return Err("has " + std::to_string(e.inputs.size()) + " input term(s) but the node has " + std::to_string(n) +
@@ -368,7 +370,8 @@ Status EinsumLowering::SumAway(Operand& o, const std::set<int>& keep) {
   std::vector<int64_t> axes, dims;
   std::vector<int> labels;
   for (size_t i = 0; i < o.labels.size(); ++i) {
-    if (keep.count(o.labels[i])) {
+    // A size-1 axis needs no SUM: it is left for the final RESHAPE of the operand to drop.
+    if (keep.count(o.labels[i]) || o.dims[i] == 1) {
       labels.push_back(o.labels[i]);
       dims.push_back(o.dims[i]);
     } else {
@@ -395,7 +398,8 @@ StatusOr<ValueView> EinsumLowering::Bring(const Operand& o, const std::vector<in
   return v;
 }
 
-// One operand: diagonals, sums, then the output order.
+// One operand: diagonals, sums, then the output order (size-1 axes left by SumAway go first and
+// the RESHAPE drops them).
 Status EinsumLowering::Unary() {
   Operand& o = ops_[0];
   TFLC_RETURN_IF_ERROR(TakeDiagonals(o));
