@@ -155,6 +155,11 @@ const Case kCases[] = {
     {"ij,ij->ij", {{2, 3}, {2, 3}}},
     {"ij,ij->ji", {{2, 3}, {2, 3}}},
     {"ij,ij->", {{2, 3}, {2, 3}}},
+    {"ij,j->ij", {{3, 4}, {4}}},
+    {"bi,bj->bij", {{2, 3}, {2, 4}}},
+    {"bi,bj->jbi", {{2, 3}, {2, 4}}},
+    {"abc,cd->dba", {{2, 2, 3}, {3, 2}}},
+    {"abcd,de->abce", {{2, 2, 2, 3}, {3, 2}}},
     {"ij,j->i", {{3, 4}, {4}}},
     {"i,ij->j", {{3}, {3, 4}}},
     {"i,->i", {{3}, {}}},
@@ -356,6 +361,18 @@ TEST_F(LowerTest, EinsumDenseEquationsUseFullyConnected) {
   }
 }
 
+TEST_F(LowerTest, EinsumDenseWithTwoUnknownDimsUsesBatchMatMul) {
+  REQUIRE_OPSET();
+  // (batch, time) both unknown: FULLY_CONNECTED would need RESHAPE [?·?, c] and back [?, ?, d];
+  // BATCH_MATMUL broadcasts the kernel instead.
+  Einsum(h, "abc,cd->abd", {h.In("x", {-1, -1, 4}), h.F("kernel", {4, 5}, Weights({4, 5}))});
+  TFLC_ASSERT_OK(h.host().RunPipeline());
+  EXPECT_EQ(h.OpsString(), "BATCH_MATMUL") << h.host().Dump();
+  EXPECT_EQ(h.Output(0).dims(), (Shape{-1, -1, 5}));
+  auto bytes = h.host().Export();
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+}
+
 TEST_F(LowerTest, EinsumAttentionNeedsNoReshape) {
   REQUIRE_OPSET();
   // MultiHeadAttention scores (B, N, T, S) = einsum(key (B,S,N,H), query (B,T,N,H)), batch unknown.
@@ -400,6 +417,29 @@ TEST_F(LowerTest, EinsumPlainProductsAreOneOp) {
     NodeView b = g.One("BATCH_MATMUL");
     EXPECT_EQ(Harness::Int(b, "adj_x"), c.adj_x ? 1 : 0) << c.eq;
     EXPECT_EQ(Harness::Int(b, "adj_y"), c.adj_y ? 1 : 0) << c.eq;
+  }
+}
+
+TEST_F(LowerTest, EinsumBroadcastingAndElementwiseForms) {
+  REQUIRE_OPSET();
+  const struct {
+    const char* eq;
+    Shape x, y;
+    const char* ops;
+  } cases[] = {
+      {"bij,jk->bik", {2, 3, 4}, {4, 5}, "BATCH_MATMUL"},      // y broadcasts over b
+      {"jk,bij->bik", {4, 5}, {2, 3, 4}, "BATCH_MATMUL"},      // operands swapped
+      {"ij,ij->ij", {2, 3}, {2, 3}, "MUL"},
+      {"bi,bj->bij", {2, 3}, {2, 4}, "RESHAPE RESHAPE MUL"},
+      {"i,j->ij", {3}, {4}, "RESHAPE MUL"},
+      {"ij,j->ij", {3, 4}, {4}, "MUL"},
+  };
+  for (const auto& c : cases) {
+    Harness g;
+    Einsum(g, c.eq, {g.In("x", c.x), g.In("y", c.y)});
+    Status s = g.host().RunPipeline();
+    ASSERT_TRUE(s.ok()) << c.eq << ": " << s;
+    EXPECT_EQ(g.OpsString(), c.ops) << c.eq << "\n" << g.host().Dump();
   }
 }
 
@@ -492,7 +532,7 @@ TEST_F(LowerTest, EinsumErrorsNameNodeAndEquation) {
   {
     // Two unknown dimensions that no layout keeps apart.
     Harness g;
-    ExpectError(LowerEinsum(g, "abc,cd->abd", {g.In("x", {-1, -1, 4}), g.In("y", {4, 5})}), "abc,cd->abd",
+    ExpectError(LowerEinsum(g, "abcd,cd->ab", {g.In("x", {-1, -1, 3, 4}), g.In("y", {3, 4})}), "abcd,cd->ab",
                 "unknown dimension");
   }
   {
