@@ -5,6 +5,9 @@
 // constant; the model must also export (every op gets a valid version).
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
 #include <map>
 #include <ostream>
 #include <string>
@@ -295,7 +298,38 @@ TEST_P(EinsumTableTest, MatchesNaiveEinsum) {
         << op << " in " << h.OpsString();
   }
   auto bytes = h.host().Export();
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  // For einsum_tflite_runtime.js: the model, its inputs and the naive result, to run in the real
+  // TFLite runtime (ctest lower_builtin_einsum_tflite_runtime).
+  if (const char* dir = std::getenv("TFLC_EINSUM_DUMP_DIR")) {
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    const std::string base = std::string(dir) + "/" + test.substr(test.find('/') + 1);
+    std::ofstream(base + ".tflite", std::ios::binary) << *bytes;
+    std::ofstream js(base + ".json");
+    auto list = [&js](const std::vector<int64_t>& v) {
+      js << "[";
+      for (size_t i = 0; i < v.size(); ++i) js << (i ? "," : "") << v[i];
+      js << "]";
+    };
+    auto floats = [&js](const std::vector<float>& v) {
+      js << "[";
+      for (size_t i = 0; i < v.size(); ++i) js << (i ? "," : "") << std::setprecision(9) << v[i];
+      js << "]";
+    };
+    js << "{\"equation\":\"" << eq << "\",\"inputs\":[";
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      js << (i ? "," : "") << "{\"shape\":";
+      list(inputs[i].dims);
+      js << ",\"data\":";
+      floats(inputs[i].floats());
+      js << "}";
+    }
+    js << "],\"expected\":{\"shape\":";
+    list(ref.dims);
+    js << ",\"data\":";
+    floats(ref.values);
+    js << "}}\n";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Equations, EinsumTableTest, ::testing::ValuesIn(Params()), ParamName);
