@@ -471,9 +471,9 @@ Status EinsumLowering::Binary() {
   const std::set<int> ex = effective(x), ey = effective(y);
 
   // Sizes of the effective labels (for groups and the output).
-  auto size_of = [&](int label) -> int64_t {
-    if (ex.count(label)) return dim_of(x, label);
-    return dim_of(y, label);
+  auto size_of = [&](int label) -> int64_t {  // a known size wins over an unknown one
+    const int64_t dx = ex.count(label) ? dim_of(x, label) : -2, dy = ey.count(label) ? dim_of(y, label) : -2;
+    return dx >= 0 ? dx : (dy >= 0 ? dy : std::max<int64_t>(-1, std::max(dx, dy)));
   };
   auto sizes = [&](const std::vector<int>& labels) {
     std::vector<int64_t> d;

@@ -407,6 +407,16 @@ TEST_F(LowerTest, EinsumDenseWithTwoUnknownDimsUsesBatchMatMul) {
   EXPECT_TRUE(bytes.ok()) << bytes.status();
 }
 
+TEST_F(LowerTest, EinsumKnownSizeWinsOverUnknown) {
+  REQUIRE_OPSET();
+  // j is unknown in x but 3 in the kernel; i unknown: only one unknown dim remains to reshape.
+  Einsum(h, "bij,jk->bik", {h.In("x", {2, -1, -1}), h.F("kernel", {3, 4}, Weights({3, 4}))});
+  TFLC_ASSERT_OK(h.host().RunPipeline());
+  EXPECT_EQ(h.OpsString(), "RESHAPE FULLY_CONNECTED RESHAPE") << h.host().Dump();
+  EXPECT_EQ(h.One("FULLY_CONNECTED").input(0).dims(), (Shape{-1, 3}));
+  EXPECT_EQ(h.Output(0).dims(), (Shape{2, -1, 4}));
+}
+
 TEST_F(LowerTest, EinsumAttentionNeedsNoReshape) {
   REQUIRE_OPSET();
   // MultiHeadAttention scores (B, N, T, S) = einsum(key (B,S,N,H), query (B,T,N,H)), batch unknown.
