@@ -11,9 +11,18 @@
 // Before that, each operand on its own: a letter repeated inside it takes the diagonal (MUL by a
 // constant identity mask, SUM over one of the two axes), letters in neither the other operand nor
 // the output are summed away (SUM). A letter of size 1 in one operand and of another size in the
-// other is a broadcast: it is dropped from the size-1 operand (an exact rewrite). Among the
-// possible layouts (operand order, letter orders, adj_x / adj_y) the one needing the fewest
-// TRANSPOSE / RESHAPE ops on non-constant tensors is chosen; ops on constants fold away.
+// other is a broadcast: it is dropped from the size-1 operand (an exact rewrite).
+//
+// Among the possible layouts (operand order, letter orders, adj_x / adj_y, leading lhs free
+// letters kept as batch dims the rhs broadcasts over, MUL instead of BATCH_MATMUL when nothing is
+// contracted) the one needing the fewest TRANSPOSE / RESHAPE ops on non-constant tensors is chosen
+// (ops on constants fold away). Layouts whose RESHAPE would need two unknown dimensions are out;
+// a constant kernel whose FULLY_CONNECTED form is out falls back to BATCH_MATMUL. BATCH_MATMUL
+// operands stay of rank <= 4 (more than two batch letters are flattened into one).
+//
+// Semantics follow numpy / TF: an implicit output (no "->") is the broadcast dimensions then the
+// letters occurring once, in ASCII order; an explicit output without "..." sums the broadcast
+// dimensions away.
 #include <algorithm>
 #include <cstdint>
 #include <set>
