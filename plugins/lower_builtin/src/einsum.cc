@@ -21,8 +21,8 @@
 // operands stay of rank <= 4 (more than two batch letters are flattened into one).
 //
 // Semantics follow numpy / TF: an implicit output (no "->") is the broadcast dimensions then the
-// letters occurring once, in ASCII order; an explicit output without "..." sums the broadcast
-// dimensions away.
+// letters occurring once, in ASCII order; an explicit output needs "..." when the inputs' "..."
+// stand for any dimension (TF's kernel refuses it otherwise).
 #include <algorithm>
 #include <cstdint>
 #include <set>
@@ -295,8 +295,11 @@ Status EinsumLowering::Resolve() {
       }
       if (k < letters) out_labels_.push_back(t.labels[k]);
     }
-    // Without "..." in the output, the broadcast dimensions are summed away (like any letter that
-    // is not in the output).
+    if (t.ellipsis < 0 && max_ell > 0) {
+      // As TF's Einsum kernel (einsum_op_impl.h, ProcessDimensions).
+      return Err("the inputs have " + std::to_string(max_ell) + " broadcast dimension(s) (\"...\") but the "
+                 "output has no \"...\"");
+    }
   } else {
     // numpy's implicit output: the broadcast dimensions, then the letters that occur exactly once,
     // in alphabetical (ASCII) order.

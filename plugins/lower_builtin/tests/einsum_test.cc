@@ -195,7 +195,7 @@ const Case kCases[] = {
     {"...ij,...jk->...ik", {{1, 3, 4}, {5, 4, 2}}},
     {"...i,...i->...", {{2, 3}, {2, 3}}},
     {"i...,i...->...", {{3, 2, 1}, {3, 1, 4}}},
-    {"b...,b...->b", {{2, 3}, {2, 3}}},
+    {"b...,b...->b", {{2}, {2}}},  // "..." of rank 0: no "..." needed in the output
     // implicit output
     {"ij,jk", {{2, 3}, {3, 4}}},
     {"ba,ca", {{3, 2}, {4, 2}}},
@@ -568,6 +568,10 @@ TEST_F(LowerTest, EinsumErrorsNameNodeAndEquation) {
   {
     Harness g;
     ExpectError(LowerEinsum(g, "ij->ii", {g.In("x", {2, 3})}), "ij->ii", "repeats the letter 'i'");
+  }
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "b...->b", {g.In("x", {2, 3})}), "b...->b", "output has no \"...\"");
   }
   {
     Harness g;
