@@ -586,9 +586,9 @@ Status EinsumLowering::Binary() {
     groups.push_back(p.free_r);
     return group_dims(groups);
   };
-  // Cost: 3 per TRANSPOSE, 1 per RESHAPE of a non-constant tensor; -1 when a needed RESHAPE would
-  // have more than one unknown dimension.
-  constexpr int kTransposeCost = 3;
+  // Cost: 10 per TRANSPOSE, 1 per RESHAPE of a non-constant tensor (so cost / 10 counts the
+  // TRANSPOSEs); -1 when a needed RESHAPE would have more than one unknown dimension.
+  constexpr int kTransposeCost = 10;
   auto operand_cost = [&](const Plan& p, bool lhs) {
     const Operand& o = (lhs != p.swap) ? x : y;
     auto [order, target] = operand_layout(p, lhs);
@@ -618,8 +618,10 @@ Status EinsumLowering::Binary() {
 
   // Candidates. A constant operand without batch letters shared with the other: MatMul with the
   // constant second (→ FULLY_CONNECTED), unless every such layout needs a RESHAPE with two
-  // unknown dimensions. No contracted letter and an output of rank <= 4: MUL (broadcasting)
-  // competes with BATCH_MATMUL and wins ties.
+  // unknown dimensions. When the constant is the first operand (not a Keras kernel), only if
+  // that needs no more TRANSPOSEs of non-constant tensors than BATCH_MATMUL (`ab,bc->ac` stays
+  // one BATCH_MATMUL rather than TRANSPOSE → FULLY_CONNECTED → TRANSPOSE). No contracted letter and an output of rank <= 4: MUL
+  // (broadcasting) competes with BATCH_MATMUL and wins ties.
   const bool fc = batch.empty() && (x.is_const != y.is_const);
   std::vector<Plan::Kind> kinds;
   if (fc) {
@@ -628,10 +630,9 @@ Status EinsumLowering::Binary() {
     kinds.push_back(Plan::kMul);
   }
   kinds.push_back(Plan::kBatchMatMul);
-  Plan best;
-  bool have = false;
+  Plan best, best_fc;
+  bool have = false, have_fc = false;
   for (Plan::Kind kind : kinds) {
-    if (have && best.kind == Plan::kFullyConnected) break;
     for (int swap = 0; swap < 2; ++swap) {
       if (kind == Plan::kFullyConnected && (swap == 1) != x.is_const) continue;  // the constant is the rhs
       const Operand& lo = swap ? y : x;
@@ -669,7 +670,12 @@ Status EinsumLowering::Binary() {
                   const int cl = operand_cost(p, true), cr = operand_cost(p, false), cout = output_cost(p);
                   if (cl < 0 || cr < 0 || cout < 0) continue;
                   p.cost = cl + cr + cout;
-                  if (!have || p.cost < best.cost) {
+                  if (kind == Plan::kFullyConnected) {
+                    if (!have_fc || p.cost < best_fc.cost) {
+                      best_fc = p;
+                      have_fc = true;
+                    }
+                  } else if (!have || p.cost < best.cost) {
                     best = p;
                     have = true;
                   }
@@ -680,6 +686,10 @@ Status EinsumLowering::Binary() {
         }
       }
     }
+  }
+  if (have_fc && (y.is_const || !have || best_fc.cost / kTransposeCost <= best.cost / kTransposeCost)) {
+    best = best_fc;
+    have = true;
   }
   if (!have) {
     return Unsupported("every layout of the product needs a reshape with more than one unknown dimension "

@@ -378,10 +378,13 @@ TEST_F(LowerTest, EinsumDenseEquationsUseFullyConnected) {
       {"...b,bc->...c", {-1, 7, 4}, {4, 5}, "RESHAPE FULLY_CONNECTED RESHAPE"},
       {"ab...,bc->ac...", {2, 3, 4}, {3, 5}, "TRANSPOSE RESHAPE FULLY_CONNECTED RESHAPE TRANSPOSE"},
       {"cd,abc->abd", {4, 5}, {2, 3, 4}, "RESHAPE FULLY_CONNECTED RESHAPE"},  // operands swapped
+      // A constant first operand whose FULLY_CONNECTED form needs TRANSPOSEs of the input and the
+      // output: BATCH_MATMUL instead.
+      {"ab,bc->ac", {3, 4}, {4, 5}, "BATCH_MATMUL"},
   };
   for (const auto& c : cases) {
     Harness g;
-    if (std::string(c.eq) == "cd,abc->abd") {
+    if (std::string(c.eq) == "cd,abc->abd" || std::string(c.ops) == "BATCH_MATMUL") {
       // The constant first: the lowering swaps the operands so the constant is the weight.
       Einsum(g, c.eq, {g.F("kernel", c.x, Weights(c.x)), g.In("x", c.w)});
     } else {
