@@ -334,6 +334,92 @@ TEST_P(EinsumTableTest, MatchesNaiveEinsum) {
 
 INSTANTIATE_TEST_SUITE_P(Equations, EinsumTableTest, ::testing::ValuesIn(Params()), ParamName);
 
+// ---- random equations ---------------------------------------------------------------------------
+
+// Seeded random equations of one or two operands: letters shared or not, repeated inside an
+// operand, size-1 broadcasts, "..." of 0-2 dims at any position, explicit or implicit outputs, an
+// operand constant or not. Each runs through the pipeline and is compared with the naive einsum.
+TEST(EinsumRandom, MatchesNaiveEinsum) {
+  REQUIRE_OPSET();
+  uint32_t state = 12345u;
+  auto next = [&state](uint32_t n) {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % n;
+  };
+  int checked = 0;
+  for (int round = 0; round < 300; ++round) {
+    const std::string pool = "abcde";
+    int64_t size[5];
+    for (int64_t& sz : size) sz = 1 + static_cast<int64_t>(next(3));
+    const size_t n = 1 + next(2);
+    const int ell_rank = next(3) == 0 ? static_cast<int>(next(3)) : -1;  // -1: no "..."
+    std::vector<int64_t> ell_dims;
+    for (int j = 0; j < std::max(ell_rank, 0); ++j) ell_dims.push_back(1 + static_cast<int64_t>(next(3)));
+    std::vector<std::string> terms;
+    std::vector<Shape> shapes;
+    for (size_t i = 0; i < n; ++i) {
+      std::string t;
+      const size_t rank = next(4);
+      for (size_t k = 0; k < rank; ++k) t += pool[next(5)];
+      Shape sh;
+      for (char c : t) {
+        const bool repeated = std::count(t.begin(), t.end(), c) > 1;
+        sh.push_back(!repeated && next(6) == 0 ? 1 : size[c - 'a']);
+      }
+      if (ell_rank >= 0) {
+        const size_t pos = next(static_cast<uint32_t>(t.size() + 1));
+        const int e = static_cast<int>(next(static_cast<uint32_t>(ell_rank + 1)));  // 0..ell_rank dims
+        Shape ed;
+        for (int j = ell_rank - e; j < ell_rank; ++j) ed.push_back(next(5) == 0 ? 1 : ell_dims[static_cast<size_t>(j)]);
+        t.insert(pos, "...");
+        sh.insert(sh.begin() + static_cast<std::ptrdiff_t>(pos), ed.begin(), ed.end());
+      }
+      terms.push_back(t);
+      shapes.push_back(sh);
+    }
+    std::string eq;
+    for (size_t i = 0; i < n; ++i) eq += (i ? "," : "") + terms[i];
+    if (next(4) != 0) {
+      std::string out;
+      for (char c : pool) {
+        bool present = false;
+        for (const std::string& t : terms) present = present || t.find(c) != std::string::npos;
+        if (present && next(2) == 0) out += c;
+      }
+      for (size_t k = out.size(); k > 1; --k) std::swap(out[k - 1], out[next(static_cast<uint32_t>(k))]);
+      if (ell_rank >= 0) out.insert(next(static_cast<uint32_t>(out.size() + 1)), "...");
+      eq += "->" + out;
+    }
+    const int const_index = n == 2 ? static_cast<int>(next(3)) - 1 : -1;
+    SCOPED_TRACE("\"" + eq + "\" const operand " + std::to_string(const_index));
+    Harness h;
+    std::vector<std::vector<float>> data;
+    std::vector<ValueView> operands;
+    std::vector<HostTensor> inputs;
+    for (size_t i = 0; i < n; ++i) {
+      data.push_back(tflc::testing::SeededFloats(static_cast<size_t>(Count(shapes[i])), 7u + static_cast<uint32_t>(round * 3 + i), 2.f));
+      if (static_cast<int>(i) == const_index) {
+        operands.push_back(h.F("w" + std::to_string(i), shapes[i], data.back()));
+      } else {
+        operands.push_back(h.In("x" + std::to_string(i), shapes[i]));
+        inputs.push_back(HostTensor::Float(shapes[i], data.back()));
+      }
+    }
+    NodeView node = h.Src("Einsum", "einsum", operands);
+    TFLC_ASSERT_OK(node.SetString("equation", eq));
+    const Reference ref = NaiveEinsum(eq, shapes, data);
+    auto run = h.Run(inputs);
+    ASSERT_TRUE(run.ok()) << run.status() << "\n" << h.host().Dump();
+    ASSERT_EQ(run->size(), 1u);
+    EXPECT_EQ((*run)[0].dims, ref.dims) << h.host().Dump();
+    float scale = 1.f;
+    for (float v : ref.values) scale = std::max(scale, std::fabs(v));
+    ExpectNear((*run)[0].floats(), ref.values, 1e-5f * scale);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 300);
+}
+
 // ---- structure ----------------------------------------------------------------------------------
 
 // An Einsum node "einsum" with `equation` on `operands`, its output the graph output.
