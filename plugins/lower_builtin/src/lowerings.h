@@ -43,6 +43,9 @@ TflcStatus* LowerPool2D(TflcLowerNode_Args* args);         // user_data: const S
 TflcStatus* LowerMatMul(TflcLowerNode_Args* args);
 TflcStatus* LowerBatchMatMul(TflcLowerNode_Args* args);
 
+// ---- einsum.cc ----
+TflcStatus* LowerEinsum(TflcLowerNode_Args* args);         // emits TF ops lowered by other rows
+
 // ---- activation.cc ----
 TflcStatus* LowerRelu(TflcLowerNode_Args* args);
 TflcStatus* LowerLeakyRelu(TflcLowerNode_Args* args);

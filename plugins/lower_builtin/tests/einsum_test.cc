@@ -1,0 +1,294 @@
+// Einsum → Transpose / Reshape / Sum / Mul / MatMul / BatchMatMulV2 (lowered in turn to TFLite
+// builtins). Table-driven: every equation runs through the whole in-process pipeline (lowering to a
+// fixed point, shape inference, folding, fusions, reference kernels) and is compared with a naive
+// einsum (nested loops over every letter), with all operands as inputs and with either one
+// constant; the model must also export (every op gets a valid version).
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace tflc::lower_builtin::testing {
+namespace {
+
+using Shape = std::vector<int64_t>;
+
+// ---- naive reference --------------------------------------------------------------------------
+
+// Splits a term into labels; "..." becomes the ellipsis labels '0'.. aligned from the right
+// (operand with e broadcast dims of the widest E gets '0'+E-e ... '0'+E-1).
+std::string ExpandTerm(const std::string& term, size_t rank, int widest, bool is_output) {
+  std::string out;
+  const size_t pos = term.find("...");
+  if (pos == std::string::npos) return term;
+  const std::string before = term.substr(0, pos), after = term.substr(pos + 3);
+  const int e = is_output ? widest : static_cast<int>(rank - before.size() - after.size());
+  out = before;
+  for (int j = 0; j < e; ++j) out += static_cast<char>('0' + widest - e + j);
+  return out + after;
+}
+
+struct Reference {
+  Shape dims;
+  std::vector<float> values;
+};
+
+Reference NaiveEinsum(const std::string& equation, const std::vector<Shape>& shapes,
+                      const std::vector<std::vector<float>>& data) {
+  std::string eq;
+  for (char c : equation) {
+    if (c != ' ') eq += c;
+  }
+  const size_t arrow = eq.find("->");
+  const std::string lhs = eq.substr(0, arrow);
+  std::vector<std::string> terms;
+  for (size_t start = 0;;) {
+    const size_t comma = lhs.find(',', start);
+    terms.push_back(lhs.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  int widest = 0;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const size_t pos = terms[i].find("...");
+    if (pos != std::string::npos) {
+      widest = std::max(widest, static_cast<int>(shapes[i].size() - (terms[i].size() - 3)));
+    }
+  }
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < terms.size(); ++i) labels.push_back(ExpandTerm(terms[i], shapes[i].size(), widest, false));
+  std::string out;
+  if (arrow != std::string::npos) {
+    out = ExpandTerm(eq.substr(arrow + 2), 0, widest, true);
+  } else {
+    for (int j = 0; j < widest; ++j) out += static_cast<char>('0' + j);
+    std::map<char, int> count;
+    for (const std::string& t : terms) {
+      for (char c : t) {
+        if (c != '.') ++count[c];
+      }
+    }
+    for (const auto& [c, n] : count) {  // std::map: ASCII order
+      if (n == 1) out += c;
+    }
+  }
+  // Sizes (1 broadcasts against any size).
+  std::map<char, int64_t> size;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    for (size_t k = 0; k < labels[i].size(); ++k) {
+      int64_t& s = size[labels[i][k]];
+      s = std::max(s, shapes[i][k]);
+    }
+  }
+  std::vector<char> all;
+  for (const auto& [c, s] : size) all.push_back(c);
+  Reference r;
+  for (char c : out) r.dims.push_back(size[c]);
+  int64_t total = 1;
+  for (int64_t d : r.dims) total *= d;
+  r.values.assign(static_cast<size_t>(total), 0.f);
+  std::map<char, int64_t> at;
+  for (char c : all) at[c] = 0;
+  for (;;) {
+    double product = 1.0;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      int64_t offset = 0;
+      for (size_t k = 0; k < labels[i].size(); ++k) {
+        const int64_t d = shapes[i][k];
+        offset = offset * d + (d == 1 ? 0 : at[labels[i][k]]);
+      }
+      product *= data[i][static_cast<size_t>(offset)];
+    }
+    int64_t o = 0;
+    for (size_t k = 0; k < out.size(); ++k) o = o * r.dims[k] + at[out[k]];
+    r.values[static_cast<size_t>(o)] += static_cast<float>(product);
+    size_t k = 0;
+    for (; k < all.size(); ++k) {
+      if (++at[all[k]] < size[all[k]]) break;
+      at[all[k]] = 0;
+    }
+    if (k == all.size()) break;
+  }
+  return r;
+}
+
+int64_t Count(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) n *= d;
+  return n;
+}
+
+// ---- the table ----------------------------------------------------------------------------------
+
+struct Case {
+  const char* equation;
+  std::vector<Shape> shapes;
+};
+
+const Case kCases[] = {
+    // matmul and transposed operands
+    {"ij,jk->ik", {{2, 3}, {3, 4}}},
+    {"ij,kj->ik", {{2, 3}, {4, 3}}},
+    {"ji,jk->ik", {{3, 2}, {3, 4}}},
+    {"ji,kj->ik", {{3, 2}, {4, 3}}},
+    {"ij,jk->ki", {{2, 3}, {3, 4}}},
+    {"ba,ca->bc", {{3, 2}, {4, 2}}},
+    {"iJ,Jk->ik", {{2, 3}, {3, 4}}},
+    // batch matmul
+    {"bij,bjk->bik", {{2, 3, 4}, {2, 4, 5}}},
+    {"bij,bkj->bik", {{2, 3, 4}, {2, 5, 4}}},
+    {"ibj,bjk->bik", {{3, 2, 4}, {2, 4, 5}}},
+    {"abij,abjk->abik", {{2, 2, 3, 4}, {2, 2, 4, 3}}},
+    {"abcde,abcef->abcdf", {{2, 2, 2, 3, 4}, {2, 2, 2, 4, 3}}},
+    {"bij,jk->bik", {{2, 3, 4}, {4, 5}}},
+    {"ij,bjk->bik", {{3, 4}, {2, 4, 5}}},
+    // outer products, dots, elementwise
+    {"i,j->ij", {{3}, {4}}},
+    {"ij,kl->ijkl", {{2, 3}, {2, 2}}},
+    {"ij,kl->ikjl", {{2, 3}, {2, 2}}},
+    {"i,i->", {{5}, {5}}},
+    {"i,i->i", {{5}, {5}}},
+    {"ij,ij->ij", {{2, 3}, {2, 3}}},
+    {"ij,ij->ji", {{2, 3}, {2, 3}}},
+    {"ij,ij->", {{2, 3}, {2, 3}}},
+    {"ij,j->i", {{3, 4}, {4}}},
+    {"i,ij->j", {{3}, {3, 4}}},
+    {"i,->i", {{3}, {}}},
+    {",->", {{}, {}}},
+    // reductions inside a product
+    {"ij,jk->", {{2, 3}, {3, 4}}},
+    {"ij,jk->i", {{2, 3}, {3, 4}}},
+    {"ab,cd->", {{2, 3}, {2, 2}}},
+    {"ij,kj->k", {{2, 3}, {4, 3}}},
+    // diagonals with two operands
+    {"iij,jk->ik", {{3, 3, 4}, {4, 2}}},
+    {"ii,i->i", {{3, 3}, {3}}},
+    // Keras EinsumDense
+    {"ab,bc->ac", {{4, 3}, {3, 5}}},
+    {"abc,cd->abd", {{2, 3, 4}, {4, 5}}},
+    {"abc,cde->abde", {{2, 3, 4}, {4, 2, 3}}},
+    {"abcd,cde->abe", {{2, 3, 4, 2}, {4, 2, 3}}},
+    {"...b,bc->...c", {{2, 3, 4}, {4, 5}}},
+    {"ab...,bc->ac...", {{2, 3, 4, 2}, {3, 5}}},
+    {"ab...,bc->ac...", {{2, 3}, {3, 4}}},
+    // Keras MultiHeadAttention (rank 4 and rank 5 attention)
+    {"aecd,abcd->acbe", {{2, 5, 3, 4}, {2, 6, 3, 4}}},
+    {"acbe,aecd->abcd", {{2, 3, 6, 5}, {2, 5, 3, 4}}},
+    {"afgde,abcde->adbcfg", {{2, 3, 2, 2, 4}, {2, 2, 3, 2, 4}}},
+    {"adbcfg,afgde->abcde", {{2, 2, 2, 3, 3, 2}, {2, 3, 2, 2, 4}}},
+    // ellipsis on either side, broadcasting ellipsis of different ranks
+    {"...ij,...jk->...ik", {{2, 3, 4}, {4, 5}}},
+    {"...ij,...jk->...ik", {{3, 4}, {2, 4, 5}}},
+    {"...ij,...jk->...ik", {{2, 1, 3, 4}, {3, 4, 5}}},
+    {"...ij,...jk->...ik", {{1, 3, 4}, {5, 4, 2}}},
+    {"...i,...i->...", {{2, 3}, {2, 3}}},
+    {"i...,i...->...", {{3, 2, 1}, {3, 1, 4}}},
+    {"b...,b...->b", {{2, 3}, {2, 3}}},
+    // implicit output
+    {"ij,jk", {{2, 3}, {3, 4}}},
+    {"ba,ca", {{3, 2}, {4, 2}}},
+    {"...ij,...jk", {{2, 3, 4}, {2, 4, 5}}},
+    // one operand
+    {"ij->ji", {{2, 3}}},
+    {"ij->i", {{2, 3}}},
+    {"ij->j", {{2, 3}}},
+    {"ij->", {{2, 3}}},
+    {"ii->i", {{3, 3}}},
+    {"ii->", {{3, 3}}},
+    {"iii->i", {{3, 3, 3}}},
+    {"bii->bi", {{2, 3, 3}}},
+    {"ijk->kji", {{2, 3, 4}}},
+    {"ijk->jk", {{2, 3, 4}}},
+    {"ijk->", {{2, 3, 4}}},
+    {"ij->ij", {{2, 3}}},
+    {"ij", {{2, 3}}},
+    {"ji", {{2, 3}}},
+    {"ii", {{3, 3}}},
+    {"...ij->...ji", {{2, 3, 4}}},
+    {"i...->...", {{3, 2, 2}}},
+    {"...->...", {{2, 3}}},
+    {"abc->ca", {{2, 1, 3}}},
+    {"abc,cd->dba", {{2, 1, 3}, {3, 1}}},
+};
+
+// Variants: every operand an input, or operand `const_index` a constant.
+struct Param {
+  Case c;
+  int const_index;  // -1: none
+};
+
+std::vector<Param> Params() {
+  std::vector<Param> out;
+  for (const Case& c : kCases) {
+    out.push_back({c, -1});
+    if (c.shapes.size() == 2) {
+      out.push_back({c, 1});
+      out.push_back({c, 0});
+    }
+  }
+  return out;
+}
+
+std::string ParamName(const ::testing::TestParamInfo<Param>& info) {
+  std::string n;
+  for (const char* p = info.param.c.equation; *p; ++p) {
+    const char c = *p;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) n += c;
+    else if (c == ',') n += "_";
+    else if (c == '>') n += "_to_";
+    else if (c == '.') n += "E";
+  }
+  n += info.param.const_index < 0 ? "_inputs" : "_const" + std::to_string(info.param.const_index);
+  return std::to_string(info.index) + "_" + n;
+}
+
+class EinsumTableTest : public ::testing::TestWithParam<Param> {};
+
+TEST_P(EinsumTableTest, MatchesNaiveEinsum) {
+  REQUIRE_OPSET();
+  const Param& p = GetParam();
+  const std::string eq = p.c.equation;
+  Harness h;
+  std::vector<std::vector<float>> data;
+  std::vector<ValueView> operands;
+  std::vector<HostTensor> inputs;
+  for (size_t i = 0; i < p.c.shapes.size(); ++i) {
+    const Shape& s = p.c.shapes[i];
+    data.push_back(tflc::testing::SeededFloats(static_cast<size_t>(Count(s)), 17u + 31u * static_cast<uint32_t>(i), 2.f));
+    if (static_cast<int>(i) == p.const_index) {
+      operands.push_back(h.F("w" + std::to_string(i), s, data.back()));
+    } else {
+      operands.push_back(h.In("x" + std::to_string(i), s));
+      inputs.push_back(HostTensor::Float(s, data.back()));
+    }
+  }
+  NodeView n = h.Src("Einsum", "einsum", operands);
+  TFLC_ASSERT_OK(n.SetString("equation", eq));
+  TFLC_ASSERT_OK(n.SetInt("N", static_cast<int64_t>(operands.size())));
+  TFLC_ASSERT_OK(n.SetType("T", TFLC_TYPE_FLOAT32));
+  const Reference ref = NaiveEinsum(eq, p.c.shapes, data);
+
+  auto run = h.Run(inputs);
+  ASSERT_TRUE(run.ok()) << run.status() << "\n" << h.host().Dump();
+  const std::vector<HostTensor>& out = *run;
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].dims, ref.dims) << h.host().Dump();
+  float scale = 1.f;
+  for (float v : ref.values) scale = std::max(scale, std::fabs(v));
+  ExpectNear(out[0].floats(), ref.values, 1e-5f * scale);
+  for (const std::string& op : h.Ops()) {
+    EXPECT_TRUE(op == "TRANSPOSE" || op == "RESHAPE" || op == "BATCH_MATMUL" || op == "FULLY_CONNECTED" ||
+                op == "SUM" || op == "MUL")
+        << op << " in " << h.OpsString();
+  }
+  auto bytes = h.host().Export();
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+}
+
+INSTANTIATE_TEST_SUITE_P(Equations, EinsumTableTest, ::testing::ValuesIn(Params()), ParamName);
+
+}  // namespace
+}  // namespace tflc::lower_builtin::testing
