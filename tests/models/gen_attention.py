@@ -582,3 +582,62 @@ def register(module):
         w = {s: (rd(s, "kernel"), rd(s, "bias")) for s in ("query", "key", "value", "attention_output")}
         return [mha(x, x, x, w, 2, 4)[0]]
     REF["mha_keras3_legacy_h5"] = ([[4, 6]], ref_mha3h5)
+
+    # ---------------------------------------------------------------- EinsumDense with LoRA (Keras 3 legacy H5)
+    @model("einsum_dense_lora", tfjs=False)
+    def m_lora(path, rng):
+        x_t = km.k3_tensor("input_layer", [None, 3, 6])
+        cfg = dict(km.k3_common("einsum_dense"), equation="abc,cd->abd", output_shape=[None, 4], activation="linear",
+                   bias_axes="d", kernel_initializer=km.k3_init("GlorotUniform", seed=None),
+                   bias_initializer=km.k3_init("Zeros"), kernel_regularizer=None, bias_regularizer=None,
+                   activity_regularizer=None, kernel_constraint=None, bias_constraint=None, quantization_config=None,
+                   lora_rank=2, lora_alpha=3.0)
+        layers = [k3_input("input_layer", [3, 6]), km.k3_layer("EinsumDense", cfg, k3_call(x_t), None)]
+        for l in layers:
+            l.pop("module", None)
+            l.pop("registered_name", None)
+        config = {"class_name": "Functional", "config": {"name": "functional", "trainable": True, "layers": layers,
+                                                          "input_layers": [["input_layer", 0, 0]],
+                                                          "output_layers": [["einsum_dense", 0, 0]]}}
+        w = lambda *s: rng.normal(0, 0.4, s)
+        fake = km.Model("functional", rng)
+        fake.layers = [{"name": "input_layer"}, {"name": "einsum_dense"}]
+        # LoRA freezes the kernel: trainable bias, lora_kernel_a, lora_kernel_b, then the kernel.
+        fake.weights = {"einsum_dense": [("einsum_dense/bias", w(4)), ("einsum_dense/lora_kernel_a", w(6, 2)),
+                                         ("einsum_dense/lora_kernel_b", w(2, 4)), ("einsum_dense/kernel", w(6, 4))]}
+        km.write_legacy_h5(path, fake, keras_version="3.9.2", vlen=True, config=config)
+        return "Keras 3 legacy H5 EinsumDense lora_rank 2, lora_alpha 3 (kernel + 1.5 * A @ B)"
+
+    def ref_lora(path, xs):
+        (x,) = xs
+        rd = lambda n: read_weight(path, f"einsum_dense/einsum_dense/{n}")
+        k = rd("kernel") + (3.0 / 2) * rd("lora_kernel_a") @ rd("lora_kernel_b")
+        return [np.einsum("abc,cd->abd", x, k) + rd("bias")]
+    REF["einsum_dense_lora"] = ([[3, 6]], ref_lora)
+
+    # ---------------------------------------------------------------- refused configurations
+    @model("bad_einsum_quantized", ext=".keras", tfjs=False, expect="quantized")
+    def b_quant(path, rng):
+        x_t = km.k3_tensor("input_layer", [None, 6])
+        cfg = dict(km.k3_common("einsum_dense"), equation="ab,bc->ac", output_shape=[4], activation="linear",
+                   bias_axes=None, quantization_config=None)
+        cfg["dtype"] = {"module": "keras", "class_name": "QuantizedDTypePolicy",
+                        "config": {"name": "int8_from_float32", "source_name": "float32"}, "registered_name": None}
+        layers = [k3_input("input_layer", [6]), km.k3_layer("EinsumDense", cfg, k3_call(x_t), [None, 6])]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["einsum_dense", 0, 0]])
+        write_zip(path, config, {"layers/input_layer/vars": [],
+                                 "layers/einsum_dense/vars": [np.ones((6, 4)), np.ones((1, 4))]}, "functional", "3.9.2")
+        return "Keras 3 int8-quantized EinsumDense: refused, naming the quantization mode"
+
+    @model("bad_mha_sliding_window", ext=".keras", tfjs=False, expect="sliding_window")
+    def b_sliding(path, rng):
+        x_t = km.k3_tensor("input_layer", [None, 4, 4])
+        layers = [k3_input("input_layer", [4, 4]),
+                  km.k3_layer("MultiHeadAttention", k3_mha_cfg("multi_head_attention", 1, 2, sliding_window=2),
+                              k3_call(x_t, x_t), None)]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["multi_head_attention", 0, 0]])
+        groups = {"layers/input_layer/vars": []}
+        for sub, k, b in mha_weights(rng, 4, 4, 4, 1, 2, 2, [4]):
+            groups[f"layers/multi_head_attention/{names31[sub]}/vars"] = [k, b]
+        write_zip(path, config, groups, "functional", "3.15.0")
+        return "Keras 3.15 MultiHeadAttention sliding_window: refused"
