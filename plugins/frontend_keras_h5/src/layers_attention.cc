@@ -51,7 +51,7 @@ Status RefuseQuantized(LayerContext& ctx) {
   }
   if (!mode.empty())
     return Unimplemented("the layer is quantized by Keras (" + mode + "); tflc reads float weights only: convert "
-                         "the float model and quantize with tflc's --quantize options instead");
+                         "the float model and quantize with tflc (--optimizations DEFAULT) instead");
   return OkStatus();
 }
 
@@ -275,9 +275,9 @@ StatusOr<ValueView> MaskAsFloat(LayerContext& ctx, const Tensor& m, const std::s
                                             : ctx.em().ScalarI32(ctx.scope(), hint + "/NotEqual/y", 0));
   if (m.dtype != TFLC_TYPE_FLOAT32 && m.dtype != TFLC_TYPE_INT32)
     return Unimplemented("mask tensors of this integer type are not supported; use a bool, int32 or float mask");
-  TFLC_ASSIGN_OR_RETURN(ValueView ne, Shaped(ctx, "NotEqual", {m.value, zero},
-                                             {Attr::T(m.dtype), Attr::Bool("incompatible_shape_error", true)}, m.shape,
-                                             hint + "/NotEqual"));
+  TFLC_ASSIGN_OR_RETURN(ValueView ne, ctx.Op("NotEqual", {m.value, zero},
+                                              {Attr::T(m.dtype), Attr::Bool("incompatible_shape_error", true)},
+                                              hint + "/NotEqual"));
   TFLC_RETURN_IF_ERROR(ctx.SetShape(ne, m.shape, TFLC_TYPE_BOOL));
   return Shaped(ctx, "Cast", {ne}, {Attr::Type("SrcT", TFLC_TYPE_BOOL), Attr::Type("DstT", TFLC_TYPE_FLOAT32),
                                     Attr::Bool("Truncate", false)}, m.shape, hint + "/Cast");
