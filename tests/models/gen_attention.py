@@ -641,3 +641,29 @@ def register(module):
             groups[f"layers/multi_head_attention/{names31[sub]}/vars"] = [k, b]
         write_zip(path, config, groups, "functional", "3.15.0")
         return "Keras 3.15 MultiHeadAttention sliding_window: refused"
+
+    # ---------------------------------------------------------------- MHA, Keras 3 mask kwargs (broadcast attention_mask)
+    @model("mha_keras3_masks", ext=".keras", tfjs=False)
+    def m_mha3m(path, rng):
+        q_t, v_t = km.k3_tensor("q", [None, 4, 6]), km.k3_tensor("v", [None, 5, 6])
+        m_t, vm_t = km.k3_tensor("mask", [None, 1, 5]), km.k3_tensor("vmask", [None, 5])
+        layers = [k3_input("q", [4, 6]), k3_input("v", [5, 6]), k3_input("mask", [1, 5]), k3_input("vmask", [5]),
+                  km.k3_layer("MultiHeadAttention", k3_mha_cfg("multi_head_attention", 2, 3),
+                              k3_call(q_t, v_t, query_mask=None, value_mask=vm_t, attention_mask=m_t,
+                                      return_attention_scores=True), None)]
+        config = km.k3_functional_config("functional", layers, [["q", 0, 0], ["v", 0, 0], ["mask", 0, 0], ["vmask", 0, 0]],
+                                         [["multi_head_attention", 0, 0], ["multi_head_attention", 0, 1]])
+        groups = {"layers/input_layer/vars": []}
+        for sub, k, b in mha_weights(rng, 6, 6, 6, 2, 3, 3, [6]):
+            groups[f"layers/multi_head_attention/{names31[sub]}/vars"] = [k, b]
+        write_zip(path, config, groups, "functional", "3.9.2")
+        return ("Keras 3 MHA(q, v) with value_mask and an attention_mask of shape (B, 1, S) broadcast over the "
+                "queries, return_attention_scores")
+
+    def ref_mha3m(path, xs):
+        q, v, m, vm = xs
+        w = {s: (read_weight(path, f"layers/multi_head_attention/{n}/vars/0"),
+                 read_weight(path, f"layers/multi_head_attention/{n}/vars/1")) for s, n in names31.items()}
+        mask = np.broadcast_to(m != 0, (1, 4, 5)) * (vm != 0)[:, None, :]
+        return list(mha(q, v, v, w, 2, 3, mask=mask))
+    REF["mha_keras3_masks"] = ([[4, 6], [5, 6], [1, 5], [5]], ref_mha3m, mask_maker({2, 3}))
