@@ -667,3 +667,16 @@ def register(module):
         mask = np.broadcast_to(m != 0, (1, 4, 5)) * (vm != 0)[:, None, :]
         return list(mha(q, v, v, w, 2, 3, mask=mask))
     REF["mha_keras3_masks"] = ([[4, 6], [5, 6], [1, 5], [5]], ref_mha3m, mask_maker({2, 3}))
+
+    @model("bad_mha_missing_value", ext=".keras", tfjs=False, expect="multi_head_attention/value/kernel")
+    def b_missing_value(path, rng):
+        x_t = km.k3_tensor("input_layer", [None, 4, 4])
+        layers = [k3_input("input_layer", [4, 4]),
+                  km.k3_layer("MultiHeadAttention", k3_mha_cfg("multi_head_attention", 1, 2), k3_call(x_t, x_t), None)]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["multi_head_attention", 0, 0]])
+        groups = {"layers/input_layer/vars": []}
+        for sub, k, b in mha_weights(rng, 4, 4, 4, 1, 2, 2, [4]):
+            if sub != "value":
+                groups[f"layers/multi_head_attention/{names31[sub]}/vars"] = [k, b]
+        write_zip(path, config, groups, "functional", "3.9.2")
+        return "Keras 3 .keras MHA without its value_dense weights: names the missing weight"
