@@ -11,9 +11,18 @@
 // Before that, each operand on its own: a letter repeated inside it takes the diagonal (MUL by a
 // constant identity mask, SUM over one of the two axes), letters in neither the other operand nor
 // the output are summed away (SUM). A letter of size 1 in one operand and of another size in the
-// other is a broadcast: it is dropped from the size-1 operand (an exact rewrite). Among the
-// possible layouts (operand order, letter orders, adj_x / adj_y) the one needing the fewest
-// TRANSPOSE / RESHAPE ops on non-constant tensors is chosen; ops on constants fold away.
+// other is a broadcast: it is dropped from the size-1 operand (an exact rewrite).
+//
+// Among the possible layouts (operand order, letter orders, adj_x / adj_y, leading lhs free
+// letters kept as batch dims the rhs broadcasts over, MUL instead of BATCH_MATMUL when nothing is
+// contracted) the one needing the fewest TRANSPOSE / RESHAPE ops on non-constant tensors is chosen
+// (ops on constants fold away). Layouts whose RESHAPE would need two unknown dimensions are out;
+// a constant kernel whose FULLY_CONNECTED form is out falls back to BATCH_MATMUL. BATCH_MATMUL
+// operands stay of rank <= 4 (more than two batch letters are flattened into one).
+//
+// Semantics follow numpy / TF: an implicit output (no "->") is the broadcast dimensions then the
+// letters occurring once, in ASCII order; an explicit output needs "..." when the inputs' "..."
+// stand for any dimension (TF's kernel refuses it otherwise).
 #include <algorithm>
 #include <cstdint>
 #include <set>
@@ -227,7 +236,9 @@ class EinsumLowering {
 };
 
 Status EinsumLowering::Resolve() {
-  TFLC_ASSIGN_OR_RETURN(Equation e, ParseEquation(eq_));
+  StatusOr<Equation> parsed = ParseEquation(eq_);
+  if (!parsed.ok()) return Err(parsed.status().message());
+  Equation e = std::move(parsed).value();
   const size_t n = l_.num_inputs();
   if (e.inputs.size() != n) {
     return Err("has " + std::to_string(e.inputs.size()) + " input term(s) but the node has " + std::to_string(n) +
@@ -284,8 +295,11 @@ Status EinsumLowering::Resolve() {
       }
       if (k < letters) out_labels_.push_back(t.labels[k]);
     }
-    // Without "..." in the output, the broadcast dimensions are summed away (like any letter that
-    // is not in the output).
+    if (t.ellipsis < 0 && max_ell > 0) {
+      // As TF's Einsum kernel (einsum_op_impl.h, ProcessDimensions).
+      return Err("the inputs have " + std::to_string(max_ell) + " broadcast dimension(s) (\"...\") but the "
+                 "output has no \"...\"");
+    }
   } else {
     // numpy's implicit output: the broadcast dimensions, then the letters that occur exactly once,
     // in alphabetical (ASCII) order.
@@ -368,7 +382,8 @@ Status EinsumLowering::SumAway(Operand& o, const std::set<int>& keep) {
   std::vector<int64_t> axes, dims;
   std::vector<int> labels;
   for (size_t i = 0; i < o.labels.size(); ++i) {
-    if (keep.count(o.labels[i])) {
+    // A size-1 axis needs no SUM: it is left for the final RESHAPE of the operand to drop.
+    if (keep.count(o.labels[i]) || o.dims[i] == 1) {
       labels.push_back(o.labels[i]);
       dims.push_back(o.dims[i]);
     } else {
@@ -395,7 +410,8 @@ StatusOr<ValueView> EinsumLowering::Bring(const Operand& o, const std::vector<in
   return v;
 }
 
-// One operand: diagonals, sums, then the output order.
+// One operand: diagonals, sums, then the output order (size-1 axes left by SumAway go first and
+// the RESHAPE drops them).
 Status EinsumLowering::Unary() {
   Operand& o = ops_[0];
   TFLC_RETURN_IF_ERROR(TakeDiagonals(o));
@@ -410,9 +426,16 @@ Status EinsumLowering::Unary() {
 
 // A candidate layout of the product and its cost in ops on non-constant tensors.
 struct Plan {
+  enum Kind {
+    kBatchMatMul,      // BatchMatMulV2 → BATCH_MATMUL
+    kFullyConnected,   // MatMul with the constant rhs → FULLY_CONNECTED
+    kMul,              // no contracted letter: broadcasting Mul → MUL
+  };
+  Kind kind = kBatchMatMul;
   bool swap = false;        // lhs is operand 1
-  bool fc = false;          // MatMul (→ FULLY_CONNECTED) with the constant rhs
   bool adj_x = false, adj_y = false;
+  int lhs_prefix = 0;       // leading lhs free letters kept as batch dims (rhs broadcasts)
+  std::vector<int> mul_order;  // kMul: the product's letter order (each operand has 1s for the others)
   std::vector<int> batch, free_l, free_r, contract;
   bool flatten_batch = false;
   int cost = 0;
@@ -460,9 +483,9 @@ Status EinsumLowering::Binary() {
   const std::set<int> ex = effective(x), ey = effective(y);
 
   // Sizes of the effective labels (for groups and the output).
-  auto size_of = [&](int label) -> int64_t {
-    if (ex.count(label)) return dim_of(x, label);
-    return dim_of(y, label);
+  auto size_of = [&](int label) -> int64_t {  // a known size wins over an unknown one
+    const int64_t dx = ex.count(label) ? dim_of(x, label) : -2, dy = ey.count(label) ? dim_of(y, label) : -2;
+    return dx >= 0 ? dx : (dy >= 0 ? dy : std::max<int64_t>(-1, std::max(dx, dy)));
   };
   auto sizes = [&](const std::vector<int>& labels) {
     std::vector<int64_t> d;
@@ -500,36 +523,66 @@ Status EinsumLowering::Binary() {
     for (const auto& g : groups) d.push_back(Product(sizes(g)));
     return d;
   };
-  // Batch dims as groups: each on its own (BATCH_MATMUL rank <= 4), or one flattened group.
-  auto batch_groups = [&](const Plan& p) {
+  // Leading (batch) groups of the lhs and of the product: each batch letter on its own
+  // (BATCH_MATMUL rank <= 4) or all flattened into one; with no batch letters, the first
+  // `lhs_prefix` free letters of the lhs on their own (the rhs broadcasts over them, as
+  // BatchMatMulV2 does for `bij,jk->bik`).
+  auto batch_groups = [&](const Plan& p, bool with_prefix) {
     std::vector<std::vector<int>> g;
     if (p.flatten_batch) {
       g.push_back(p.batch);
     } else {
       for (int label : p.batch) g.push_back({label});
     }
+    if (with_prefix) {
+      for (int k = 0; k < p.lhs_prefix; ++k) g.push_back({p.free_l[static_cast<size_t>(k)]});
+    }
     return g;
   };
+  auto rest_of_free_l = [](const Plan& p) {
+    return std::vector<int>(p.free_l.begin() + p.lhs_prefix, p.free_l.end());
+  };
   // The layout of an operand in a plan: its label order and its target dims.
-  auto operand_layout = [&](const Plan& p, bool lhs) {
+  auto operand_layout = [&](const Plan& p, bool lhs) -> std::pair<std::vector<int>, std::vector<int64_t>> {
     const std::vector<int>& f = lhs ? p.free_l : p.free_r;
-    const bool adj = lhs ? p.adj_x : p.adj_y;
+    if (p.kind == Plan::kMul) {
+      // The operand's letters in the product order, a 1 for each letter it lacks (leading 1s are
+      // implied by broadcasting).
+      std::vector<int> order;
+      std::vector<int64_t> target;
+      for (int label : p.mul_order) {
+        const bool has = std::find(p.batch.begin(), p.batch.end(), label) != p.batch.end() ||
+                         std::find(f.begin(), f.end(), label) != f.end();
+        if (has) {
+          order.push_back(label);
+          target.push_back(size_of(label));
+        } else if (!order.empty()) {
+          target.push_back(1);
+        }
+      }
+      return {order, target};
+    }
     // lhs [B, M, K] (adj_x: [B, K, M]); rhs [B, K, N] (adj_y: [B, N, K]).
+    const bool adj = lhs ? p.adj_x : p.adj_y;
     const bool free_first = lhs ? !adj : adj;
-    std::vector<std::vector<int>> groups = batch_groups(p);
+    const std::vector<int> free_rest = lhs ? rest_of_free_l(p) : p.free_r;
+    const std::vector<int> prefix(p.free_l.begin(), p.free_l.begin() + (lhs ? p.lhs_prefix : 0));
+    std::vector<std::vector<int>> groups = batch_groups(p, lhs);
     if (free_first) {
-      groups.push_back(f);
+      groups.push_back(free_rest);
       groups.push_back(p.contract);
     } else {
       groups.push_back(p.contract);
-      groups.push_back(f);
+      groups.push_back(free_rest);
     }
-    std::vector<int> order = free_first ? concat({&p.batch, &f, &p.contract}) : concat({&p.batch, &p.contract, &f});
-    return std::make_pair(order, group_dims(groups));
+    std::vector<int> order = free_first ? concat({&p.batch, &prefix, &free_rest, &p.contract})
+                                        : concat({&p.batch, &prefix, &p.contract, &free_rest});
+    return {order, group_dims(groups)};
   };
   auto product_dims = [&](const Plan& p) {
-    std::vector<std::vector<int>> groups = batch_groups(p);
-    groups.push_back(p.free_l);
+    if (p.kind == Plan::kMul) return sizes(p.mul_order);
+    std::vector<std::vector<int>> groups = batch_groups(p, true);
+    groups.push_back(rest_of_free_l(p));
     groups.push_back(p.free_r);
     return group_dims(groups);
   };
@@ -545,8 +598,12 @@ Status EinsumLowering::Binary() {
     if (o.is_const) return 0;
     return (a.transpose ? kTransposeCost : 0) + (reshape ? 1 : 0);
   };
+  // The product's letters, its dims split per letter.
+  auto expanded_labels = [&](const Plan& p) {
+    return p.kind == Plan::kMul ? p.mul_order : concat({&p.batch, &p.free_l, &p.free_r});
+  };
   auto output_cost = [&](const Plan& p) {
-    const std::vector<int> expanded = concat({&p.batch, &p.free_l, &p.free_r});
+    const std::vector<int> expanded = expanded_labels(p);
     const std::vector<int64_t> prod = product_dims(p);
     Arrangement a = Arrange(expanded, sizes(expanded), out_labels_);
     if (a.transpose) {
@@ -559,42 +616,64 @@ Status EinsumLowering::Binary() {
     return reshape ? 1 : 0;
   };
 
+  // Candidates. A constant operand without batch letters shared with the other: MatMul with the
+  // constant second (→ FULLY_CONNECTED), unless every such layout needs a RESHAPE with two
+  // unknown dimensions. No contracted letter and an output of rank <= 4: MUL (broadcasting)
+  // competes with BATCH_MATMUL and wins ties.
   const bool fc = batch.empty() && (x.is_const != y.is_const);
-  const bool flatten = batch.size() > 2;
+  std::vector<Plan::Kind> kinds;
+  if (fc) {
+    kinds.push_back(Plan::kFullyConnected);
+  } else if (contract.empty() && out_labels_.size() <= 4) {
+    kinds.push_back(Plan::kMul);
+  }
+  kinds.push_back(Plan::kBatchMatMul);
   Plan best;
   bool have = false;
-  for (int swap = 0; swap < 2; ++swap) {
-    if (fc && (swap == 1) != x.is_const) continue;  // the constant is the rhs
-    const Operand& lo = swap ? y : x;
-    const Operand& ro = swap ? x : y;
-    const std::vector<int>& fl = swap ? free_y : free_x;
-    const std::vector<int>& fr = swap ? free_x : free_y;
-    const std::vector<std::vector<int>> batch_orders = {batch, in_order_of(lo, batch), in_order_of(ro, batch)};
-    const std::vector<std::vector<int>> fl_orders = {fl, in_order_of(lo, fl)};
-    const std::vector<std::vector<int>> fr_orders = {fr, in_order_of(ro, fr)};
-    const std::vector<std::vector<int>> c_orders = {in_order_of(lo, contract), in_order_of(ro, contract)};
-    for (const auto& bo : batch_orders) {
-      for (const auto& flo : fl_orders) {
-        for (const auto& fro : fr_orders) {
-          for (const auto& co : c_orders) {
-            for (int adj = 0; adj < 4; ++adj) {
-              Plan p;
-              p.swap = swap == 1;
-              p.fc = fc;
-              p.adj_x = (adj & 1) != 0;
-              p.adj_y = (adj & 2) != 0;
-              if (fc && adj != 0) continue;
-              p.batch = bo;
-              p.free_l = flo;
-              p.free_r = fro;
-              p.contract = co;
-              p.flatten_batch = flatten;
-              const int cl = operand_cost(p, true), cr = operand_cost(p, false), co_ = output_cost(p);
-              if (cl < 0 || cr < 0 || co_ < 0) continue;
-              p.cost = cl + cr + co_;
-              if (!have || p.cost < best.cost) {
-                best = p;
-                have = true;
+  for (Plan::Kind kind : kinds) {
+    if (have && best.kind == Plan::kFullyConnected) break;
+    for (int swap = 0; swap < 2; ++swap) {
+      if (kind == Plan::kFullyConnected && (swap == 1) != x.is_const) continue;  // the constant is the rhs
+      const Operand& lo = swap ? y : x;
+      const Operand& ro = swap ? x : y;
+      const std::vector<int>& fl = swap ? free_y : free_x;
+      const std::vector<int>& fr = swap ? free_x : free_y;
+      const std::vector<std::vector<int>> batch_orders = {batch, in_order_of(lo, batch), in_order_of(ro, batch)};
+      const std::vector<std::vector<int>> fl_orders = {fl, in_order_of(lo, fl)};
+      const std::vector<std::vector<int>> fr_orders = {fr, in_order_of(ro, fr)};
+      const std::vector<std::vector<int>> c_orders = {in_order_of(lo, contract), in_order_of(ro, contract)};
+      const int max_prefix =
+          kind == Plan::kBatchMatMul && batch.empty() && !fl.empty() ? std::min(static_cast<int>(fl.size()) - 1, 2) : 0;
+      // kMul: the product in the output order, or as [batch..., free_l..., free_r...].
+      for (int prefix = 0; prefix <= max_prefix; ++prefix) {
+        for (size_t bi = 0; bi < batch_orders.size() + (kind == Plan::kMul ? 1 : 0); ++bi) {
+          const bool out_order = bi == batch_orders.size();
+          const std::vector<int>& bo = batch_orders[out_order ? 0 : bi];
+          for (const auto& flo : fl_orders) {
+            for (const auto& fro : fr_orders) {
+              for (const auto& co : c_orders) {
+                for (int adj = 0; adj < 4; ++adj) {
+                  if (kind != Plan::kBatchMatMul && adj != 0) continue;
+                  Plan p;
+                  p.kind = kind;
+                  p.swap = swap == 1;
+                  p.adj_x = (adj & 1) != 0;
+                  p.adj_y = (adj & 2) != 0;
+                  p.batch = bo;
+                  p.free_l = flo;
+                  p.free_r = fro;
+                  p.contract = co;
+                  p.flatten_batch = kind != Plan::kMul && batch.size() > 2;
+                  p.lhs_prefix = prefix;
+                  if (kind == Plan::kMul) p.mul_order = out_order ? out_labels_ : concat({&bo, &flo, &fro});
+                  const int cl = operand_cost(p, true), cr = operand_cost(p, false), cout = output_cost(p);
+                  if (cl < 0 || cr < 0 || cout < 0) continue;
+                  p.cost = cl + cr + cout;
+                  if (!have || p.cost < best.cost) {
+                    best = p;
+                    have = true;
+                  }
+                }
               }
             }
           }
@@ -615,18 +694,22 @@ Status EinsumLowering::Binary() {
   TFLC_ASSIGN_OR_RETURN(ValueView lhs, Bring(lo, l_order, l_target, lo.tag));
   TFLC_ASSIGN_OR_RETURN(ValueView rhs, Bring(ro, r_order, r_target, ro.tag));
   const std::vector<int64_t> prod = product_dims(best);
-  ValueView out;
-  if (best.fc) {
-    TFLC_ASSIGN_OR_RETURN(out, Src("MatMul", "matmul", {lhs, rhs}, prod,
-                                   {{"transpose_a", false}, {"transpose_b", false}}));
-  } else {
-    TFLC_ASSIGN_OR_RETURN(out, Src("BatchMatMulV2", "matmul", {lhs, rhs}, prod,
-                                   {{"adj_x", best.adj_x}, {"adj_y", best.adj_y}}));
-  }
-  // [B.., M, N] → [batch..., free_l..., free_r...] → output order.
+  StatusOr<ValueView> product = [&]() -> StatusOr<ValueView> {
+    switch (best.kind) {
+      case Plan::kFullyConnected:
+        return Src("MatMul", "matmul", {lhs, rhs}, prod, {{"transpose_a", false}, {"transpose_b", false}});
+      case Plan::kMul:
+        return Src("Mul", "mul", {lhs, rhs}, prod);
+      case Plan::kBatchMatMul:
+        break;
+    }
+    return Src("BatchMatMulV2", "matmul", {lhs, rhs}, prod, {{"adj_x", best.adj_x}, {"adj_y", best.adj_y}});
+  }();
+  TFLC_ASSIGN_OR_RETURN(ValueView out, std::move(product));
+  // Product → [batch..., free_l..., free_r...] → output order.
   Operand result;
   result.v = out;
-  result.labels = concat({&best.batch, &best.free_l, &best.free_r});
+  result.labels = expanded_labels(best);
   result.dims = sizes(result.labels);
   Arrangement a = Arrange(result.labels, result.dims, out_labels_);
   if (a.transpose) {

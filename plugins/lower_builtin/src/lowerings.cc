@@ -124,7 +124,7 @@ constexpr TflcLoweringEntry kRows[] = {
     R("DepthToSpace",              "DEPTH_TO_SPACE",               2, LowerSpaceDepth,           "depth to spatial blocks, NHWC", &kDepthToSpace),
     R("DepthwiseConv2dNative",     "DEPTHWISE_CONV_2D",            7, LowerDepthwiseConv2D,      "depthwise convolution, NHWC; filter [H,W,C,M] RESHAPE→[1,H,W,C·M], depth_multiplier M, zero bias"),
     R("Div",                       "DIV",                          2, LowerSimple,               "elementwise division", &kDiv),
-    R("Einsum",                    "BATCH_MATMUL",                 4, LowerEinsum,               "einsum of 1 or 2 operands → TF Transpose/Reshape/BatchMatMulV2 (MatMul → FULLY_CONNECTED for a constant operand without batch letters), Sum/Mul for reductions and diagonals"),
+    R("Einsum",                    "BATCH_MATMUL",                 4, LowerEinsum,               "einsum of 1 or 2 operands → TF Transpose/Reshape + BatchMatMulV2 (MatMul → FULLY_CONNECTED for a constant operand without batch letters; Mul without contracted letters), Sum/Mul for reductions and diagonals"),
     R("Elu",                       "ELU",                          1, LowerSimple,               "exponential linear unit", &kElu),
     R("Equal",                     "EQUAL",                        4, LowerComparison,           "elementwise == (broadcasting)", &kEqual),
     R("Exp",                       "EXP",                          2, LowerSimple,               "elementwise e^x", &kExp),

@@ -5,7 +5,11 @@
 // constant; the model must also export (every op gets a valid version).
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -154,6 +158,11 @@ const Case kCases[] = {
     {"ij,ij->ij", {{2, 3}, {2, 3}}},
     {"ij,ij->ji", {{2, 3}, {2, 3}}},
     {"ij,ij->", {{2, 3}, {2, 3}}},
+    {"ij,j->ij", {{3, 4}, {4}}},
+    {"bi,bj->bij", {{2, 3}, {2, 4}}},
+    {"bi,bj->jbi", {{2, 3}, {2, 4}}},
+    {"abc,cd->dba", {{2, 2, 3}, {3, 2}}},
+    {"abcd,de->abce", {{2, 2, 2, 3}, {3, 2}}},
     {"ij,j->i", {{3, 4}, {4}}},
     {"i,ij->j", {{3}, {3, 4}}},
     {"i,->i", {{3}, {}}},
@@ -186,7 +195,7 @@ const Case kCases[] = {
     {"...ij,...jk->...ik", {{1, 3, 4}, {5, 4, 2}}},
     {"...i,...i->...", {{2, 3}, {2, 3}}},
     {"i...,i...->...", {{3, 2, 1}, {3, 1, 4}}},
-    {"b...,b...->b", {{2, 3}, {2, 3}}},
+    {"b...,b...->b", {{2}, {2}}},  // "..." of rank 0: no "..." needed in the output
     // implicit output
     {"ij,jk", {{2, 3}, {3, 4}}},
     {"ba,ca", {{3, 2}, {4, 2}}},
@@ -219,6 +228,10 @@ struct Param {
   Case c;
   int const_index;  // -1: none
 };
+
+void PrintTo(const Param& p, std::ostream* os) {
+  *os << "\"" << p.c.equation << "\" const operand " << p.const_index;
+}
 
 std::vector<Param> Params() {
   std::vector<Param> out;
@@ -285,10 +298,305 @@ TEST_P(EinsumTableTest, MatchesNaiveEinsum) {
         << op << " in " << h.OpsString();
   }
   auto bytes = h.host().Export();
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  // For einsum_tflite_runtime.js: the model, its inputs and the naive result, to run in the real
+  // TFLite runtime (ctest lower_builtin_einsum_tflite_runtime).
+  if (const char* dir = std::getenv("TFLC_EINSUM_DUMP_DIR")) {
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    const std::string base = std::string(dir) + "/" + test.substr(test.find('/') + 1);
+    std::ofstream(base + ".tflite", std::ios::binary) << *bytes;
+    std::ofstream js(base + ".json");
+    auto list = [&js](const std::vector<int64_t>& v) {
+      js << "[";
+      for (size_t i = 0; i < v.size(); ++i) js << (i ? "," : "") << v[i];
+      js << "]";
+    };
+    auto floats = [&js](const std::vector<float>& v) {
+      js << "[";
+      for (size_t i = 0; i < v.size(); ++i) js << (i ? "," : "") << std::setprecision(9) << v[i];
+      js << "]";
+    };
+    js << "{\"equation\":\"" << eq << "\",\"inputs\":[";
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      js << (i ? "," : "") << "{\"shape\":";
+      list(inputs[i].dims);
+      js << ",\"data\":";
+      floats(inputs[i].floats());
+      js << "}";
+    }
+    js << "],\"expected\":{\"shape\":";
+    list(ref.dims);
+    js << ",\"data\":";
+    floats(ref.values);
+    js << "}}\n";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Equations, EinsumTableTest, ::testing::ValuesIn(Params()), ParamName);
+
+// ---- structure ----------------------------------------------------------------------------------
+
+// An Einsum node "einsum" with `equation` on `operands`, its output the graph output.
+NodeView Einsum(Harness& h, const std::string& equation, const std::vector<ValueView>& operands) {
+  NodeView n = h.Src("Einsum", "einsum", operands);
+  EXPECT_TRUE(n.SetString("equation", equation).ok());
+  EXPECT_TRUE(n.SetInt("N", static_cast<int64_t>(operands.size())).ok());
+  EXPECT_TRUE(n.SetType("T", TFLC_TYPE_FLOAT32).ok());
+  return n;
+}
+
+std::vector<float> Weights(const Shape& s) {
+  return tflc::testing::SeededFloats(static_cast<size_t>(Count(s)), 5u, 1.f);
+}
+
+TEST_F(LowerTest, EinsumDenseConstantKernelBecomesFullyConnected) {
+  REQUIRE_OPSET();
+  // Keras EinsumDense "abc,cde->abde", kernel (c, d, e), batch unknown.
+  Einsum(h, "abc,cde->abde", {h.In("x", {-1, 3, 4}), h.F("kernel", {4, 2, 3}, Weights({4, 2, 3}))});
+  TFLC_ASSERT_OK(h.host().RunPipeline());
+  EXPECT_EQ(h.OpsString(), "RESHAPE FULLY_CONNECTED RESHAPE") << h.host().Dump();
+  EXPECT_TRUE(h.All("BATCH_MATMUL").empty());
+  NodeView fc = h.One("FULLY_CONNECTED");
+  EXPECT_TRUE(fc.input(1).is_const());
+  EXPECT_EQ(fc.input(1).dims(), (Shape{6, 4}));  // folded [d·e, c]
+  EXPECT_EQ(fc.input(0).dims(), (Shape{-1, 4}));
+  EXPECT_EQ(h.Output(0).dims(), (Shape{-1, 3, 2, 3}));
+  auto bytes = h.host().Export();
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+}
+
+TEST_F(LowerTest, EinsumDenseEquationsUseFullyConnected) {
+  REQUIRE_OPSET();
+  const struct {
+    const char* eq;
+    Shape x, w;
+    const char* ops;
+  } cases[] = {
+      {"ab,bc->ac", {-1, 3}, {3, 5}, "FULLY_CONNECTED"},
+      {"abc,cd->abd", {-1, 3, 4}, {4, 5}, "RESHAPE FULLY_CONNECTED RESHAPE"},
+      {"abcd,cde->abe", {-1, 3, 4, 2}, {4, 2, 5}, "RESHAPE FULLY_CONNECTED RESHAPE"},
+      {"...b,bc->...c", {-1, 7, 4}, {4, 5}, "RESHAPE FULLY_CONNECTED RESHAPE"},
+      {"ab...,bc->ac...", {2, 3, 4}, {3, 5}, "TRANSPOSE RESHAPE FULLY_CONNECTED RESHAPE TRANSPOSE"},
+      {"cd,abc->abd", {4, 5}, {2, 3, 4}, "RESHAPE FULLY_CONNECTED RESHAPE"},  // operands swapped
+  };
+  for (const auto& c : cases) {
+    Harness g;
+    if (std::string(c.eq) == "cd,abc->abd") {
+      // The constant first: the lowering swaps the operands so the constant is the weight.
+      Einsum(g, c.eq, {g.F("kernel", c.x, Weights(c.x)), g.In("x", c.w)});
+    } else {
+      Einsum(g, c.eq, {g.In("x", c.x), g.F("kernel", c.w, Weights(c.w))});
+    }
+    Status s = g.host().RunPipeline();
+    ASSERT_TRUE(s.ok()) << c.eq << ": " << s;
+    EXPECT_EQ(g.OpsString(), c.ops) << c.eq << "\n" << g.host().Dump();
+    auto bytes = g.host().Export();
+    EXPECT_TRUE(bytes.ok()) << c.eq << ": " << bytes.status();
+  }
+}
+
+TEST_F(LowerTest, EinsumDenseWithTwoUnknownDimsUsesBatchMatMul) {
+  REQUIRE_OPSET();
+  // (batch, time) both unknown: FULLY_CONNECTED would need RESHAPE [?·?, c] and back [?, ?, d];
+  // BATCH_MATMUL broadcasts the kernel instead.
+  Einsum(h, "abc,cd->abd", {h.In("x", {-1, -1, 4}), h.F("kernel", {4, 5}, Weights({4, 5}))});
+  TFLC_ASSERT_OK(h.host().RunPipeline());
+  EXPECT_EQ(h.OpsString(), "BATCH_MATMUL") << h.host().Dump();
+  EXPECT_EQ(h.Output(0).dims(), (Shape{-1, -1, 5}));
+  auto bytes = h.host().Export();
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+}
+
+TEST_F(LowerTest, EinsumKnownSizeWinsOverUnknown) {
+  REQUIRE_OPSET();
+  // j is unknown in x but 3 in the kernel; i unknown: only one unknown dim remains to reshape.
+  Einsum(h, "bij,jk->bik", {h.In("x", {2, -1, -1}), h.F("kernel", {3, 4}, Weights({3, 4}))});
+  TFLC_ASSERT_OK(h.host().RunPipeline());
+  EXPECT_EQ(h.OpsString(), "RESHAPE FULLY_CONNECTED RESHAPE") << h.host().Dump();
+  EXPECT_EQ(h.One("FULLY_CONNECTED").input(0).dims(), (Shape{-1, 3}));
+  EXPECT_EQ(h.Output(0).dims(), (Shape{2, -1, 4}));
+}
+
+TEST_F(LowerTest, EinsumAttentionNeedsNoReshape) {
+  REQUIRE_OPSET();
+  // MultiHeadAttention scores (B, N, T, S) = einsum(key (B,S,N,H), query (B,T,N,H)), batch unknown.
+  Einsum(h, "aecd,abcd->acbe", {h.In("key", {-1, 5, 2, 4}), h.In("query", {-1, 6, 2, 4})});
+  TFLC_ASSERT_OK(h.host().RunPipeline());
+  EXPECT_EQ(h.OpsString(), "TRANSPOSE TRANSPOSE BATCH_MATMUL") << h.host().Dump();
+  NodeView b = h.One("BATCH_MATMUL");
+  EXPECT_EQ(b.input(0).dims().size(), 4u);
+  EXPECT_EQ(h.Output(0).dims(), (Shape{-1, 2, 6, 5}));
+  auto bytes = h.host().Export();
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+}
+
+TEST_F(LowerTest, EinsumAttentionCombine) {
+  REQUIRE_OPSET();
+  // context (B, T, N, H) = einsum(probs (B,N,T,S), value (B,S,N,H)).
+  Einsum(h, "acbe,aecd->abcd", {h.In("probs", {-1, 2, 6, 5}), h.In("value", {-1, 5, 2, 4})});
+  TFLC_ASSERT_OK(h.host().RunPipeline());
+  EXPECT_EQ(h.OpsString(), "TRANSPOSE BATCH_MATMUL TRANSPOSE") << h.host().Dump();
+  EXPECT_EQ(h.Output(0).dims(), (Shape{-1, 6, 2, 4}));
+}
+
+TEST_F(LowerTest, EinsumPlainProductsAreOneOp) {
+  REQUIRE_OPSET();
+  const struct {
+    const char* eq;
+    Shape x, y;
+    bool adj_x, adj_y;
+  } cases[] = {
+      {"ij,jk->ik", {2, 3}, {3, 4}, false, false},
+      {"bij,bjk->bik", {2, 2, 3}, {2, 3, 4}, false, false},
+      {"bij,bkj->bik", {2, 2, 3}, {2, 4, 3}, false, true},
+      {"bji,bjk->bik", {2, 3, 2}, {2, 3, 4}, true, false},
+      {"bij,bjk->bki", {2, 2, 3}, {2, 3, 4}, true, true},  // (x·y)ᵀ = yᵀ·xᵀ
+  };
+  for (const auto& c : cases) {
+    Harness g;
+    Einsum(g, c.eq, {g.In("x", c.x), g.In("y", c.y)});
+    Status s = g.host().RunPipeline();
+    ASSERT_TRUE(s.ok()) << c.eq << ": " << s;
+    EXPECT_EQ(g.OpsString(), "BATCH_MATMUL") << c.eq << "\n" << g.host().Dump();
+    NodeView b = g.One("BATCH_MATMUL");
+    EXPECT_EQ(Harness::Int(b, "adj_x"), c.adj_x ? 1 : 0) << c.eq;
+    EXPECT_EQ(Harness::Int(b, "adj_y"), c.adj_y ? 1 : 0) << c.eq;
+  }
+}
+
+TEST_F(LowerTest, EinsumBroadcastingAndElementwiseForms) {
+  REQUIRE_OPSET();
+  const struct {
+    const char* eq;
+    Shape x, y;
+    const char* ops;
+  } cases[] = {
+      {"bij,jk->bik", {2, 3, 4}, {4, 5}, "BATCH_MATMUL"},      // y broadcasts over b
+      {"jk,bij->bik", {4, 5}, {2, 3, 4}, "BATCH_MATMUL"},      // operands swapped
+      {"ij,ij->ij", {2, 3}, {2, 3}, "MUL"},
+      {"bi,bj->bij", {2, 3}, {2, 4}, "RESHAPE RESHAPE MUL"},
+      {"i,j->ij", {3}, {4}, "RESHAPE MUL"},
+      {"ij,j->ij", {3, 4}, {4}, "MUL"},
+  };
+  for (const auto& c : cases) {
+    Harness g;
+    Einsum(g, c.eq, {g.In("x", c.x), g.In("y", c.y)});
+    Status s = g.host().RunPipeline();
+    ASSERT_TRUE(s.ok()) << c.eq << ": " << s;
+    EXPECT_EQ(g.OpsString(), c.ops) << c.eq << "\n" << g.host().Dump();
+  }
+}
+
+TEST_F(LowerTest, EinsumManyBatchLettersFlattenToRank3) {
+  REQUIRE_OPSET();
+  Einsum(h, "abcde,abcef->abcdf", {h.In("x", {2, 2, 2, 3, 4}), h.In("y", {2, 2, 2, 4, 3})});
+  TFLC_ASSERT_OK(h.host().RunPipeline());
+  EXPECT_EQ(h.OpsString(), "RESHAPE RESHAPE BATCH_MATMUL RESHAPE") << h.host().Dump();
+  EXPECT_EQ(h.One("BATCH_MATMUL").input(0).dims(), (Shape{8, 3, 4}));
+}
+
+TEST_F(LowerTest, EinsumOneOperand) {
+  REQUIRE_OPSET();
+  const struct {
+    const char* eq;
+    Shape x;
+    const char* ops;
+  } cases[] = {
+      {"ij->ji", {2, 3}, "TRANSPOSE"},
+      {"ij->i", {2, 3}, "SUM"},
+      {"ii->i", {3, 3}, "MUL SUM"},
+      {"ii->", {3, 3}, "MUL SUM SUM"},
+      {"ijk->kji", {2, 3, 4}, "TRANSPOSE"},
+      {"abc->ac", {2, 1, 3}, "RESHAPE"},  // summing a size-1 axis is a RESHAPE
+      {"abc->ca", {2, 1, 3}, "TRANSPOSE RESHAPE"},
+      {"ab->ba", {1, 3}, "RESHAPE"},      // only a size-1 axis moves: no data movement
+      {"ij->ij", {2, 3}, ""},
+  };
+  for (const auto& c : cases) {
+    Harness g;
+    Einsum(g, c.eq, {g.In("x", c.x)});
+    Status s = g.host().RunPipeline();
+    ASSERT_TRUE(s.ok()) << c.eq << ": " << s;
+    EXPECT_EQ(g.OpsString(), c.ops) << c.eq << "\n" << g.host().Dump();
+  }
+}
+
+TEST_F(LowerTest, EinsumEmitsSourceOpsWithShapes) {
+  // Before the other rows run, the emitted TF ops carry shapes (later lowerings read them).
+  Einsum(h, "abc,cd->abd", {h.In("x", {-1, 3, 4}), h.F("kernel", {4, 5}, Weights({4, 5}))});
+  TFLC_ASSERT_OK(h.Lower());
+  EXPECT_EQ(h.Output(0).dims(), (Shape{-1, 3, 5}));
+  EXPECT_TRUE(h.All("Einsum").empty());
+  EXPECT_EQ(h.One("FULLY_CONNECTED").name(), "einsum/matmul");
+}
+
+// ---- errors -------------------------------------------------------------------------------------
+
+Status LowerEinsum(Harness& g, const std::string& eq, const std::vector<ValueView>& operands) {
+  Einsum(g, eq, operands);
+  return g.Lower();
+}
+
+void ExpectError(const Status& s, const std::string& eq, const std::string& what) {
+  EXPECT_FALSE(s.ok()) << eq;
+  EXPECT_NE(s.message().find("einsum"), std::string::npos) << s;            // the node
+  EXPECT_NE(s.message().find("\"" + eq + "\""), std::string::npos) << s;    // the equation
+  EXPECT_NE(s.message().find(what), std::string::npos) << s;
+}
+
+TEST_F(LowerTest, EinsumErrorsNameNodeAndEquation) {
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "a1->a", {g.In("x", {2, 3})}), "a1->a", "character '1'");
+  }
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "ij->k", {g.In("x", {2, 3})}), "ij->k", "'k' appears in no input");
+  }
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "ijk->i", {g.In("x", {2, 3})}), "ijk->i", "rank 2");
+  }
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "ij,jk->ik", {g.In("x", {2, 3}), g.In("y", {4, 5})}), "ij,jk->ik", "'j' has size 3");
+  }
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "ii->i", {g.In("x", {-1, -1})}), "ii->i", "unknown");
+  }
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "ij->ii", {g.In("x", {2, 3})}), "ij->ii", "repeats the letter 'i'");
+  }
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "b...->b", {g.In("x", {2, 3})}), "b...->b", "output has no \"...\"");
+  }
+  {
+    Harness g;
+    ExpectError(LowerEinsum(g, "ij,jk->ik", {g.In("x", {2, 3})}), "ij,jk->ik", "2 input term(s)");
+  }
+  {
+    // Two unknown dimensions that no layout keeps apart.
+    Harness g;
+    ExpectError(LowerEinsum(g, "abcd,cd->ab", {g.In("x", {-1, -1, 3, 4}), g.In("y", {3, 4})}), "abcd,cd->ab",
+                "unknown dimension");
+  }
+  {
+    Harness g;
+    ValueView x = g.In("x", {2, 3});
+    TFLC_ASSERT_OK(x.SetUnknownRank(TFLC_TYPE_FLOAT32));
+    ExpectError(LowerEinsum(g, "...i->i", {x}), "...i->i", "unknown rank");
+  }
+  {
+    Harness g;
+    Status s = LowerEinsum(g, "i,i,i->i", {g.In("x", {2}), g.In("y", {2}), g.In("z", {2})});
+    EXPECT_EQ(s.code(), TFLC_CODE_UNIMPLEMENTED) << s;
+    EXPECT_NE(s.message().find("3 operands"), std::string::npos) << s;
+    EXPECT_NE(s.message().find("einsum"), std::string::npos) << s;
+  }
+}
 
 }  // namespace
 }  // namespace tflc::lower_builtin::testing

@@ -225,6 +225,10 @@ std::map<std::string, Recipe> Recipes() {
   m["TopKV2"] = [](Harness& h, const std::string& op) { h.Src(op, "m/topk", {h.In("x", {5}), h.Scalar("k", 2)}, 2); };
   m["Transpose"] = [](Harness& h, const std::string& op) { h.Src(op, "m/t", {h.In("x", {2, 3}), h.Iv("perm", {1, 0})}); };
   m["MatMul"] = [](Harness& h, const std::string& op) { h.Src(op, "m/mm", {h.In("a", {2, 3}), h.In("b", {3, 4})}); };
+  m["Einsum"] = [](Harness& h, const std::string& op) {
+    NodeView n = h.Src(op, "m/einsum", {h.In("x", {2, 2, 3}), h.In("y", {2, 3, 4})});
+    TFLC_EXPECT_OK(n.SetString("equation", "bij,bjk->bik"));
+  };
   m["tflc.PRelu"] = [](Harness& h, const std::string& op) {
     h.Src(op, "m/prelu", {h.In("x", {1, 2, 3}), h.F("alpha", {1, 3}, {0.1f, 0.2f, 0.3f})});
   };

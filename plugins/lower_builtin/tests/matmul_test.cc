@@ -89,6 +89,44 @@ TEST_F(LowerTest, BatchMatMulNumeric) {
   ExpectNear(out[0].floats(), expected);
 }
 
+// TFLite's BATCH_MATMUL takes rank <= 5: rank 6 flattens the batch dims (and reshapes back); an
+// operand whose batch dims are all 1 becomes rank 2 and is broadcast.
+TEST_F(LowerTest, BatchMatMulRank6FlattensBatch) {
+  REQUIRE_OPSET();
+  for (bool broadcast : {false, true}) {
+    SCOPED_TRACE(broadcast ? "y broadcast" : "same batch");
+    Harness g;
+    const std::vector<int64_t> xs = {2, 1, 2, 1, 2, 3};
+    const std::vector<int64_t> ys = broadcast ? std::vector<int64_t>{1, 1, 1, 1, 3, 2}
+                                              : std::vector<int64_t>{2, 1, 2, 1, 3, 2};
+    const int yb = broadcast ? 1 : 4;
+    std::vector<float> x = Values(24), y = Values(static_cast<size_t>(6 * yb), 1.1f);
+    g.Src("BatchMatMulV2", "bmm", {g.In("x", xs), g.In("y", ys)});
+    std::vector<float> expected(16, 0.f);
+    for (int b = 0; b < 4; ++b)
+      for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j)
+          for (int k = 0; k < 3; ++k)
+            expected[(b * 2 + i) * 2 + j] += x[(b * 2 + i) * 3 + k] * y[((broadcast ? 0 : b) * 3 + k) * 2 + j];
+    RUN_OR_SKIP(out, g, {HostTensor::Float(xs, x), HostTensor::Float(ys, y)});
+    EXPECT_EQ(g.OpsString(), "RESHAPE RESHAPE BATCH_MATMUL RESHAPE") << g.host().Dump();
+    NodeView bmm = g.One("BATCH_MATMUL");
+    EXPECT_EQ(bmm.input(0).dims(), (std::vector<int64_t>{4, 2, 3}));
+    EXPECT_EQ(bmm.input(1).dims(), broadcast ? (std::vector<int64_t>{3, 2}) : (std::vector<int64_t>{4, 3, 2}));
+    EXPECT_EQ(out[0].dims, (std::vector<int64_t>{2, 1, 2, 1, 2, 2}));
+    ExpectNear(out[0].floats(), expected);
+    auto bytes = g.host().Export();
+    EXPECT_TRUE(bytes.ok()) << bytes.status();
+  }
+}
+
+TEST_F(LowerTest, BatchMatMulRank6BroadcastingBothIsRefused) {
+  h.Src("BatchMatMulV2", "bmm", {h.In("x", {2, 1, 1, 1, 2, 3}), h.In("y", {1, 3, 1, 1, 3, 2})});
+  Status s = h.Lower();
+  EXPECT_EQ(s.code(), TFLC_CODE_UNIMPLEMENTED) << s;
+  EXPECT_NE(s.message().find("rank <= 5"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("bmm"), std::string::npos) << s;
+}
 
 TEST_F(LowerTest, DenseFusesIntoFullyConnected) {
   REQUIRE_OPSET();
