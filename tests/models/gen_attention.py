@@ -680,3 +680,24 @@ def register(module):
                 groups[f"layers/multi_head_attention/{names31[sub]}/vars"] = [k, b]
         write_zip(path, config, groups, "functional", "3.9.2")
         return "Keras 3 .keras MHA without its value_dense weights: names the missing weight"
+
+    # ---------------------------------------------------------------- MHA negative attention_axes (Keras >= 3.12 rule)
+    @model("mha_negative_axes", ext=".keras", tfjs=False)
+    def m_mha_neg(path, rng):
+        x_t = km.k3_tensor("input_layer", [None, 3, 4, 5])
+        layers = [k3_input("input_layer", [3, 4, 5]),
+                  km.k3_layer("MultiHeadAttention", k3_mha_cfg("multi_head_attention", 2, 2, attention_axes=[-2]),
+                              k3_call(x_t, x_t), None)]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["multi_head_attention", 0, 0]])
+        groups = {"layers/input_layer/vars": []}
+        for sub, k, b in mha_weights(rng, 5, 5, 5, 2, 2, 2, [5]):
+            groups[f"layers/multi_head_attention/{names31[sub]}/vars"] = [k, b]
+        write_zip(path, config, groups, "functional", "3.12.0")
+        return "Keras 3.12 MHA attention_axes [-2] on a rank-4 query: axis 2 (negative axes count from the query rank)"
+
+    def ref_mha_neg(path, xs):
+        (x,) = xs
+        w = {s: (read_weight(path, f"layers/multi_head_attention/{n}/vars/0"),
+                 read_weight(path, f"layers/multi_head_attention/{n}/vars/1")) for s, n in names31.items()}
+        return [mha(x, x, x, w, 2, 2, axes=[2])[0]]
+    REF["mha_negative_axes"] = ([[3, 4, 5]], ref_mha_neg)
