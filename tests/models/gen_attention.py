@@ -701,3 +701,31 @@ def register(module):
                  read_weight(path, f"layers/multi_head_attention/{n}/vars/1")) for s, n in names31.items()}
         return [mha(x, x, x, w, 2, 2, axes=[2])[0]]
     REF["mha_negative_axes"] = ([[3, 4, 5]], ref_mha_neg)
+
+    # ---------------------------------------------------------------- EinsumDense, Keras 3 .keras (LoRA kernel stored merged)
+    @model("einsum_dense_keras3", ext=".keras", tfjs=False)
+    def m_ed3(path, rng):
+        x_t = km.k3_tensor("input_layer", [None, 3, 6])
+        ed = lambda name, eq, out, bias, act, **kw: dict(
+            km.k3_common(name), equation=eq, output_shape=out, activation=act, bias_axes=bias,
+            kernel_initializer=km.k3_init("GlorotUniform", seed=None), bias_initializer=km.k3_init("Zeros"),
+            kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+            bias_constraint=None, quantization_config=None, **kw)
+        layers = [k3_input("input_layer", [3, 6]),
+                  km.k3_layer("EinsumDense", ed("einsum_dense", "abc,cd->abd", [None, 4], "d", "sigmoid",
+                                                lora_rank=2, lora_alpha=2),
+                              k3_call(x_t), [None, 3, 6]),
+                  km.k3_layer("EinsumDense", ed("einsum_dense_1", "abd,de->ae", [2], None, "linear"),
+                              k3_call(km.k3_tensor("einsum_dense", [None, 3, 4])), [None, 3, 4])]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["einsum_dense_1", 0, 0]])
+        w = lambda *s: rng.normal(0, 0.4, s)
+        write_zip(path, config, {"layers/input_layer/vars": [], "layers/einsum_dense/vars": [w(6, 4), w(4)],
+                                 "layers/einsum_dense_1/vars": [w(4, 2)]}, "functional", "3.9.2")
+        return "Keras 3 .keras EinsumDense (lora_rank set: the archive holds the merged kernel), sigmoid; no-bias reduction"
+
+    def ref_ed3(path, xs):
+        (x,) = xs
+        rd = lambda p: read_weight(path, p)
+        y = 1 / (1 + np.exp(-(np.einsum("abc,cd->abd", x, rd("layers/einsum_dense/vars/0")) + rd("layers/einsum_dense/vars/1"))))
+        return [np.einsum("abd,de->ae", y, rd("layers/einsum_dense_1/vars/0"))]
+    REF["einsum_dense_keras3"] = ([[3, 6]], ref_ed3)
