@@ -67,6 +67,17 @@ StatusOr<std::optional<Tensor>> LayerContext::TensorArg(size_t pos, const std::s
 
 Emitter& LayerContext::em() { return conv_->em(); }
 int LayerContext::keras_major() const { return conv_->file().keras_major; }
+const std::string& LayerContext::keras_version() const { return conv_->file().keras_version; }
+std::pair<int, int> LayerContext::keras_major_minor() const {
+  const std::string& v = keras_version();
+  const size_t dot = v.find('.');
+  int minor = 0;
+  if (dot != std::string::npos) {
+    for (size_t i = dot + 1; i < v.size() && v[i] >= '0' && v[i] <= '9' && minor < 100000; ++i)
+      minor = minor * 10 + (v[i] - '0');
+  }
+  return {keras_major(), minor};
+}
 
 bool LayerContext::Has(const std::string& key) const {
   return layer_.config.contains(key) && !layer_.config[key].is_null();

@@ -58,6 +58,10 @@ class LayerContext {
   Json Arg(size_t pos, const std::string& name) const;
   Emitter& em();
   int keras_major() const;
+  // The writer's keras_version ("2.8.0", "3.6.0"; "1" when the file does not say).
+  const std::string& keras_version() const;
+  // keras_version as (major, minor); minor 0 when absent.
+  std::pair<int, int> keras_major_minor() const;
 
   // ---- config access: a missing or null key gives the default; a wrong type is an error ----
   bool Has(const std::string& key) const;

@@ -71,6 +71,14 @@ constexpr LayerRow kLayers[] = {
     {"BatchNormalization", ConvertBatchNormalization},
     {"BatchNormalizationV1", ConvertBatchNormalization},
     {"BatchNormalizationV2", ConvertBatchNormalization},
+    {"LayerNormalization", ConvertLayerNormalization},
+    {"GroupNormalization", ConvertGroupNormalization},
+    {"UnitNormalization", ConvertUnitNormalization},
+    // attention
+    {"EinsumDense", ConvertEinsumDense},
+    {"MultiHeadAttention", ConvertMultiHeadAttention},
+    {"Attention", ConvertAttention},
+    {"AdditiveAttention", ConvertAdditiveAttention},
     // merge
     {"Add", ConvertAdd},
     {"Subtract", ConvertSubtract},

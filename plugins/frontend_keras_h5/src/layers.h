@@ -47,6 +47,15 @@ Status ConvertGlobalMaxPooling2D(LayerContext& ctx, std::vector<Tensor>* out);
 
 // layers_normalization.cc
 Status ConvertBatchNormalization(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertLayerNormalization(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertGroupNormalization(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertUnitNormalization(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_attention.cc
+Status ConvertEinsumDense(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertMultiHeadAttention(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertAttention(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertAdditiveAttention(LayerContext& ctx, std::vector<Tensor>* out);
 
 // layers_merge.cc
 Status ConvertAdd(LayerContext& ctx, std::vector<Tensor>* out);

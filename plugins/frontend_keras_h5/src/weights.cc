@@ -174,6 +174,10 @@ Status LayerWeights::Bind(const std::vector<std::string>& roles) {
   for (const auto& r : refs_) listed.push_back(r.name);
   const std::string file_desc = file_ && file_->kind == FileKind::kKerasZip ? "model.weights.h5" : "the file";
   if (roles.empty()) return OkStatus();
+  if (!refs_.empty() && std::any_of(roles.begin(), roles.end(), [](const std::string& r) {
+        return r.find('/') != std::string::npos;
+      }))
+    return BindSubLayers(listed, file_desc);
   if (refs_.empty())
     return NotFound("weight '" + DisplayName(roles[0]) + "' not found in " + file_desc + " (no weights under " + where_ +
                     "); the file does not match its model config: save the model again with model.save()");
@@ -219,6 +223,68 @@ Status LayerWeights::Bind(const std::vector<std::string>& roles) {
                            Join(listed) + ") but its config implies " + std::to_string(roles.size()) + " (" +
                            Join(roles) + "); the file does not match its model config");
   for (size_t i = 0; i < roles.size(); ++i) bound_[i] = static_cast<int>(i);
+  return OkStatus();
+}
+
+// ---- sub-layer weights (MultiHeadAttention's query/key/value/attention_output EinsumDense) ----
+// A role "<sub>/<weight>" names weight <weight> of sub-layer <sub>. Files name the sub-layer
+// differently: legacy H5 `mha/query/kernel:0` (tf.keras) or `mha_2/query/kernel` (Keras 3), .keras
+// `layers/mha/query_dense/vars/0` (Keras 3.1+), `_query_dense` (Keras 3.0, tf.keras 2.13-2.15),
+// and the output projection is `attention_output` / `output_dense` / `_output_dense`. In .keras
+// files the weights of a sub-layer are its vars in the order the caller lists its roles.
+namespace {
+
+std::string SubLayerKey(std::string s) {
+  if (!s.empty() && s[0] == '_') s.erase(0, 1);
+  const std::string dense = "_dense";
+  if (s.size() > dense.size() && s.compare(s.size() - dense.size(), dense.size(), dense) == 0)
+    s.erase(s.size() - dense.size());
+  if (s == "output") s = "attention_output";
+  return s;
+}
+
+}  // namespace
+
+Status LayerWeights::BindSubLayers(const std::vector<std::string>& listed, const std::string& file_desc) {
+  std::vector<bool> used(refs_.size(), false);
+  auto owner_leaf = [&](const WeightRef& r, std::string* owner, std::string* leaf) {
+    auto parts = SplitPath(r.name);
+    if (by_position_) {  // .../<sub>/vars/<n>
+      if (parts.size() < 3 || parts[parts.size() - 2] != "vars") return false;
+      *owner = SubLayerKey(parts[parts.size() - 3]);
+      *leaf = parts.back();
+      return true;
+    }
+    if (parts.size() < 2) return false;  // .../<sub>/<weight>[:0]
+    *owner = SubLayerKey(parts[parts.size() - 2]);
+    *leaf = RoleOf(r.name);
+    return true;
+  };
+  std::map<std::string, int> next_index;  // .keras: vars consumed per sub-layer
+  for (size_t i = 0; i < roles_.size(); ++i) {
+    const size_t slash = roles_[i].find('/');
+    const std::string sub = slash == std::string::npos ? "" : roles_[i].substr(0, slash);
+    const std::string leaf = slash == std::string::npos ? roles_[i] : roles_[i].substr(slash + 1);
+    for (size_t k = 0; k < refs_.size() && bound_[i] < 0; ++k) {
+      std::string owner, ref_leaf;
+      if (used[k] || !owner_leaf(refs_[k], &owner, &ref_leaf) || owner != sub) continue;
+      if (by_position_ ? ref_leaf == std::to_string(next_index[sub]) : ref_leaf == leaf) {
+        bound_[i] = static_cast<int>(k);
+        used[k] = true;
+        if (by_position_) ++next_index[sub];
+      }
+    }
+    if (bound_[i] < 0)
+      return NotFound("weight '" + DisplayName(roles_[i]) + "' not found in " + file_desc + " (" + where_ +
+                      " lists: " + Join(listed) + "); the file does not match its model config: save the model "
+                      "again with model.save()");
+  }
+  std::vector<std::string> extra;
+  for (size_t k = 0; k < refs_.size(); ++k)
+    if (!used[k]) extra.push_back(refs_[k].name);
+  if (!extra.empty())
+    return InvalidArgument("the file has weights the layer config does not use (" + Join(extra) + ", expected " +
+                           Join(roles_) + "); the file does not match its model config");
   return OkStatus();
 }
 

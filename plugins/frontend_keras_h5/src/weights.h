@@ -58,6 +58,8 @@ class LayerWeights {
   // The file offset of the weight's bytes when they can be used in place (a contiguous, unfiltered
   // little-endian float32 dataset of a legacy .h5 on disk), or -1. Shape errors are reported.
   StatusOr<int64_t> InPlaceOffset(const WeightRef& ref, const std::string& role, const Shape& expected) const;
+  // Bind() for roles of sub-layers ("query/kernel"; MultiHeadAttention): see weights.cc.
+  Status BindSubLayers(const std::vector<std::string>& listed, const std::string& file_desc);
 
   const KerasFile* file_ = nullptr;
   std::string layer_;
