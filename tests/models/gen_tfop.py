@@ -161,6 +161,9 @@ def register(km):
         m.output(("tf.split_1", 0, 1))
         m.output(("tf.unstack", 0, 3))
         m.output(ca)
+        # The WASM TFLite runtime (XNNPACK) fails to invoke a SPLIT with an unconsumed output, so
+        # every Split output is used (SPLIT_V / UNPACK do not have that problem).
+        m.output(("tf.split", 0, 0))
         km.write_legacy_h5(path, m, keras_version="2.11.0")
         return "reduce_mean/sum/max, reshape, transpose, concat/stack of lists, expand_dims, tile, squeeze, " \
                "split (Split and SplitV, later outputs used), unstack, clip_by_value, cast"
@@ -174,7 +177,7 @@ def register(km):
         parts = np.split(cc, 3, axis=-1)
         cl = np.clip(parts[1] + parts[2], -0.5, 0.75)
         return [cen.sum(axis=(1, 2)), np.transpose(x.reshape(1, 3, 8), (0, 2, 1)), np.stack([x, y], axis=1),
-                np.tile(mx[..., None], (1, 1, 3)), mean[..., 0], cl, y[:, :, 1:4], x[:, 3], np.trunc(cl)]
+                np.tile(mx[..., None], (1, 1, 3)), mean[..., 0], cl, y[:, :, 1:4], x[:, 3], np.trunc(cl), parts[0]]
 
     REFERENCES["tfop_shapes"] = ([[4, 6], [4, 6]], ref_shapes)
 
