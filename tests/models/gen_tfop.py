@@ -366,6 +366,18 @@ def register(km):
 
     REFERENCES["keras3_ops"] = ([[4, 6]], ref_k3_ops)
 
+    @model("bad_keras3_op_unsupported", ext=".keras", tfjs=False,
+           expect="Keras operation 'keras.src.ops.numpy.Digitize' is not supported")
+    def b_k3_unsupported(path, rng):
+        layers = [
+            km.k3_layer("InputLayer", {"batch_shape": [None, 4], "dtype": "float32", "sparse": False,
+                                       "name": "input_layer"}, []),
+            k3op("numpy", "Digitize", "digitize", [t("input_layer", [4]), [0.0, 0.5]]),
+        ]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["digitize", 0, 0]])
+        km.write_keras_zip(path, config, [("input_layer", "InputLayer", [], False)], "functional", keras_version="3.9.2")
+        return "a Keras 3 operation tflc does not support (numpy Digitize)"
+
     # Keras 3 legacy H5: op entries with bare class names (no module), next to a stock Add layer.
     @model("keras3_legacy_ops", tfjs=False)
     def m_k3_legacy_ops(path, rng):
