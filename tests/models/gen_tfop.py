@@ -272,6 +272,29 @@ def register(km):
 
     REFERENCES["tfop_resize"] = ([[4, 3, 2]], ref_resize)
 
+    # ------------------------------------------------------- 5b. shapes read from tf.shape
+
+    @model("tfop_static_shape", tfjs=False)
+    def m_static_shape(path, rng):
+        m = TfOpModel("tfop_static_shape", rng)
+        x = m.input("input_1", [4, 6])
+        y = m.input("input_2", [8, 3])
+        s = m.tfop("shape", x)
+        b = m.getitem(s, 0)                                   # tf.shape(x)[0] (the batch)
+        n = m.getitem(s, [sl(1, None)])                       # tf.shape(x)[1:]
+        m.output(m.tfop("reshape", x, {"shape": [b, -1, 3]}))  # reshape(x, [batch, -1, 3])
+        m.output(m.tfop("reshape", y, {"shape": m.tfop("compat.v1.shape", x)}))  # reshape(y, tf.shape(x))
+        m.output(m.tfop("tile", y, {"multiples": [b, 1, 2]}))
+        m.output(m.tfop("math.multiply", x, {"y": m.tfop("cast", m.getitem(n, 1), {"dtype": "float32"})}))  # x * 6
+        km.write_legacy_h5(path, m, keras_version="2.11.0")
+        return "tf.shape / compat.v1.shape of a static shape (batch 1) used as reshape/tile arguments, sliced with getitem"
+
+    def ref_static_shape(path, xs):
+        x, y = xs
+        return [x.reshape(1, 8, 3), y.reshape(1, 4, 6), np.tile(y, (1, 1, 2)), x * 6.0]
+
+    REFERENCES["tfop_static_shape"] = ([[4, 6], [8, 3]], ref_static_shape)
+
     # ---------------------------------------------------------------- 6. unsupported function
 
     @model("bad_tfop_unsupported", tfjs=False, expect="TF function 'math.bessel_i0' is not supported")

@@ -176,6 +176,19 @@ class OpCall {
     return Tensor{v, shape, type};
   }
 
+  // The contents of a tensor argument that is a constant (e.g. a tf.shape of a static shape, see
+  // FShape), so `reshape(x, [tf.shape(x)[0], -1])` gets a constant shape as TF's converter folds it.
+  bool ConstInts(const Json& j, std::vector<int64_t>* out) const {
+    size_t i = 0;
+    if (!IsTensorSlot(j, &i) || i >= ctx_.tensors().size()) return false;
+    const Tensor& t = ctx_.tensors()[i];
+    if (!t.value.is_const() || (t.dtype != TFLC_TYPE_INT32 && t.dtype != TFLC_TYPE_INT64)) return false;
+    auto d = t.value.ConstVector<int64_t>();
+    if (!d.ok()) return false;
+    *out = *d;
+    return true;
+  }
+
   // Helpers for argument values.
   StatusOr<int64_t> Int(const Json& j, const std::string& what) const {
     if (j.is_number_integer()) return j.get<int64_t>();
@@ -183,8 +196,11 @@ class OpCall {
     if (j.is_array() && j.size() == 1) return Int(j[0], what);
     ConstVal c;
     if (j.is_object() && ParseConst(j, &c) && c.v.size() == 1) return static_cast<int64_t>(c.v[0]);
+    std::vector<int64_t> folded;
+    if (ConstInts(j, &folded) && folded.size() == 1) return folded[0];
     if (IsTensor(j))
-      return Unimplemented("argument '" + what + "' is a tensor; only constant values are supported");
+      return Unimplemented("argument '" + what + "' is a tensor computed at run time; only constant values (and "
+                           "shapes of tensors whose shape is static) are supported");
     return InvalidArgument("argument '" + what + "' is " + Brief(j) + ", expected an integer");
   }
   StatusOr<std::vector<int64_t>> Ints(const Json& j, const std::string& what) const {
@@ -194,6 +210,8 @@ class OpCall {
     }
     ConstVal c;
     const Json* list = &j;
+    std::vector<int64_t> folded;
+    if (ConstInts(j, &folded)) return folded;
     if (j.is_object() && ParseConst(j, &c)) {
       std::vector<int64_t> out;
       for (double d : c.v) out.push_back(static_cast<int64_t>(d));
@@ -697,6 +715,29 @@ StatusOr<Tensor> GetItem(OpCall& c, const Tensor& x, const Json& spec_j) {
   if (ellipses > 1) return InvalidArgument("an index can only have a single ellipsis");
   if (consumed > x.rank())
     return InvalidArgument("too many indices (" + std::to_string(consumed) + ") for shape " + ShapeStr(x.shape));
+  // Slicing a rank-1 integer constant (a folded tf.shape) with one index or slice: fold it.
+  std::vector<int64_t> cv;
+  if (x.rank() == 1 && items.size() == 1 && (items[0].kind == SliceItem::kIndex || items[0].kind == SliceItem::kSlice) &&
+      (x.dtype == TFLC_TYPE_INT32 || x.dtype == TFLC_TYPE_INT64) && x.value.is_const()) {
+    auto d = x.value.ConstVector<int64_t>();
+    if (d.ok()) cv = *d;
+    const int64_t n = static_cast<int64_t>(cv.size());
+    if (d.ok() && n == x.shape[0]) {
+      const SliceItem& it = items[0];
+      if (it.kind == SliceItem::kIndex) {
+        const int64_t i = it.index < 0 ? it.index + n : it.index;
+        if (i < 0 || i >= n) return InvalidArgument("index " + std::to_string(it.index) + " is out of bounds for shape " + ShapeStr(x.shape));
+        return c.Const("strided_slice", x.dtype, {}, {static_cast<double>(cv[static_cast<size_t>(i)])});
+      }
+      const int64_t len = SliceLength(n, it);
+      int64_t start = it.start ? *it.start : (it.step > 0 ? 0 : n - 1);
+      if (start < 0) start += n;
+      start = it.step > 0 ? std::clamp<int64_t>(start, 0, n) : std::clamp<int64_t>(start, -1, n - 1);
+      std::vector<double> v;
+      for (int64_t k = 0; k < len; ++k) v.push_back(static_cast<double>(cv[static_cast<size_t>(start + k * it.step)]));
+      return c.Const("strided_slice", x.dtype, {len}, v);
+    }
+  }
   std::vector<int64_t> begin, end, strides;
   int64_t begin_mask = 0, end_mask = 0, ellipsis_mask = 0, new_axis_mask = 0, shrink_mask = 0;
   Shape s;
@@ -1001,6 +1042,14 @@ Status FShape(OpCall& c, const std::string& fn, Outs* out) {
   Json ot = fn == "v1" ? c.Get(2, "out_type") : c.Get(1, "out_type");
   TFLC_ASSIGN_OR_RETURN(std::string ots, c.Str(ot, "out_type", "int32"));
   TFLC_ASSIGN_OR_RETURN(TflcDataType t, DtypeFromName(ots));
+  if (NumElements(x.shape) >= 0) {
+    // A static shape (the batch is 1 in the converted model) is a constant, as TF's converter
+    // folds it; later arguments (reshape shapes, tile multiples) can then read it.
+    std::vector<double> dims(x.shape.begin(), x.shape.end());
+    TFLC_ASSIGN_OR_RETURN(Tensor y, c.Const("Shape", t, {x.rank()}, dims));
+    out->push_back(y);
+    return OkStatus();
+  }
   TFLC_ASSIGN_OR_RETURN(Tensor y, c.Emit("Shape", {x.value}, {Attr::T(x.dtype), Attr::Type("out_type", t)}, {x.rank()}, t));
   out->push_back(y);
   return OkStatus();

@@ -122,6 +122,15 @@ TEST(TfOp, ShapesReductionsSplits) {
   EXPECT_EQ(l.g().output(8).type(), TFLC_TYPE_FLOAT32);
 }
 
+TEST(TfOp, StaticShapesFoldIntoConstantArguments) {
+  LOAD(l, "tfop_static_shape");
+  EXPECT_EQ(l.Count("Shape"), 0);  // tf.shape of a static shape is a constant
+  EXPECT_EQ(I32(l.Input("tf.reshape/Reshape", 1)), (std::vector<int32_t>{1, -1, 3}));  // [tf.shape(x)[0], -1, 3]
+  EXPECT_EQ(I32(l.Input("tf.reshape_1/Reshape", 1)), (std::vector<int32_t>{1, 4, 6}));  // compat.v1.shape(x)
+  EXPECT_EQ(I32(l.Input("tf.tile/Tile", 1)), (std::vector<int32_t>{1, 1, 2}));
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 8, 3}));
+}
+
 TEST(TfOp, Keras3Operations) {
   LOAD(l, "keras3_ops");
   EXPECT_EQ(l.InDims("add_1/AddV2", 1), (Dims{6}));  // inline __tensor__
