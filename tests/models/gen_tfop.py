@@ -286,12 +286,20 @@ def register(km):
         m.output(m.tfop("reshape", y, {"shape": m.tfop("compat.v1.shape", x)}))  # reshape(y, tf.shape(x))
         m.output(m.tfop("tile", y, {"multiples": [b, 1, 2]}))
         m.output(m.tfop("math.multiply", x, {"y": m.tfop("cast", m.getitem(n, 1), {"dtype": "float32"})}))  # x * 6
+        pos = m.tfop("cast", m.tfop("range", m.getitem(s, 1)), {"dtype": "float32"})  # range(tf.shape(x)[1])
+        m.output(m.tfop("__operators__.add", x, {"y": m.tfop("expand_dims", pos, {"axis": -1})}))
+        m.output(m.tfop("reverse", x, {"axis": [2]}))
+        m.output(m.tfop("broadcast_to", m.getitem(x, [sl(), sl(None, 1)]), {"shape": [1, 4, 6]}))
+        anyp = m.tfop("math.reduce_any", m.tfop("math.greater", x, {"y": 0.5}), {"axis": -1})
+        m.output(m.tfop("cast", anyp, {"dtype": "float32"}))
         km.write_legacy_h5(path, m, keras_version="2.11.0")
-        return "tf.shape / compat.v1.shape of a static shape (batch 1) used as reshape/tile arguments, sliced with getitem"
+        return "range, reverse, broadcast_to, reduce_any; tf.shape / compat.v1.shape of a static shape (batch 1) used as reshape/tile arguments, sliced with getitem"
 
     def ref_static_shape(path, xs):
         x, y = xs
-        return [x.reshape(1, 8, 3), y.reshape(1, 4, 6), np.tile(y, (1, 1, 2)), x * 6.0]
+        return [x.reshape(1, 8, 3), y.reshape(1, 4, 6), np.tile(y, (1, 1, 2)), x * 6.0,
+                x + np.arange(4.0)[:, None], x[:, :, ::-1], np.broadcast_to(x[:, :1], (1, 4, 6)),
+                (x > 0.5).any(axis=-1).astype(np.float32)]
 
     REFERENCES["tfop_static_shape"] = ([[4, 6], [8, 3]], ref_static_shape)
 

@@ -1323,6 +1323,69 @@ Status FMoments(OpCall& c, const std::string&, Outs* out) {
   return OkStatus();
 }
 
+Status FBroadcastTo(OpCall& c, const std::string&, Outs* out) {
+  TFLC_ASSIGN_OR_RETURN(Tensor x, X(c, "input"));
+  TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> shape, c.Ints(c.Get(1, "shape"), "shape"));
+  Shape s(shape.begin(), shape.end()), b;
+  if (!BroadcastShapes(x.shape, s, &b) || b != s)
+    return InvalidArgument("cannot broadcast shape " + ShapeStr(x.shape) + " to " + ShapeStr(s));
+  TFLC_ASSIGN_OR_RETURN(ValueView sv, c.I32("BroadcastTo/shape", shape));
+  TFLC_ASSIGN_OR_RETURN(Tensor y, c.Emit("BroadcastTo", {x.value, sv}, {Attr::T(x.dtype), Attr::Type("Tidx", TFLC_TYPE_INT32)}, s,
+                                         x.dtype));
+  out->push_back(y);
+  return OkStatus();
+}
+
+StatusOr<Tensor> ReverseAxes(OpCall& c, const Tensor& x, std::vector<int64_t> axes) {
+  for (auto& a : axes) {
+    TFLC_ASSIGN_OR_RETURN(a, NormAxis(a, x.rank(), "axis"));
+  }
+  TFLC_ASSIGN_OR_RETURN(ValueView av, c.I32("ReverseV2/axis", axes));
+  return c.Emit("ReverseV2", {x.value, av}, {Attr::T(x.dtype), Attr::Type("Tidx", TFLC_TYPE_INT32)}, x.shape, x.dtype);
+}
+
+Status FReverse(OpCall& c, const std::string&, Outs* out) {
+  TFLC_ASSIGN_OR_RETURN(Tensor x, X(c, "tensor"));
+  TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> axes, c.Ints(c.Get(1, "axis"), "axis"));
+  TFLC_ASSIGN_OR_RETURN(Tensor y, ReverseAxes(c, x, axes));
+  out->push_back(y);
+  return OkStatus();
+}
+
+// tf.range(start, limit=None, delta=1, dtype=None): every bound must be a constant (a Python
+// number or a folded static shape); emits Range over scalar Consts as TF traces it.
+Status FRange(OpCall& c, const std::string&, Outs* out) {
+  const Json sj = c.Get(0, "start"), lj = c.Get(1, "limit"), dj = c.Get(2, "delta");
+  auto num = [&](const Json& j, const char* what, double dflt, bool* is_int) -> StatusOr<double> {
+    if (j.is_null()) return dflt;
+    std::vector<int64_t> folded;
+    if (c.ConstInts(j, &folded) && folded.size() == 1) return static_cast<double>(folded[0]);
+    if (!j.is_number_integer()) *is_int = false;
+    return c.Num(j, what, dflt);
+  };
+  bool is_int = true;
+  TFLC_ASSIGN_OR_RETURN(double start, num(sj, "start", 0, &is_int));
+  TFLC_ASSIGN_OR_RETURN(double limit, num(lj, "limit", 0, &is_int));
+  TFLC_ASSIGN_OR_RETURN(double delta, num(dj, "delta", 1, &is_int));
+  if (lj.is_null()) {  // range(n) = range(0, n)
+    limit = start;
+    start = 0;
+  }
+  if (delta == 0) return InvalidArgument("range delta is 0");
+  TflcDataType t = is_int ? TFLC_TYPE_INT32 : TFLC_TYPE_FLOAT32;
+  TFLC_ASSIGN_OR_RETURN(std::string d, c.Str(c.Get(3, "dtype"), "dtype", ""));
+  if (!d.empty()) {
+    TFLC_ASSIGN_OR_RETURN(t, DtypeFromName(d));
+  }
+  const int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
+  TFLC_ASSIGN_OR_RETURN(Tensor a, c.Const("Range/start", t, {}, {start}));
+  TFLC_ASSIGN_OR_RETURN(Tensor b, c.Const("Range/limit", t, {}, {limit}));
+  TFLC_ASSIGN_OR_RETURN(Tensor e, c.Const("Range/delta", t, {}, {delta}));
+  TFLC_ASSIGN_OR_RETURN(Tensor y, c.Emit("Range", {a.value, b.value, e.value}, {Attr::Type("Tidx", t)}, {n}, t));
+  out->push_back(y);
+  return OkStatus();
+}
+
 Status FSquaredDiff(OpCall& c, const std::string&, Outs* out) {
   return Binary(c, "SquaredDifference", c.Get(0, "x"), c.Get(1, "y"), out);
 }
@@ -1333,6 +1396,7 @@ constexpr TfFunction kTfFunctions[] = {
     {"__operators__.eq", FBinary, "Equal"},
     {"__operators__.getitem", FGetItem, ""},
     {"__operators__.ne", FBinary, "NotEqual"},
+    {"broadcast_to", FBroadcastTo, ""},
     {"cast", FCast, ""},
     {"clip_by_value", FClip, ""},
     {"compat.v1.gather", FGather, ""},
@@ -1376,6 +1440,8 @@ constexpr TfFunction kTfFunctions[] = {
     {"math.not_equal", FBinary, "NotEqual"},
     {"math.pow", FBinary, "Pow"},
     {"math.reciprocal", FReciprocal, ""},
+    {"math.reduce_all", FReduce, "All"},
+    {"math.reduce_any", FReduce, "Any"},
     {"math.reduce_max", FReduce, "Max"},
     {"math.reduce_mean", FReduce, "Mean"},
     {"math.reduce_min", FReduce, "Min"},
@@ -1415,12 +1481,16 @@ constexpr TfFunction kTfFunctions[] = {
     {"one_hot", FOneHot, ""},
     {"ones_like", FLike, "ones"},
     {"pad", FPad, ""},
+    {"range", FRange, ""},
+    {"reduce_all", FReduce, "All"},
+    {"reduce_any", FReduce, "Any"},
     {"reduce_max", FReduce, "Max"},
     {"reduce_mean", FReduce, "Mean"},
     {"reduce_min", FReduce, "Min"},
     {"reduce_prod", FReduce, "Prod"},
     {"reduce_sum", FReduce, "Sum"},
     {"reshape", FReshape, ""},
+    {"reverse", FReverse, ""},
     {"shape", FShape, ""},
     {"slice", FSlice, ""},
     {"split", FSplit, ""},
@@ -1712,6 +1782,20 @@ Status KEinsum(OpCall& c, const std::string&, Outs* out) {
   return OkStatus();
 }
 
+Status KFlip(OpCall& c, const std::string&, Outs* out) {
+  TFLC_ASSIGN_OR_RETURN(Tensor x, KX(c));
+  const Json aj = c.Cfg("axis", 1);
+  std::vector<int64_t> axes;
+  if (aj.is_null()) {
+    for (int64_t i = 0; i < x.rank(); ++i) axes.push_back(i);
+  } else {
+    TFLC_ASSIGN_OR_RETURN(axes, c.Ints(aj, "axis"));
+  }
+  TFLC_ASSIGN_OR_RETURN(Tensor y, ReverseAxes(c, x, axes));
+  out->push_back(y);
+  return OkStatus();
+}
+
 Status KReciprocal(OpCall& c, const std::string& op, Outs* out) { return FReciprocal(c, op, out); }
 
 Status KNormalize(OpCall& c, const std::string&, Outs* out) {
@@ -1738,6 +1822,7 @@ constexpr K3Op kK3Ops[] = {
     {"numpy", "Equal", KBinary, "Equal"},
     {"numpy", "Exp", KUnary, "Exp"},
     {"numpy", "ExpandDims", KExpandDims, ""},
+    {"numpy", "Flip", KFlip, ""},
     {"numpy", "Floor", KUnary, "Floor"},
     {"numpy", "FloorDivide", KBinary, "FloorDiv"},
     {"numpy", "GetItem", KGetItem, ""},
