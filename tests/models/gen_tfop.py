@@ -409,6 +409,36 @@ def register(km):
         km.write_keras_zip(path, config, [("input_layer", "InputLayer", [], False)], "functional", keras_version="3.9.2")
         return "a Keras 3 operation tflc does not support (numpy Digitize)"
 
+    # The Einsum TF op is lowered by lower_builtin's Einsum row (branch einsum); the model is
+    # registered only when that row's source is in the tree, so this file works before the merge.
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    if os.path.exists(os.path.join(here, "..", "..", "plugins", "lower_builtin", "src", "einsum.cc")):
+        @model("keras3_einsum", ext=".keras", tfjs=False)
+        def m_k3_einsum(path, rng):
+            w = lambda *s: rng.normal(0, 0.3, s).astype(np.float32)
+            layers = [
+                km.k3_layer("InputLayer", {"batch_shape": [None, 4, 6], "dtype": "float32", "sparse": False,
+                                           "name": "input_layer"}, []),
+                km.k3_layer("Dense", km.k3_dense("dense", 6), [{"args": [t("input_layer", [4, 6])], "kwargs": {}}],
+                            [None, 4, 6]),
+                k3op("numpy", "Einsum", "einsum", [t("input_layer", [4, 6]), t("dense", [4, 6])], subscripts="bij,bkj->bik"),
+                k3op("numpy", "Einsum", "einsum_1", [t("einsum", [4, 4])], subscripts="bij->bji"),
+            ]
+            config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["einsum_1", 0, 0]])
+            km.write_keras_zip(path, config, [("input_layer", "InputLayer", [], False),
+                                              ("dense", "Dense", [w(6, 6), w(6)], False)], "functional",
+                               keras_version="3.9.2")
+            return "Keras 3 numpy Einsum operations (two operands, and a transpose)"
+
+        def ref_k3_einsum(path, xs):
+            (x,) = xs
+            k, b = k3_zip_weights(path, "dense")
+            d = x @ k + b
+            return [np.einsum("bij->bji", np.einsum("bij,bkj->bik", x, d))]
+
+        REFERENCES["keras3_einsum"] = ([[4, 6]], ref_k3_einsum)
+
     # Keras 3 legacy H5: op entries with bare class names (no module), next to a stock Add layer.
     @model("keras3_legacy_ops", tfjs=False)
     def m_k3_legacy_ops(path, rng):
