@@ -313,6 +313,23 @@ def register(km):
         km.write_legacy_h5(path, m, keras_version="2.11.0")
         return "a TFOpLambda calling a TF function tflc does not support"
 
+    @model("bad_tfop_tensor_index", tfjs=False, expect="indexing with a tensor is not supported")
+    def b_tensor_index(path, rng):
+        m = TfOpModel("bad_tfop_index", rng)
+        x = m.input("input_1", [4])
+        i = m.input("index", [1], dtype="int32")
+        m.output(m.getitem(x, [sl(), i]))   # x[:, i] with i a Keras tensor (a tensor slot in slice_spec)
+        km.write_legacy_h5(path, m, keras_version="2.11.0")
+        return "x[:, i] with a tensor index (run-time indices are not supported)"
+
+    @model("bad_tfop_reshape", tfjs=False, expect="cannot reshape [1,4,6] (24 elements) to [1,5,5]")
+    def b_reshape(path, rng):
+        m = TfOpModel("bad_tfop_reshape", rng)
+        x = m.input("input_1", [4, 6])
+        m.output(m.tfop("reshape", x, {"shape": [1, 5, 5]}))
+        km.write_legacy_h5(path, m, keras_version="2.11.0")
+        return "tf.reshape to a shape with another number of elements"
+
     # ------------------------------------------------------------------ Keras 3 helpers
 
     def k3op(module, cls, name, args, kwargs=None, **cfg):

@@ -522,6 +522,7 @@ Status SplitInto(OpCall& c, const Tensor& x, const std::vector<int64_t>& sizes_i
     else if (dim >= 0 && known != dim)
       return InvalidArgument("split sizes add up to " + std::to_string(known) + ", the dimension is " + std::to_string(dim));
   }
+  if (sizes.empty()) return InvalidArgument("split into zero parts");
   NodeView node;
   const size_t k = sizes.size();
   if (equal) {
@@ -621,6 +622,9 @@ StatusOr<Tensor> Resize(OpCall& c, const Tensor& x, const std::vector<int64_t>& 
 
 StatusOr<Tensor> GatherOf(OpCall& c, const Tensor& params, const Tensor& indices, int64_t axis, int64_t batch_dims) {
   TFLC_ASSIGN_OR_RETURN(int64_t a, NormAxis(axis, params.rank(), "axis"));
+  if (batch_dims < 0 || batch_dims > indices.rank() || batch_dims > a)
+    return InvalidArgument("batch_dims " + std::to_string(batch_dims) + " must be in [0, min(indices rank " +
+                           std::to_string(indices.rank()) + ", axis " + std::to_string(a) + ")]");
   Shape s(params.shape.begin(), params.shape.begin() + a);
   s.insert(s.end(), indices.shape.begin() + batch_dims, indices.shape.end());
   s.insert(s.end(), params.shape.begin() + a + 1, params.shape.end());
