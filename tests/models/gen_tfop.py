@@ -303,6 +303,37 @@ def register(km):
 
     REFERENCES["tfop_static_shape"] = ([[4, 6], [8, 3]], ref_static_shape)
 
+    # ------------------------------------------- 5c. tf.keras 2.15 .keras archive with TF-op layers
+
+    @model("tfop_tfkeras_zip", ext=".keras", tfjs=False)
+    def m_tfkeras_zip(path, rng):
+        m = TfOpModel("model", rng)
+        x = m.input("input_1", [4, 6])
+        d = dense(m, "dense", x, 6, 6)
+        a = m.tfop("__operators__.add", x, {"y": d})
+        m.output(m.getitem(a, [sl(), -1]))
+        # tf.keras 2.13-2.15 .keras: Keras 2 node lists, module/registered_name on every entry
+        # (TFOpLambda is Keras-internal: module keras.src.layers.core.tf_op_layer, KERAS.md A.4).
+        for e in m.layers:
+            internal = e["class_name"] in ("TFOpLambda", "SlicingOpLambda")
+            e["module"] = "keras.src.layers.core.tf_op_layer" if internal else "keras.layers"
+            e["registered_name"] = e["class_name"] if internal else None
+        cfg = m.config()
+        cfg.update({"module": "keras.src.engine.functional", "registered_name": "Functional"})
+        k, b = m.weights["dense"][0][1], m.weights["dense"][1][1]
+        km.write_keras_zip(path, cfg, [("input_1", "InputLayer", [], False), ("dense", "Dense", [k, b], False),
+                                       ("tf.__operators__.add", "TFOpLambda", [], False),
+                                       ("tf.__operators__.getitem", "SlicingOpLambda", [], False)],
+                           "model", keras_version="2.15.0")
+        return "tf.keras 2.15 .keras archive: TFOpLambda add (tensor kwarg) and SlicingOpLambda x[:, -1]"
+
+    def ref_tfkeras_zip(path, xs):
+        (x,) = xs
+        k, b = k3_zip_weights(path, "dense")
+        return [(x + x @ k + b)[:, -1]]
+
+    REFERENCES["tfop_tfkeras_zip"] = ([[4, 6]], ref_tfkeras_zip)
+
     # ---------------------------------------------------------------- 6. unsupported function
 
     @model("bad_tfop_unsupported", tfjs=False, expect="TF function 'math.bessel_i0' is not supported")
