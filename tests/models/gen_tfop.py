@@ -303,6 +303,24 @@ def register(km):
 
     REFERENCES["tfop_static_shape"] = ([[4, 6], [8, 3]], ref_static_shape)
 
+    # ------------------------------------------------------- 5d. integer inputs
+
+    @model("tfop_int_ops", tfjs=False, rng_range=(0, 4))
+    def m_int_ops(path, rng):
+        m = TfOpModel("tfop_int_ops", rng)
+        ids = m.input("ids", [3], dtype="int32")
+        m.output(m.tfop("one_hot", ids, {"depth": 4, "on_value": 2.0, "off_value": -1.0}))
+        m.output(m.tfop("cast", m.tfop("math.add", ids, {"y": 1}), {"dtype": "float32"}))  # int32 + int32 constant
+        km.write_legacy_h5(path, m, keras_version="2.11.0")
+        return "one_hot and an int32 add with a constant (constants take the tensor's dtype)"
+
+    def ref_int_ops(path, xs):
+        (ids,) = xs
+        oh = np.where(np.arange(4)[None, None, :] == ids[..., None], 2.0, -1.0)
+        return [oh, (ids + 1).astype(np.float32)]
+
+    REFERENCES["tfop_int_ops"] = ([[3]], ref_int_ops, lambda rng, shapes: [rng.integers(0, 4, (1, 3)).astype(np.int32)])
+
     # ------------------------------------------- 5c. tf.keras 2.15 .keras archive with TF-op layers
 
     @model("tfop_tfkeras_zip", ext=".keras", tfjs=False)
