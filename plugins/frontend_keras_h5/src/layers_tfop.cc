@@ -1906,12 +1906,12 @@ Status ConvertK3Op(LayerContext& ctx, std::vector<Tensor>* out) {
 }
 
 // Keras 3 legacy H5 writes op layers with a bare class name and no module (KERAS.md A.4): an
-// entry is an operation when its config has none of the keys every Layer config has
-// (trainable, dtype) and it is not called with one list argument (merge layers are).
+// entry is an operation when its config lacks `trainable` (every Layer config has it; an op's
+// config is `name` plus its __init__ arguments, which may include a `dtype`, e.g. Cast) and it is
+// not called with one list argument (merge layers are).
 bool LooksLikeK3LegacyOp(const LayerDef& l) {
   if (!l.module.empty() || !l.registered_name.empty()) return false;
   if (l.config.contains("trainable")) return false;
-  if (l.config.contains("dtype") && l.class_name != "Cast") return false;
   if (!FindK3Op("", l.class_name)) return false;
   if (l.calls.empty()) return false;
   // Only the Keras 3 dict node form has args; merge layers take [[a, b]] (one list argument).
