@@ -216,10 +216,12 @@ def register(km):
         m.output(w)
         p = m.tfop("pad", x, {"paddings": [[0, 0], [1, 0], [0, 2]]})
         m.output(p)
+        m.output(m.tfop("math.add_n", [x, outs[0], outs[13]]))
+        m.output(m.tfop("norm", x, {"axis": -1}))
         km.write_legacy_h5(path, m, keras_version="2.11.0")
         return "nn/math functions: relu, relu6, gelu (both), silu, softmax(axis), log_softmax, leaky_relu, elu, " \
                "selu, softplus, l2_normalize, sigmoid, tanh, sqrt, abs, rsqrt, exp, log, sin, cos, reciprocal, " \
-               "reduce_std, cumsum, softsign, moments (2 outputs), argmax, gather, where, zeros_like, pad"
+               "reduce_std, cumsum, softsign, moments (2 outputs), argmax, gather, where, zeros_like, pad, add_n, norm"
 
     def erf(x):
         # Abramowitz-Stegun 7.1.26 is too coarse for 1e-4; use math.erf elementwise.
@@ -244,6 +246,7 @@ def register(km):
             x.std(axis=-1, keepdims=True), np.cumsum(x, axis=2), x / (1 + np.abs(x)),
             mean, var, np.argmax(x, axis=-1).astype(np.float32), x[:, :, [2, 0, 2, 1]],
             np.where(x > 0, x, 0.0), np.pad(x, [[0, 0], [1, 0], [0, 2]]),
+            x + np.maximum(x, 0) + np.tanh(x), np.sqrt((x * x).sum(axis=-1)),
         ]
 
     REFERENCES["tfop_functions"] = ([[3, 8]], ref_functions)

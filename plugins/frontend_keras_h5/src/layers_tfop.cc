@@ -1390,6 +1390,50 @@ Status FRange(OpCall& c, const std::string&, Outs* out) {
   return OkStatus();
 }
 
+Status FAddN(OpCall& c, const std::string&, Outs* out) {
+  TFLC_ASSIGN_OR_RETURN(std::vector<Tensor> xs, c.TensorList(c.Get(0, "inputs"), "inputs"));
+  for (const auto& t : xs)
+    if (t.shape != xs[0].shape)
+      return InvalidArgument("add_n inputs have different shapes " + ShapeStr(xs[0].shape) + " and " + ShapeStr(t.shape));
+  if (xs.size() == 1) {
+    TFLC_ASSIGN_OR_RETURN(Tensor y, Unary(c, "Identity", xs[0]));
+    out->push_back(y);
+    return OkStatus();
+  }
+  std::vector<ValueView> ins;
+  for (const auto& t : xs) ins.push_back(t.value);
+  TFLC_ASSIGN_OR_RETURN(Tensor y, c.Emit("AddN", ins, {Attr::T(xs[0].dtype), Attr::Int("N", static_cast<int64_t>(xs.size()))},
+                                         xs[0].shape, xs[0].dtype));
+  out->push_back(y);
+  return OkStatus();
+}
+
+// tf.norm / keras.ops.norm, Euclidean vector norm: sqrt(sum(x * x, axis, keepdims=True)) [squeezed].
+StatusOr<Tensor> EuclideanNorm(OpCall& c, const Tensor& x, const Json& ord, const Json& axis, bool keepdims) {
+  if (!ord.is_null() && !(ord.is_string() && (ord == "euclidean" || ord == "fro")) && !(ord.is_number() && ord.get<double>() == 2))
+    return Unimplemented("norm with ord=" + Brief(ord) + " is not supported (only the Euclidean norm)");
+  if (axis.is_array() && axis.size() > 1 && !(ord.is_null() || ord == "euclidean" || ord == "fro"))
+    return Unimplemented("matrix norms are not supported");
+  TFLC_ASSIGN_OR_RETURN(Tensor sq, Bin(c, "Mul", x, x));
+  TFLC_ASSIGN_OR_RETURN(Tensor sum, Reduce(c, "Sum", sq, axis, true));
+  TFLC_ASSIGN_OR_RETURN(Tensor r, Unary(c, "Sqrt", sum));
+  if (keepdims) return r;
+  Json axes = axis;
+  if (axes.is_null()) {
+    axes = Json::array();
+    for (int64_t i = 0; i < x.rank(); ++i) axes.push_back(i);
+  }
+  return SqueezeAxes(c, r, axes);
+}
+
+Status FNorm(OpCall& c, const std::string&, Outs* out) {
+  TFLC_ASSIGN_OR_RETURN(Tensor x, X(c, "tensor"));
+  TFLC_ASSIGN_OR_RETURN(bool keep, c.Bool(c.Get(3, "keepdims"), "keepdims", false));
+  TFLC_ASSIGN_OR_RETURN(Tensor y, EuclideanNorm(c, x, c.Get(1, "ord"), c.Get(2, "axis"), keep));
+  out->push_back(y);
+  return OkStatus();
+}
+
 Status FSquaredDiff(OpCall& c, const std::string&, Outs* out) {
   return Binary(c, "SquaredDifference", c.Get(0, "x"), c.Get(1, "y"), out);
 }
@@ -1414,8 +1458,10 @@ constexpr TfFunction kTfFunctions[] = {
     {"image.resize", FResize, ""},
     {"linalg.l2_normalize", FL2Normalize, ""},
     {"linalg.matmul", FMatMul, ""},
+    {"linalg.norm", FNorm, ""},
     {"math.abs", FUnary, "Abs"},
     {"math.add", FBinary, "AddV2"},
+    {"math.add_n", FAddN, ""},
     {"math.argmax", FArgMinMax, "ArgMax"},
     {"math.argmin", FArgMinMax, "ArgMin"},
     {"math.ceil", FUnary, "Ceil"},
@@ -1482,6 +1528,7 @@ constexpr TfFunction kTfFunctions[] = {
     {"nn.softsign", FSoftsign, ""},
     {"nn.swish", FSilu, ""},
     {"nn.tanh", FUnary, "Tanh"},
+    {"norm", FNorm, ""},
     {"one_hot", FOneHot, ""},
     {"ones_like", FLike, "ones"},
     {"pad", FPad, ""},
@@ -1800,6 +1847,14 @@ Status KFlip(OpCall& c, const std::string&, Outs* out) {
   return OkStatus();
 }
 
+Status KNorm(OpCall& c, const std::string&, Outs* out) {
+  TFLC_ASSIGN_OR_RETURN(Tensor x, KX(c));
+  TFLC_ASSIGN_OR_RETURN(bool keep, c.Bool(c.Cfg("keepdims"), "keepdims", false));
+  TFLC_ASSIGN_OR_RETURN(Tensor y, EuclideanNorm(c, x, c.Cfg("ord"), c.Cfg("axis"), keep));
+  out->push_back(y);
+  return OkStatus();
+}
+
 Status KReciprocal(OpCall& c, const std::string& op, Outs* out) { return FReciprocal(c, op, out); }
 
 Status KNormalize(OpCall& c, const std::string&, Outs* out) {
@@ -1882,6 +1937,7 @@ constexpr K3Op kK3Ops[] = {
     // core, math
     {"core", "Cast", KCast, ""},
     {"math", "Rsqrt", KUnary, "Rsqrt"},
+    {"linalg", "Norm", KNorm, ""},
 };
 
 const K3Op* FindK3Op(const std::string& module, const std::string& cls) {
