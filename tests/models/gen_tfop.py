@@ -478,6 +478,58 @@ def register(km):
         km.write_keras_zip(path, config, [("input_layer", "InputLayer", [], False)], "functional", keras_version="3.9.2")
         return "a Keras 3 operation tflc does not support (numpy Digitize)"
 
+    @model("keras3_ops_more", ext=".keras", tfjs=False)
+    def m_k3_more(path, rng):
+        X = lambda: t("input_layer", [4, 6])
+        layers = [
+            km.k3_layer("InputLayer", {"batch_shape": [None, 4, 6], "dtype": "float32", "sparse": False,
+                                       "name": "input_layer"}, []),
+            k3op("numpy", "Clip", "clip", [X()], x_min=-0.5, x_max=0.5),
+            k3op("numpy", "Tile", "tile", [X()], repeats=[1, 2, 1]),
+            k3op("numpy", "Split", "split", [X()], indices_or_sections=[2, 5], axis=-1),
+            k3op("numpy", "Take", "take", [X(), [5, 0, 1]], axis=2),
+            k3op("numpy", "Greater", "greater", [X(), 0.0]),
+            k3op("numpy", "Multiply", "multiply", [X(), 0.1]),
+            k3op("numpy", "Where", "where", [t("greater", [4, 6]), X(), t("multiply", [4, 6])]),
+            k3op("numpy", "Stack", "stack", [[X(), t("clip", [4, 6])]], axis=1),
+            k3op("numpy", "Mean", "mean", [X()], axis=1, keepdims=True),
+            k3op("numpy", "Squeeze", "squeeze", [t("mean", [1, 6])], axis=1),
+            k3op("numpy", "Absolute", "absolute", [X()]),
+            k3op("numpy", "Power", "power", [t("absolute", [4, 6]), 1.5]),
+            k3op("nn", "Gelu", "gelu", [X()], approximate=True),
+            k3op("nn", "LeakyRelu", "leaky_relu", [X()], negative_slope=0.1),
+            k3op("nn", "LogSoftmax", "log_softmax", [X()], axis=1),
+            k3op("numpy", "Var", "var", [X()], axis=-1, keepdims=False),
+            k3op("numpy", "Flip", "flip", [X()], axis=1),
+            k3op("linalg", "Norm", "norm", [X()], ord=None, axis=-1, keepdims=False),
+            k3op("numpy", "Square", "square", [X()]),
+            k3op("numpy", "Sqrt", "sqrt", [t("square", [4, 6])]),
+            k3op("numpy", "Negative", "negative", [t("sqrt", [4, 6])]),
+            k3op("numpy", "Exp", "exp", [X()]),
+            k3op("numpy", "Log", "log", [t("exp", [4, 6])]),
+            k3op("nn", "Silu", "silu", [X()]),
+            k3op("numpy", "Maximum", "maximum", [t("silu", [4, 6]), t("log", [4, 6])]),
+        ]
+        outs = [["clip", 0, 0], ["tile", 0, 0], ["split", 0, 1], ["take", 0, 0], ["where", 0, 0], ["stack", 0, 0],
+                ["squeeze", 0, 0], ["power", 0, 0], ["gelu", 0, 0], ["leaky_relu", 0, 0], ["log_softmax", 0, 0],
+                ["var", 0, 0], ["flip", 0, 0], ["norm", 0, 0], ["negative", 0, 0], ["maximum", 0, 0]]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], outs)
+        km.write_keras_zip(path, config, [("input_layer", "InputLayer", [], False)], "functional", keras_version="3.9.2")
+        return "Keras 3 operations: Clip, Tile, Split (split points, 2nd output), Take, Greater/Where, Stack, Squeeze, " \
+               "Absolute/Power, Gelu, LeakyRelu, LogSoftmax, Var, Flip, linalg Norm, Square/Sqrt/Negative, Exp/Log, Silu, Maximum"
+
+    def ref_k3_more(path, xs):
+        (x,) = xs
+        clip = np.clip(x, -0.5, 0.5)
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        return [clip, np.tile(x, (1, 2, 1)), x[..., 2:5], x[:, :, [5, 0, 1]], np.where(x > 0, x, 0.1 * x),
+                np.stack([x, clip], axis=1), x.mean(axis=1), np.abs(x) ** 1.5,
+                0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3))), np.where(x > 0, x, 0.1 * x),
+                np.log(e / e.sum(axis=1, keepdims=True)), x.var(axis=-1), x[:, ::-1], np.sqrt((x * x).sum(axis=-1)),
+                -np.abs(x), np.maximum(x * sigmoid(x), x)]
+
+    REFERENCES["keras3_ops_more"] = ([[4, 6]], ref_k3_more)
+
     # The Einsum TF op is lowered by lower_builtin's Einsum row (branch einsum); the model is
     # registered only when that row's source is in the tree, so this file works before the merge.
     import os
