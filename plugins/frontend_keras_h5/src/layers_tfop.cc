@@ -794,11 +794,24 @@ StatusOr<Tensor> GetItem(OpCall& c, const Tensor& x, const Json& spec_j) {
                 s, x.dtype);
 }
 
+// [[a, b], [c, d]] → [a, b, c, d] (paddings are written as one pair per dimension).
+Json FlattenPairs(const Json& j) {
+  if (!j.is_array() || j.empty() || !j[0].is_array()) return j;
+  Json f = Json::array();
+  for (const auto& r : j)
+    for (const auto& v : r) f.push_back(v);
+  return f;
+}
+
+// [0, 1, ..., rank - 1] as a Json list (an axis argument meaning "every axis").
+Json AllAxes(int64_t rank) {
+  Json a = Json::array();
+  for (int64_t i = 0; i < rank; ++i) a.push_back(i);
+  return a;
+}
+
 StatusOr<Tensor> PadBy(OpCall& c, const Tensor& x, const Json& pads_j, const std::string& mode, const Json& value_j) {
-  TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> flat, c.Ints(pads_j.is_array() && !pads_j.empty() && pads_j[0].is_array()
-                                                              ? [&] { Json f = Json::array(); for (const auto& r : pads_j) for (const auto& v : r) f.push_back(v); return f; }()
-                                                              : pads_j,
-                                                          "paddings"));
+  TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> flat, c.Ints(FlattenPairs(pads_j), "paddings"));
   if (static_cast<int64_t>(flat.size()) != 2 * x.rank())
     return InvalidArgument("paddings has " + std::to_string(flat.size()) + " values for an input of rank " + std::to_string(x.rank()));
   Shape s = x.shape;
@@ -826,8 +839,9 @@ StatusOr<std::pair<Tensor, Tensor>> Moments(OpCall& c, const Tensor& x, const Js
   TFLC_ASSIGN_OR_RETURN(Tensor sd, Bin(c, "SquaredDifference", x, mean));
   TFLC_ASSIGN_OR_RETURN(Tensor var, Reduce(c, "Mean", sd, axes, true));
   if (!keepdims) {
-    TFLC_ASSIGN_OR_RETURN(mean, SqueezeAxes(c, mean, axes.is_null() ? [&] { Json a = Json::array(); for (int64_t i = 0; i < x.rank(); ++i) a.push_back(i); return a; }() : axes));
-    TFLC_ASSIGN_OR_RETURN(var, SqueezeAxes(c, var, axes.is_null() ? [&] { Json a = Json::array(); for (int64_t i = 0; i < x.rank(); ++i) a.push_back(i); return a; }() : axes));
+    const Json squeeze = axes.is_null() ? AllAxes(x.rank()) : axes;
+    TFLC_ASSIGN_OR_RETURN(mean, SqueezeAxes(c, mean, squeeze));
+    TFLC_ASSIGN_OR_RETURN(var, SqueezeAxes(c, var, squeeze));
   }
   return std::make_pair(mean, var);
 }
@@ -1418,12 +1432,7 @@ StatusOr<Tensor> EuclideanNorm(OpCall& c, const Tensor& x, const Json& ord, cons
   TFLC_ASSIGN_OR_RETURN(Tensor sum, Reduce(c, "Sum", sq, axis, true));
   TFLC_ASSIGN_OR_RETURN(Tensor r, Unary(c, "Sqrt", sum));
   if (keepdims) return r;
-  Json axes = axis;
-  if (axes.is_null()) {
-    axes = Json::array();
-    for (int64_t i = 0; i < x.rank(); ++i) axes.push_back(i);
-  }
-  return SqueezeAxes(c, r, axes);
+  return SqueezeAxes(c, r, axis.is_null() ? AllAxes(x.rank()) : axis);
 }
 
 Status FNorm(OpCall& c, const std::string&, Outs* out) {
