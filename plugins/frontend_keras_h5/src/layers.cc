@@ -102,6 +102,8 @@ constexpr LayerRow kLayers[] = {
 }  // namespace
 
 LayerFn FindLayerConverter(const LayerDef& layer) {
+  // Op layers first: a Keras 3 operation `keras.src.ops.numpy` / `Add` is not the layer `Add`.
+  if (LayerFn fn = FindOpLayerConverter(layer)) return fn;
   for (const auto& row : kLayers)
     if (layer.class_name == row.class_name) return row.fn;
   return nullptr;

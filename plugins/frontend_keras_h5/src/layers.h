@@ -78,6 +78,10 @@ Status ConvertUpSampling2D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertLSTM(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertGRU(LayerContext& ctx, std::vector<Tensor>* out);
 
+// layers_tfop.cc: TF-op layers (TFOpLambda, SlicingOpLambda) and Keras 3 operation layers
+// (keras.src.ops.*, and their bare-class-name entries in Keras 3 legacy H5); nullptr for others.
+LayerFn FindOpLayerConverter(const LayerDef& layer);
+
 // Broadcast shape of two Keras shapes (numpy rules, -1 unknown); empty + false when incompatible.
 bool BroadcastShapes(const Shape& a, const Shape& b, Shape* out);
 

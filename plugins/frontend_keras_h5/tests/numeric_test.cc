@@ -52,9 +52,15 @@ TEST_P(Numeric, MatchesNumpyReference) {
     ASSERT_TRUE(s.ok()) << s << "\n" << host.Dump();
   }
   std::vector<HostTensor> inputs;
-  for (size_t i = 0; i < ref["inputs"].size(); ++i)
-    inputs.push_back(HostTensor::Float(ref["input_shapes"][i].get<std::vector<int64_t>>(),
-                                       ref["inputs"][i].get<std::vector<float>>()));
+  for (size_t i = 0; i < ref["inputs"].size(); ++i) {
+    const auto dims = ref["input_shapes"][i].get<std::vector<int64_t>>();
+    const auto values = ref["inputs"][i].get<std::vector<float>>();
+    if (host.graph().input(i).type() == TFLC_TYPE_INT32) {  // integer inputs (ids): the manifest stores numbers
+      inputs.push_back(HostTensor::Int32(dims, std::vector<int32_t>(values.begin(), values.end())));
+    } else {
+      inputs.push_back(HostTensor::Float(dims, values));
+    }
+  }
   auto outs = host.Interpret(inputs);
   ASSERT_TRUE(outs.ok()) << outs.status() << "\n" << host.Dump();
   ASSERT_EQ(outs->size(), ref["outputs"].size());
