@@ -68,6 +68,11 @@ Status ConvertUpSampling2D(LayerContext& ctx, std::vector<Tensor>* out);
 // layers_recurrent.cc
 Status ConvertLSTM(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertGRU(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertSimpleRNN(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_wrappers.cc
+Status ConvertBidirectional(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertTimeDistributed(LayerContext& ctx, std::vector<Tensor>* out);
 
 // Broadcast shape of two Keras shapes (numpy rules, -1 unknown); empty + false when incompatible.
 bool BroadcastShapes(const Shape& a, const Shape& b, Shape* out);
