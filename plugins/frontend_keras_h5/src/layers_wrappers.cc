@@ -159,6 +159,38 @@ Status ConvertTimeDistributed(LayerContext& ctx, std::vector<Tensor>* out) {
     out->push_back(inner_out[0]);
     return OkStatus();
   }
+  if (inner.class_name == "Flatten" || inner.class_name == "Reshape") {
+    // Per slice these only reshape: one Reshape of the whole input to (B, T, ...) (Flatten and
+    // Reshape converters take dimension 0 as a batch of 1).
+    int64_t n = 1;
+    for (size_t i = 2; i < x.shape.size(); ++i) n = x.shape[i] < 0 || n < 0 ? -1 : n * x.shape[i];
+    if (n < 0) return Unimplemented("input shape " + ShapeStr(x.shape) + " has an unknown dimension after the time axis");
+    Shape target = {x.shape[0] < 0 ? 1 : x.shape[0], x.shape[1]};
+    if (inner.class_name == "Flatten") {
+      target.push_back(n);
+    } else {
+      const Json& ts = inner.config.contains("target_shape") ? inner.config["target_shape"] : Json();
+      if (!ts.is_array()) return InvalidArgument("wrapped Reshape: config 'target_shape' must be a list of integers");
+      int64_t known = 1, unknown_at = -1;
+      for (const auto& d : ts) {
+        if (!d.is_number_integer()) return InvalidArgument("wrapped Reshape: config 'target_shape' must be a list of integers");
+        int64_t v = d.get<int64_t>();
+        if (v == -1 && unknown_at < 0) unknown_at = static_cast<int64_t>(target.size());
+        else if (v <= 0) return InvalidArgument("wrapped Reshape: config 'target_shape' has an invalid dimension");
+        else known *= v;
+        target.push_back(v);
+      }
+      if (unknown_at >= 0) target[static_cast<size_t>(unknown_at)] = n / known;
+      if (n % known != 0 || (unknown_at < 0 && known != n))
+        return InvalidArgument("wrapped Reshape: target_shape does not match the slice shape " + ShapeStr(x.shape));
+    }
+    Tensor y = x;
+    y.shape = target;
+    y.shape[0] = x.shape[0];
+    TFLC_ASSIGN_OR_RETURN(y.value, ctx.Reshape(x.value, target, "Reshape"));
+    out->push_back(y);
+    return OkStatus();
+  }
   for (size_t i = 1; i < x.shape.size(); ++i) {
     if (x.shape[i] < 0)
       return Unimplemented("input shape " + ShapeStr(x.shape) + " has an unknown dimension after the batch, which "
