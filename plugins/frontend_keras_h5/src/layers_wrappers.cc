@@ -59,7 +59,8 @@ Status ConvertBidirectional(LayerContext& ctx, std::vector<Tensor>* out) {
   } else {
     TFLC_ASSIGN_OR_RETURN(bwd, WrappedLayer(cfg["layer"], "layer"));
     bwd.name = "backward_" + bwd.name;
-    bwd.config["go_backwards"] = !ConfigBool(bwd.config, "go_backwards", false);
+    // Keras 3 sets go_backwards (and always saves backward_layer); tf.keras negates it.
+    bwd.config["go_backwards"] = ctx.keras_major() >= 3 || !ConfigBool(bwd.config, "go_backwards", false);
   }
   const bool return_sequences = ConfigBool(fwd.config, "return_sequences", false);
   const bool return_state = ConfigBool(fwd.config, "return_state", false);
