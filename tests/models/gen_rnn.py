@@ -328,6 +328,27 @@ def register(km):
 
     REFERENCES["time_distributed"] = ([[3, 6, 6, 2]], ref_td)
 
+    @model("rnn_wrappers_tfjs")
+    def m_tfjs(path, rng):
+        """Checked against tfjs-layers (an oracle independent of the numpy references above)."""
+        m = Model("rnn_wrappers_tfjs_model", rng)
+        x = m.input("input_1", [5, 3])
+        y = m.layer("SimpleRNN", c_simple_rnn("simple_rnn", 4, return_sequences=True), x,
+                    rnn_weights("simple_rnn", "simple_rnn_cell", 3, 4, 1, m=m))
+        y = m.layer("Bidirectional", c_bidir("bidirectional", "GRU",
+                                             c_gru("gru", 3, return_sequences=True, reset_after=False)), y,
+                    rnn_weights("bidirectional/forward_gru", "gru_cell", 4, 3, 3, m=m) +
+                    rnn_weights("bidirectional/backward_gru", "gru_cell", 4, 3, 3, m=m))
+        y = m.layer("TimeDistributed", c_td("time_distributed", "Dense", c_dense("dense", 2, activation="tanh")), y,
+                    [("time_distributed/kernel:0", m.w(6, 2)), ("time_distributed/bias:0", m.w(2))])
+        y = m.layer("Bidirectional", c_bidir("bidirectional_1", "SimpleRNN", c_simple_rnn("simple_rnn_1", 2),
+                                             merge_mode="mul"), y,
+                    rnn_weights("bidirectional_1/forward_simple_rnn_1", "simple_rnn_cell", 2, 2, 1, m=m) +
+                    rnn_weights("bidirectional_1/backward_simple_rnn_1", "simple_rnn_cell", 2, 2, 1, m=m))
+        m.output(y)
+        km.write_legacy_h5(path, m)
+        return "SimpleRNN → Bidirectional(GRU reset_after=False, concat) → TimeDistributed(Dense tanh) → Bidirectional(SimpleRNN, mul)"
+
     @model("bad_rnn_mask", tfjs=False, expect="mask")
     def m_bad_mask(path, rng):
         m = Model("mask_model", rng)
