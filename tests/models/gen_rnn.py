@@ -363,6 +363,48 @@ def register(km):
         km.write_legacy_h5(path, m)
         return "SimpleRNN called with a mask (refused)"
 
+    @model("bad_bidirectional_weights", tfjs=False, expect="forward, then backward layer")
+    def m_bad_bidir(path, rng):
+        m = Model("bad_bidirectional_model", rng)
+        x = m.input("input_1", [4, 3])
+        m.output(m.layer("Bidirectional", c_bidir("bidirectional", "LSTM", c_lstm("lstm", 2)), x,
+                         rnn_weights("bidirectional/forward_lstm", "lstm_cell", 3, 2, 4, m=m)))
+        km.write_legacy_h5(path, m)
+        return "Bidirectional(LSTM) whose file has only the forward layer's weights"
+
+    @model("bad_time_distributed_layer", tfjs=False, expect="is not supported inside TimeDistributed")
+    def m_bad_td(path, rng):
+        m = Model("bad_time_distributed_model", rng)
+        x = m.input("input_1", [4, 3])
+        m.output(m.layer("TimeDistributed", c_td("time_distributed", "MyCustomLayer", km.c_simple("my_custom")), x))
+        km.write_legacy_h5(path, m)
+        return "TimeDistributed wrapping an unknown (custom) layer class"
+
+    @model("bad_rnn_initial_state_count", tfjs=False, expect="initial_state has 1 tensor(s)")
+    def m_bad_init(path, rng):
+        m = Model("bad_initial_state_model", rng)
+        x = m.input("input_x", [4, 3])
+        h = m.input("input_h", [2])
+        m._add({"class_name": "LSTM", "config": c_lstm("lstm", 2), "name": "lstm", "inbound_nodes": []})
+        m.weights["lstm"] = [(n, a.astype(np.float32)) for n, a in rnn_weights("lstm", "lstm_cell", 3, 2, 4, m=m)]
+        m.output(k2_call(m, "lstm", [x, h]))
+        km.write_legacy_h5(path, m)
+        return "LSTM given one initial state (it needs [h, c])"
+
+    @model("bad_rnn_embedding_mask", tfjs=False, expect="mask_zero=True")
+    def m_bad_emb_mask(path, rng):
+        m = Model("bad_embedding_mask_model", rng)
+        x = m.input("tokens", [5])
+        y = m.layer("Embedding", km.c_simple("embedding", input_dim=10, output_dim=3, embeddings_initializer=None,
+                                             embeddings_regularizer=None, activity_regularizer=None,
+                                             embeddings_constraint=None, mask_zero=True, input_length=5), x,
+                    [("embeddings", m.w(10, 3))])
+        m.output(m.layer("Bidirectional", c_bidir("bidirectional", "LSTM", c_lstm("lstm", 2)), y,
+                         rnn_weights("bidirectional/forward_lstm", "lstm_cell", 3, 2, 4, m=m) +
+                         rnn_weights("bidirectional/backward_lstm", "lstm_cell", 3, 2, 4, m=m)))
+        km.write_legacy_h5(path, m)
+        return "Bidirectional(LSTM) fed by Embedding(mask_zero=True): Keras masks the padded steps (refused)"
+
     # ======================================================================= Keras 3 (.keras)
 
     def k3_rnn_cfg(cls, name, units, **kw):

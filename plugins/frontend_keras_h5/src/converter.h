@@ -36,6 +36,8 @@ class LayerContext {
                const CallArgs* call);
 
   const LayerDef& layer() const { return layer_; }
+  // The model that owns this layer (nullptr for a layer wrapped by another one).
+  const ModelDef* model() const { return chain_.empty() ? nullptr : chain_.back().first; }
   const std::string& name() const { return layer_.name; }
   const Json& config() const { return layer_.config; }
   // Node-name prefix: the layer name, inside nested models "<model>/<layer>".

@@ -69,6 +69,9 @@ Status ConvertUpSampling2D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertLSTM(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertGRU(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertSimpleRNN(LayerContext& ctx, std::vector<Tensor>* out);
+// Keras passes masks between layers implicitly (they are not in the config): refuses a recurrent
+// layer fed directly by Embedding(mask_zero=True) or Masking, whose mask it would ignore.
+Status RefuseImplicitMask(LayerContext& ctx);
 
 // layers_wrappers.cc
 Status ConvertBidirectional(LayerContext& ctx, std::vector<Tensor>* out);

@@ -60,8 +60,8 @@ StatusOr<std::vector<Tensor>> InitialStates(LayerContext& ctx) {
   std::vector<Tensor> states;
   const Json& kw = ctx.call_kwargs();
   if (kw.is_object() && kw.contains("mask") && !kw["mask"].is_null())
-    return Unimplemented("a mask passed to the layer (mask=..., or from Masking/Embedding(mask_zero=True)) is not "
-                         "supported; remove the mask or pad the sequences with values the layer tolerates");
+    return Unimplemented("a mask passed to the layer (mask=...) is not supported; remove the mask (the layer then "
+                         "also processes the padded steps)");
   if (ctx.inputs().size() > 1) {
     states.assign(ctx.inputs().begin() + 1, ctx.inputs().end());
     return states;
@@ -79,6 +79,7 @@ StatusOr<std::vector<Tensor>> InitialStates(LayerContext& ctx) {
 }
 
 Status ConvertRecurrent(LayerContext& ctx, Cell cell, std::vector<Tensor>* out) {
+  TFLC_RETURN_IF_ERROR(RefuseImplicitMask(ctx));
   const Tensor& x = ctx.in();
   TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, 3, "[batch, time, features]"));
   TFLC_ASSIGN_OR_RETURN(RnnConfig c, ReadRnn(ctx, cell));
@@ -141,6 +142,25 @@ Status ConvertRecurrent(LayerContext& ctx, Cell cell, std::vector<Tensor>* out) 
 }
 
 }  // namespace
+
+Status RefuseImplicitMask(LayerContext& ctx) {
+  const ModelDef* m = ctx.model();
+  if (!m) return OkStatus();
+  for (const auto& call : ctx.layer().nodes) {
+    for (const auto& ref : call) {
+      const LayerDef* p = m->Find(ref.layer);
+      if (!p) continue;
+      const bool mask_zero = p->class_name == "Embedding" && p->config.contains("mask_zero") &&
+                             p->config["mask_zero"].is_boolean() && p->config["mask_zero"].get<bool>();
+      if (mask_zero || p->class_name == "Masking")
+        return Unimplemented("its input comes from layer '" + p->name + "' (" + p->class_name +
+                             (mask_zero ? ", mask_zero=True" : "") + "), whose mask Keras applies to the recurrent "
+                             "steps; masked recurrent layers are not supported (set mask_zero=False / remove the "
+                             "Masking layer, or convert a model without padding)");
+    }
+  }
+  return OkStatus();
+}
 
 Status ConvertSimpleRNN(LayerContext& ctx, std::vector<Tensor>* out) { return ConvertRecurrent(ctx, Cell::kSimple, out); }
 Status ConvertLSTM(LayerContext& ctx, std::vector<Tensor>* out) { return ConvertRecurrent(ctx, Cell::kLSTM, out); }

@@ -44,6 +44,7 @@ bool ConfigBool(const Json& config, const char* key, bool dflt) {
 // negated), the backward sequence flipped back along time when return_sequences, then merged.
 // Weights: the forward layer's, then the backward layer's.
 Status ConvertBidirectional(LayerContext& ctx, std::vector<Tensor>* out) {
+  TFLC_RETURN_IF_ERROR(RefuseImplicitMask(ctx));
   const Json& cfg = ctx.config();
   if (!cfg.contains("layer")) return InvalidArgument("config 'layer' (the wrapped RNN) is missing");
   TFLC_ASSIGN_OR_RETURN(LayerDef fwd, WrappedLayer(cfg["layer"], "layer"));
@@ -77,9 +78,11 @@ Status ConvertBidirectional(LayerContext& ctx, std::vector<Tensor>* out) {
   if (!merge_mode.empty() && merge_mode != "concat" && merge_mode != "sum" && merge_mode != "mul" &&
       merge_mode != "ave")
     return InvalidArgument("merge_mode '" + merge_mode + "' is not one of concat, sum, mul, ave or null");
-  if (ctx.inputs().size() != 1 || ctx.call_kwargs().contains("initial_state"))
-    return Unimplemented("initial states or constants passed to Bidirectional are not supported");
   const Json& kw = ctx.call_kwargs();
+  const bool has_init = kw.is_object() && ((kw.contains("initial_state") && !kw["initial_state"].is_null()) ||
+                                           (kw.contains("constants") && !kw["constants"].is_null()));
+  if (ctx.inputs().size() != 1 || has_init)
+    return Unimplemented("initial states or constants passed to Bidirectional are not supported");
   if (kw.is_object() && kw.contains("mask") && !kw["mask"].is_null())
     return Unimplemented("a mask passed to Bidirectional is not supported");
 
