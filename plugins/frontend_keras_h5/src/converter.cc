@@ -189,6 +189,39 @@ StatusOr<std::vector<float>> LayerContext::WeightData(const std::string& role, c
   return v;
 }
 
+StatusOr<const LayerWeights*> LayerContext::OwnWeights() {
+  auto w = conv_->WeightsFor(chain_);
+  if (!w.ok()) return WeightError(w.status());
+  return static_cast<const LayerWeights*>(*w);
+}
+
+Status LayerContext::CallWrapped(const LayerDef& inner, const std::vector<Tensor>& inputs, LayerWeights weights,
+                                 std::vector<Tensor>* outputs) {
+  const std::string where = "wrapped layer '" + inner.name + "' (" + inner.class_name + ")";
+  LayerFn fn = FindLayerConverter(inner);
+  if (!fn)
+    return Unimplemented(where + ": layer class " + inner.class_name + " is not supported inside " +
+                         layer_.class_name);
+  CallArgs call;
+  call.args = Json::array();
+  for (size_t i = 0; i < inputs.size(); ++i) call.args.push_back(Json{{"__tflc_tensor__", i}});
+  if (inputs.size() > 1) call.args = Json::array({call.args});
+  call.num_positional = inputs.size();
+  LayerChain chain = chain_;
+  chain.emplace_back(nullptr, &inner);
+  conv_->AdoptWeights(chain, std::move(weights));
+  LayerContext inner_ctx(conv_, inner, chain, scope_ + "/" + inner.name, inputs, &call);
+  Status s = fn(inner_ctx, outputs);
+  if (!s.ok()) return s.WithContext(where);
+  for (const auto& t : *outputs) {
+    if (t.value && !t.value.has_shape() && t.value.producer()) {
+      Status st = t.value.SetShape(t.dtype, t.shape);
+      if (!st.ok()) return st.WithContext(where);
+    }
+  }
+  return OkStatus();
+}
+
 namespace {
 
 // Ops whose output has the broadcast shape of their (float) inputs.
@@ -284,6 +317,11 @@ StatusOr<LayerWeights*> Converter::WeightsFor(const LayerChain& chain) {
   auto& slot = weights_[key];
   slot = std::make_unique<LayerWeights>(std::move(w));
   return slot.get();
+}
+
+void Converter::AdoptWeights(const LayerChain& chain, LayerWeights w) {
+  auto& slot = weights_[ChainKey(chain)];
+  if (!slot) slot = std::make_unique<LayerWeights>(std::move(w));
 }
 
 StatusOr<ValueView> Converter::CachedWeight(const LayerChain& chain, LayerWeights& w, const std::string& role,

@@ -36,6 +36,8 @@ class LayerContext {
                const CallArgs* call);
 
   const LayerDef& layer() const { return layer_; }
+  // The model that owns this layer (nullptr for a layer wrapped by another one).
+  const ModelDef* model() const { return chain_.empty() ? nullptr : chain_.back().first; }
   const std::string& name() const { return layer_.name; }
   const Json& config() const { return layer_.config; }
   // Node-name prefix: the layer name, inside nested models "<model>/<layer>".
@@ -96,6 +98,15 @@ class LayerContext {
   StatusOr<ValueView> ScalarF32(const std::string& base, float v) { return ConstF32(base, {}, {v}); }
   StatusOr<ValueView> Reshape(const ValueView& x, const Shape& to, const std::string& name_hint = "");
 
+  // ---- wrapped layers (Bidirectional, TimeDistributed) ----
+  // This layer's weights as the file lists them (for a wrapper: its wrapped layers', in Keras order).
+  StatusOr<const LayerWeights*> OwnWeights();
+  // Runs the converter of `inner` (a layer config held by this wrapper layer; the caller keeps it
+  // alive during the call) on `inputs` as one call of its own, with node names "<scope>/<inner
+  // name>" and `weights` (a part of OwnWeights()) as its weights. Errors name the wrapped layer.
+  Status CallWrapped(const LayerDef& inner, const std::vector<Tensor>& inputs, LayerWeights weights,
+                     std::vector<Tensor>* outputs);
+
   // Records the shape of an emitted value (lowerings run before the host's shape inference and
   // may need it). Op() does this itself for elementwise ops whose inputs have known shapes; layer
   // outputs are recorded by the converter; converters call this for other intermediate values.
@@ -133,6 +144,8 @@ class Converter {
   Emitter& em() { return em_; }
   const KerasFile& file() const { return file_; }
   StatusOr<LayerWeights*> WeightsFor(const LayerChain& chain);
+  // Makes `w` the weights of `chain` (a wrapped layer) unless it has some already.
+  void AdoptWeights(const LayerChain& chain, LayerWeights w);
   StatusOr<ValueView> CachedWeight(const LayerChain& chain, LayerWeights& w, const std::string& role,
                                    const Shape& expected, const Shape* const_dims);
 

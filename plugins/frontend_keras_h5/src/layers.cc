@@ -97,6 +97,10 @@ constexpr LayerRow kLayers[] = {
     // recurrent
     {"LSTM", ConvertLSTM},
     {"GRU", ConvertGRU},
+    {"SimpleRNN", ConvertSimpleRNN},
+    // wrappers
+    {"Bidirectional", ConvertBidirectional},
+    {"TimeDistributed", ConvertTimeDistributed},
 };
 
 }  // namespace

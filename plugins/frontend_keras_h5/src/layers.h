@@ -77,6 +77,14 @@ Status ConvertUpSampling2D(LayerContext& ctx, std::vector<Tensor>* out);
 // layers_recurrent.cc
 Status ConvertLSTM(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertGRU(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertSimpleRNN(LayerContext& ctx, std::vector<Tensor>* out);
+// Keras passes masks between layers implicitly (they are not in the config): refuses a recurrent
+// layer fed directly by Embedding(mask_zero=True) or Masking, whose mask it would ignore.
+Status RefuseImplicitMask(LayerContext& ctx);
+
+// layers_wrappers.cc
+Status ConvertBidirectional(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertTimeDistributed(LayerContext& ctx, std::vector<Tensor>* out);
 
 // layers_tfop.cc: TF-op layers (TFOpLambda, SlicingOpLambda) and Keras 3 operation layers
 // (keras.src.ops.*, and their bare-class-name entries in Keras 3 legacy H5); nullptr for others.

@@ -160,6 +160,12 @@ StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain&
   return LayerWeights(&file, leaf->name, where, std::move(refs), false);
 }
 
+LayerWeights LayerWeights::Slice(size_t begin, size_t n, const std::string& layer_name) const {
+  std::vector<WeightRef> part;
+  for (size_t i = begin; i < refs_.size() && i < begin + n; ++i) part.push_back(refs_[i]);
+  return LayerWeights(file_, layer_name, where_, std::move(part), by_position_);
+}
+
 std::string LayerWeights::DisplayName(const std::string& role) const {
   for (size_t i = 0; i < roles_.size(); ++i)
     if (roles_[i] == role && bound_[i] >= 0) return refs_[static_cast<size_t>(bound_[i])].name;

@@ -52,6 +52,12 @@ class LayerWeights {
   // How Keras would name the weight of `role` ("dense_1/kernel:0") for messages.
   std::string DisplayName(const std::string& role) const;
 
+  // Wrapper layers (Bidirectional, TimeDistributed): the file lists the wrapped layers' weights
+  // under the wrapper, in Keras order. size() counts them; Slice() is weights [begin, begin + n)
+  // (fewer when the file has fewer) as the weights of the wrapped layer `layer_name`, unbound.
+  size_t size() const { return refs_.size(); }
+  LayerWeights Slice(size_t begin, size_t n, const std::string& layer_name) const;
+
  private:
   StatusOr<const WeightRef*> Find(const std::string& role) const;
   Status Read(const WeightRef& ref, const std::string& role, const Shape& expected, float* out) const;

@@ -422,5 +422,146 @@ TEST(Layers, InferenceNoOpsAreRemoved) {
   EXPECT_EQ(l.Input("conv/Conv2D", 0).get(), l.g().input(0).get());
 }
 
+// ---- recurrent layers and wrappers (tests/models/gen_rnn.py) ----
+
+TEST(Layers, SimpleRNN) {
+  LOAD(l, "rnn_simple");
+  EXPECT_EQ(l.Ops(), (Ops{"tflc.SimpleRNN", "tflc.SimpleRNN", "tflc.SimpleRNN"}));
+  NodeView a = l.Node("simple_rnn/SimpleRNN");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a.num_inputs(), 4u);
+  EXPECT_EQ(a.input(1).dims(), (Dims{3, 4}));
+  EXPECT_EQ(a.input(2).dims(), (Dims{4, 4}));
+  EXPECT_EQ(a.input(3).dims(), (Dims{4}));
+  EXPECT_EQ(*a.IntAttr("units"), 4);
+  EXPECT_EQ(*a.StringAttr("activation"), "tanh");
+  EXPECT_EQ(*a.BoolAttr("return_sequences"), true);
+  EXPECT_EQ(a.num_outputs(), 1u);
+  EXPECT_EQ(a.output(0).dims(), (Dims{1, 6, 4}));
+  NodeView b = l.Node("simple_rnn_1/SimpleRNN");
+  EXPECT_EQ(b.num_inputs(), 3u);  // use_bias=False
+  EXPECT_EQ(*b.BoolAttr("go_backwards"), true);
+  EXPECT_EQ(*b.StringAttr("activation"), "relu");
+  EXPECT_EQ(l.Node("simple_rnn_2/SimpleRNN").output(0).dims(), (Dims{1, 2}));
+}
+
+TEST(Layers, RecurrentReturnState) {
+  LOAD(l, "rnn_return_state");
+  NodeView lstm = l.Node("lstm/LSTM");
+  ASSERT_TRUE(lstm);
+  ASSERT_EQ(lstm.num_outputs(), 3u);  // [y, h, c]
+  EXPECT_EQ(lstm.output(0).dims(), (Dims{1, 5, 4}));
+  EXPECT_EQ(lstm.output(1).dims(), (Dims{1, 4}));
+  EXPECT_EQ(lstm.output(2).dims(), (Dims{1, 4}));
+  EXPECT_EQ(l.Node("gru/GRU").num_outputs(), 2u);
+  EXPECT_EQ(l.Node("simple_rnn/SimpleRNN").num_outputs(), 2u);
+  ASSERT_EQ(l.g().num_outputs(), 8u);
+  // Model outputs refer to the layer outputs by tensor index.
+  EXPECT_EQ(l.g().output(1).get(), lstm.output(1).get());
+  EXPECT_EQ(l.g().output(2).get(), lstm.output(2).get());
+  EXPECT_EQ(l.g().output(7).get(), l.Node("simple_rnn/SimpleRNN").output(1).get());
+}
+
+TEST(Layers, RecurrentInitialState) {
+  LOAD(l, "rnn_initial_state");
+  NodeView lstm = l.Node("lstm/LSTM");
+  ASSERT_TRUE(lstm);
+  ASSERT_EQ(lstm.num_inputs(), 6u);
+  EXPECT_EQ(*lstm.IntAttr("num_initial_states"), 2);
+  EXPECT_EQ(lstm.input(4).get(), l.g().input(1).get());
+  EXPECT_EQ(lstm.input(5).get(), l.g().input(2).get());
+  NodeView gru = l.Node("gru/GRU");
+  ASSERT_EQ(gru.num_inputs(), 5u);  // use_bias=False: a zero bias keeps the state at input 4
+  EXPECT_EQ(F32(gru.input(3)), std::vector<float>(18, 0.f));
+  EXPECT_EQ(gru.input(4).get(), l.g().input(1).get());
+  EXPECT_EQ(l.Node("simple_rnn/SimpleRNN").input(4).get(), l.g().input(2).get());
+}
+
+TEST(Layers, Bidirectional) {
+  LOAD(l, "bidirectional");
+  EXPECT_EQ(l.Ops(), (Ops{"tflc.LSTM", "tflc.LSTM", "ReverseV2", "ConcatV2", "tflc.GRU", "tflc.GRU", "AddV2", "MatMul",
+                          "BiasAdd"}));
+  NodeView f = l.Node("bidirectional/forward_lstm/LSTM"), b = l.Node("bidirectional/backward_lstm/LSTM");
+  ASSERT_TRUE(f && b);
+  EXPECT_EQ(*f.BoolAttr("go_backwards"), false);
+  EXPECT_EQ(*b.BoolAttr("go_backwards"), true);  // tf.keras: the forward config with go_backwards negated
+  // Forward weights first, then backward (different constants).
+  EXPECT_NE(F32(f.input(1)), F32(b.input(1)));
+  EXPECT_EQ(f.input(1).dims(), (Dims{3, 16}));
+  NodeView rev = l.Node("bidirectional/ReverseV2");
+  EXPECT_EQ(rev.input(0).get(), b.output(0).get());
+  EXPECT_EQ(I32(rev.input(1)), (std::vector<int32_t>{1}));
+  NodeView cat = l.Node("bidirectional/ConcatV2");
+  EXPECT_EQ(cat.input(0).get(), f.output(0).get());
+  EXPECT_EQ(cat.input(1).get(), rev.output(0).get());
+  EXPECT_EQ(cat.output(0).dims(), (Dims{1, 6, 8}));
+  // Without return_sequences the backward output is its final state: no reverse.
+  NodeView add = l.Node("bidirectional_1/AddV2");
+  EXPECT_EQ(add.input(1).get(), l.Node("bidirectional_1/backward_gru/GRU").output(0).get());
+  EXPECT_EQ(l.InDims("bidirectional_1/forward_gru/GRU", 3), (Dims{2, 9}));
+}
+
+TEST(Layers, BidirectionalMergeModesAndStates) {
+  LOAD(l, "bidirectional_modes");
+  EXPECT_TRUE(l.HasNode("bi_ave/truediv"));
+  EXPECT_TRUE(l.HasNode("bi_mul/Mul"));
+  EXPECT_EQ(l.Node("bi_mul/forward_lstm/LSTM").num_inputs(), 3u);
+  ASSERT_EQ(l.g().num_outputs(), 9u);
+  // merge_mode None: [y_forward, reversed y_backward].
+  EXPECT_EQ(l.g().output(2).get(), l.Node("bi_none/forward_gru/GRU").output(0).get());
+  EXPECT_EQ(l.g().output(3).get(), l.Node("bi_none/ReverseV2").output(0).get());
+  // return_state: [merged, h_f, c_f, h_b, c_b].
+  NodeView f = l.Node("bi_state/forward_lstm_s/LSTM"), b = l.Node("bi_state/backward_lstm_s/LSTM");
+  EXPECT_EQ(l.g().output(5).get(), f.output(1).get());
+  EXPECT_EQ(l.g().output(6).get(), f.output(2).get());
+  EXPECT_EQ(l.g().output(7).get(), b.output(1).get());
+  EXPECT_EQ(l.g().output(8).get(), b.output(2).get());
+}
+
+TEST(Layers, TimeDistributed) {
+  LOAD(l, "time_distributed");
+  EXPECT_EQ(l.Ops(), (Ops{"Reshape", "Conv2D", "BiasAdd", "Relu", "Reshape", "Reshape", "MaxPool", "Reshape",
+                          "Reshape", "Reshape", "MatMul", "Reshape", "BiasAdd", "Relu", "tflc.LSTM"}));
+  // (1, 3, 6, 6, 2) → (3, 6, 6, 2) → Conv2D → (1, 3, 4, 4, 3).
+  EXPECT_EQ(l.Node("time_distributed/Reshape").output(0).dims(), (Dims{3, 6, 6, 2}));
+  EXPECT_EQ(l.InDims("time_distributed/conv2d/Conv2D", 1), (Dims{3, 3, 2, 3}));
+  EXPECT_EQ(l.Node("time_distributed/Reshape_1").output(0).dims(), (Dims{1, 3, 4, 4, 3}));
+  // Flatten per slice is one Reshape; Dense is applied to the rank-3 input directly.
+  EXPECT_EQ(l.Node("time_distributed_2/Reshape").output(0).dims(), (Dims{1, 3, 12}));
+  EXPECT_EQ(l.InDims("time_distributed_3/dense/Tensordot/MatMul", 1), (Dims{12, 4}));
+  EXPECT_EQ(l.Node("lstm/LSTM").input(0).producer().op(), "Relu");
+}
+
+TEST(Layers, Keras3RecurrentAndWrappers) {
+  {
+    LOAD(l, "keras3_rnn");
+    NodeView lstm = l.Node("lstm/LSTM");
+    ASSERT_TRUE(lstm);
+    ASSERT_EQ(lstm.num_inputs(), 6u);  // initial_state kwarg
+    EXPECT_EQ(lstm.input(4).get(), l.g().input(1).get());
+    EXPECT_EQ(lstm.num_outputs(), 3u);
+    EXPECT_EQ(*l.Node("simple_rnn/SimpleRNN").BoolAttr("go_backwards"), true);
+    EXPECT_EQ(l.g().output(1).get(), lstm.output(2).get());
+  }
+  {
+    LOAD(l, "keras3_wrappers");
+    NodeView f = l.Node("bidirectional/forward_lstm/LSTM"), b = l.Node("bidirectional/backward_lstm/LSTM");
+    ASSERT_TRUE(f && b);
+    EXPECT_EQ(*b.BoolAttr("go_backwards"), true);  // from the saved backward_layer config
+    EXPECT_NE(F32(f.input(1)), F32(b.input(1)));
+    EXPECT_EQ(l.InDims("time_distributed/dense/Tensordot/MatMul", 1), (Dims{5, 4}));
+    EXPECT_EQ(l.g().num_outputs(), 4u);
+    EXPECT_EQ(l.g().output(3).dims(), (Dims{1, 4, 2, 2}));
+  }
+}
+
+TEST(Layers, RecurrentMaskIsRefused) {
+  REQUIRE_MODELS();
+  Loaded l(Model("bad_rnn_mask"));
+  EXPECT_EQ(l.status().code(), TFLC_CODE_UNIMPLEMENTED);
+  EXPECT_NE(l.status().message().find("mask"), std::string::npos) << l.status();
+  EXPECT_NE(l.status().message().find("simple_rnn"), std::string::npos) << l.status();
+}
+
 }  // namespace
 }  // namespace tflc::keras::testing

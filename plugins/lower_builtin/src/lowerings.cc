@@ -214,6 +214,7 @@ constexpr TflcLoweringEntry kRows[] = {
     R("tflc.Gelu",                 "GELU",                         2, LowerGelu,                 "Keras gelu (approximate)"),
     R("tflc.LSTM",                 "UNIDIRECTIONAL_SEQUENCE_LSTM", 4, LowerLSTM,                 "Keras LSTM → fused sequence LSTM (+STRIDED_SLICE last step, REVERSE_V2 go_backwards); unrolled for other activations"),
     R("tflc.PRelu",                "PRELU",                        1, LowerPRelu,                "Keras PReLU (alpha broadcast without the batch dim)"),
+    R("tflc.SimpleRNN",            "FULLY_CONNECTED",             12, LowerSimpleRNN,            "Keras SimpleRNN unrolled over static time steps (FC/ADD/activation per step, PACK)"),
     // clang-format on
 };
 

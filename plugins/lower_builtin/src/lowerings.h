@@ -86,6 +86,7 @@ TflcStatus* LowerRandomUniform(TflcLowerNode_Args* args);
 // ---- rnn.cc ----
 TflcStatus* LowerLSTM(TflcLowerNode_Args* args);
 TflcStatus* LowerGRU(TflcLowerNode_Args* args);
+TflcStatus* LowerSimpleRNN(TflcLowerNode_Args* args);
 
 }  // namespace tflc::lower_builtin
 

@@ -4,6 +4,18 @@
 //   activation), or — for activations the fused kernel cannot express (hard_sigmoid gates,
 //   linear cell activation, ...) — an unrolled graph of builtin ops over the static time steps.
 // tflc.GRU → unrolled over the static time steps (TFLite has no GRU builtin).
+// tflc.SimpleRNN → unrolled over the static time steps: FULLY_CONNECTED (input, with bias) +
+//   FULLY_CONNECTED (recurrent) + ADD + activation per step. TFLite's RNN /
+//   UNIDIRECTIONAL_SEQUENCE_RNN builtins are not used: TF's own converter never emits them for a
+//   Keras SimpleRNN (it keeps a WHILE loop, tensorflow/tensorflow#56767, #58854), so runtimes and
+//   delegates exercise them little, and they have no go_backwards, initial state or final-state
+//   output; unrolled builtins run in every runtime (LiteRT, the 2023 tfjs-tflite WASM build).
+//
+// Every composite has optional outputs after the sequence/last output (Keras return_state):
+//   output 1 = the final h, output 2 (LSTM) = the final c. Attribute `num_initial_states` (default 0)
+//   says that inputs 4.. are Keras `initial_state` tensors [batch, units] (h, then c for LSTM); the
+//   bias (input 3) is then always present. The fused LSTM has no final-c output and no initial-state
+//   input (its states are variable tensors), so those cases are unrolled.
 //
 // Keras semantics (gate order i, f, c, o for LSTM; z, r, h for GRU; zero initial state):
 //   LSTM: i = σ(x·Wi + h·Ui + bi), f = σ(…), c̃ = act(…), o = σ(…);
@@ -32,6 +44,7 @@ struct RnnConfig {
   bool go_backwards = false;
   bool time_major = false;
   bool reset_after = true;  // GRU only
+  int64_t num_initial_states = 0;
   int time_axis = 1;
   int64_t batch = 1;
   int64_t steps = -1;       // -1 = unknown
@@ -52,6 +65,15 @@ StatusOr<RnnConfig> ReadConfig(const Lowering& l, int gates) {
   TFLC_ASSIGN_OR_RETURN(c.go_backwards, node.BoolAttrOr("go_backwards", false));
   TFLC_ASSIGN_OR_RETURN(c.time_major, node.BoolAttrOr("time_major", false));
   TFLC_ASSIGN_OR_RETURN(c.reset_after, node.BoolAttrOr("reset_after", true));
+  TFLC_ASSIGN_OR_RETURN(c.num_initial_states, node.IntAttrOr("num_initial_states", 0));
+  if (c.num_initial_states < 0 || c.num_initial_states > (gates == 4 ? 2 : 1)) {
+    return AttrError("num_initial_states", "must be 0.." + std::to_string(gates == 4 ? 2 : 1));
+  }
+  if (c.num_initial_states > 0 && node.num_inputs() != static_cast<size_t>(4 + c.num_initial_states)) {
+    return InvalidArgument("with num_initial_states = " + std::to_string(c.num_initial_states) + " the node needs " +
+                           std::to_string(4 + c.num_initial_states) + " inputs (x, kernel, recurrent_kernel, bias, "
+                           "states), it has " + std::to_string(node.num_inputs()));
+  }
   if (c.activation.empty()) c.activation = "linear";
   if (c.recurrent_activation.empty()) c.recurrent_activation = "linear";
   if (!KnownActivation(c.activation)) {
@@ -128,13 +150,38 @@ StatusOr<ValueView> FullyConnected(const Lowering& l, const ValueView& x, const 
                  {{"fused_activation_function", static_cast<int64_t>(kActNone)}, {"keep_num_dims", false}});
 }
 
-// The sequence output [batch, time, u] (or [time, batch, u]) from per-step states, or the last one.
-Status FinishUnrolled(const Lowering& l, const RnnConfig& c, const std::vector<ValueView>& states) {
-  if (!c.return_sequences) return l.Replace(0, states.back());
-  TFLC_ASSIGN_OR_RETURN(ValueView y, l.Emit1("PACK", "", states,
-                                             {{"values_count", static_cast<int64_t>(states.size())},
-                                              {"axis", static_cast<int64_t>(c.time_axis)}}));
-  return l.Replace(0, y);
+// The sequence output [batch, time, u] (or [time, batch, u]) from per-step states, or the last one;
+// then the return_state outputs: 1 = final h, 2 = final c (LSTM, `final_c`).
+Status FinishUnrolled(const Lowering& l, const RnnConfig& c, const std::vector<ValueView>& states,
+                      const ValueView& final_c = ValueView()) {
+  if (!c.return_sequences) {
+    TFLC_RETURN_IF_ERROR(l.Replace(0, states.back()));
+  } else {
+    TFLC_ASSIGN_OR_RETURN(ValueView y, l.Emit1("PACK", "", states,
+                                               {{"values_count", static_cast<int64_t>(states.size())},
+                                                {"axis", static_cast<int64_t>(c.time_axis)}}));
+    TFLC_RETURN_IF_ERROR(l.Replace(0, y));
+  }
+  const size_t n = l.node().num_outputs();
+  if (n > 1) TFLC_RETURN_IF_ERROR(l.Replace(1, states.back()));
+  if (n > 2) {
+    if (!final_c) return InvalidArgument("only tflc.LSTM has a third output (the final cell state)");
+    TFLC_RETURN_IF_ERROR(l.Replace(2, final_c));
+  }
+  return OkStatus();
+}
+
+// The initial state k: input 4 + k when the node has initial states, else zeros [batch, units].
+StatusOr<ValueView> InitialState(const Lowering& l, const RnnConfig& c, int k, const std::string& name) {
+  if (k < c.num_initial_states) return l.Input(4 + static_cast<size_t>(k));
+  return l.Zeros(name, TFLC_TYPE_FLOAT32, {c.batch, c.units});
+}
+
+// True when output i of the source node is read (by a node or as a graph output).
+bool OutputUsed(const Lowering& l, size_t i) {
+  if (l.node().num_outputs() <= i) return false;
+  ValueView v = l.node().output(i);
+  return v && (v.num_consumers() > 0 || v.is_graph_output());
 }
 
 // The time steps of x, in processing order (reversed for go_backwards).
@@ -209,7 +256,7 @@ Status LowerLstmFused(const Lowering& l, const RnnConfig& c) {
                                                 {"proj_clip", 0.0},
                                                 {"time_major", c.time_major},
                                                 {"asymmetric_quantize_inputs", false}}));
-  if (c.return_sequences) return l.Replace(0, seq);
+  if (c.return_sequences && l.node().num_outputs() < 2) return l.Replace(0, seq);
   // The last step: y[:, -1, :] (batch major) or y[-1] (time major), shrinking the time axis.
   const int64_t t = c.time_axis;
   std::vector<int64_t> begin = {0, 0, 0};
@@ -225,7 +272,9 @@ Status LowerLstmFused(const Lowering& l, const RnnConfig& c) {
                                                  {"new_axis_mask", int64_t{0}},
                                                  {"shrink_axis_mask", int64_t{1} << t},
                                                  {"offset", false}}));
-  return l.Replace(0, last);
+  TFLC_RETURN_IF_ERROR(l.Replace(0, c.return_sequences ? seq : last));
+  if (l.node().num_outputs() > 1) TFLC_RETURN_IF_ERROR(l.Replace(1, last));  // return_state h
+  return OkStatus();
 }
 
 Status LowerLstmUnrolled(const Lowering& l, const RnnConfig& c) {
@@ -236,8 +285,8 @@ Status LowerLstmUnrolled(const Lowering& l, const RnnConfig& c) {
   TFLC_ASSIGN_OR_RETURN(std::vector<ValueView> steps, TimeSteps(l, c, x));
   TFLC_ASSIGN_OR_RETURN(ValueView kt, l.Transpose(kernel, {1, 0}, "kernel_transpose"));
   TFLC_ASSIGN_OR_RETURN(ValueView rt, l.Transpose(recurrent, {1, 0}, "recurrent_kernel_transpose"));
-  TFLC_ASSIGN_OR_RETURN(ValueView h, l.Zeros("initial_h", TFLC_TYPE_FLOAT32, {c.batch, c.units}));
-  TFLC_ASSIGN_OR_RETURN(ValueView cell, l.Zeros("initial_c", TFLC_TYPE_FLOAT32, {c.batch, c.units}));
+  TFLC_ASSIGN_OR_RETURN(ValueView h, InitialState(l, c, 0, "initial_h"));
+  TFLC_ASSIGN_OR_RETURN(ValueView cell, InitialState(l, c, 1, "initial_c"));
   std::vector<ValueView> outputs;
   for (size_t s = 0; s < steps.size(); ++s) {
     const std::string p = "step" + std::to_string(s);
@@ -256,7 +305,7 @@ Status LowerLstmUnrolled(const Lowering& l, const RnnConfig& c) {
     TFLC_ASSIGN_OR_RETURN(h, l.Binary("MUL", o, ac, p + "/h"));
     outputs.push_back(h);
   }
-  return FinishUnrolled(l, c, outputs);
+  return FinishUnrolled(l, c, outputs, cell);
 }
 
 }  // namespace
@@ -266,7 +315,8 @@ Status LowerLstmUnrolled(const Lowering& l, const RnnConfig& c) {
 TflcStatus* LowerLSTM(TflcLowerNode_Args* args) {
   return Run(args, [](Lowering& l) -> Status {
     TFLC_ASSIGN_OR_RETURN(RnnConfig c, ReadConfig(l, 4));
-    if (FusedLstmSupports(c)) return LowerLstmFused(l, c);
+    // The fused op starts from zero states and gives no final cell state.
+    if (FusedLstmSupports(c) && c.num_initial_states == 0 && !OutputUsed(l, 2)) return LowerLstmFused(l, c);
     return LowerLstmUnrolled(l, c);
   });
 }
@@ -314,7 +364,7 @@ TflcStatus* LowerGRU(TflcLowerNode_Args* args) {
       r_zr = sv.output(0);
       r_h = sv.output(1);
     }
-    TFLC_ASSIGN_OR_RETURN(ValueView h, l.Zeros("initial_h", TFLC_TYPE_FLOAT32, {c.batch, c.units}));
+    TFLC_ASSIGN_OR_RETURN(ValueView h, InitialState(l, c, 0, "initial_h"));
     std::vector<ValueView> outputs;
     for (size_t s = 0; s < steps.size(); ++s) {
       const std::string p = "step" + std::to_string(s);
@@ -344,6 +394,35 @@ TflcStatus* LowerGRU(TflcLowerNode_Args* args) {
       TFLC_ASSIGN_OR_RETURN(ValueView diff, l.Binary("SUB", h, candidate, p + "/h_minus_candidate"));
       TFLC_ASSIGN_OR_RETURN(ValueView zd, l.Binary("MUL", z, diff, p + "/keep"));
       TFLC_ASSIGN_OR_RETURN(h, l.Binary("ADD", candidate, zd, p + "/h"));
+      outputs.push_back(h);
+    }
+    return FinishUnrolled(l, c, outputs);
+  });
+}
+
+// tflc.SimpleRNN(x, kernel, recurrent_kernel[, bias[, h0]]) → unrolled per time step:
+// h = act(FULLY_CONNECTED(x_t, kernelᵀ, bias) + FULLY_CONNECTED(h, recurrent_kernelᵀ)) (+ PACK).
+TflcStatus* LowerSimpleRNN(TflcLowerNode_Args* args) {
+  return Run(args, [](Lowering& l) -> Status {
+    TFLC_ASSIGN_OR_RETURN(RnnConfig c, ReadConfig(l, 1));
+    TFLC_ASSIGN_OR_RETURN(ValueView x, l.Input(0));
+    TFLC_ASSIGN_OR_RETURN(ValueView kernel, l.Input(1));
+    TFLC_ASSIGN_OR_RETURN(ValueView recurrent, l.Input(2));
+    ValueView bias = l.OptionalInput(3);
+    if (bias && bias.rank() >= 0 && bias.rank() != 1) {
+      return InvalidArgument("bias (input 3) must be [units]");
+    }
+    TFLC_ASSIGN_OR_RETURN(std::vector<ValueView> steps, TimeSteps(l, c, x));
+    TFLC_ASSIGN_OR_RETURN(ValueView kt, l.Transpose(kernel, {1, 0}, "kernel_transpose"));        // [u, in]
+    TFLC_ASSIGN_OR_RETURN(ValueView rt, l.Transpose(recurrent, {1, 0}, "recurrent_kernel_transpose"));  // [u, u]
+    TFLC_ASSIGN_OR_RETURN(ValueView h, InitialState(l, c, 0, "initial_h"));
+    std::vector<ValueView> outputs;
+    for (size_t s = 0; s < steps.size(); ++s) {
+      const std::string p = "step" + std::to_string(s);
+      TFLC_ASSIGN_OR_RETURN(ValueView xw, FullyConnected(l, steps[s], kt, bias, p + "/input_matmul"));
+      TFLC_ASSIGN_OR_RETURN(ValueView hw, FullyConnected(l, h, rt, ValueView(), p + "/recurrent_matmul"));
+      TFLC_ASSIGN_OR_RETURN(ValueView sum, l.Binary("ADD", xw, hw, p + "/pre_activation"));
+      TFLC_ASSIGN_OR_RETURN(h, Activate(l, c.activation, sum, p + "/h"));
       outputs.push_back(h);
     }
     return FinishUnrolled(l, c, outputs);

@@ -119,6 +119,7 @@ std::map<std::string, Recipe> Recipes() {
   m["ResizeBilinear"] = m["ResizeNearestNeighbor"] = Resize;
   m["tflc.LSTM"] = [](Harness& h, const std::string& op) { Rnn(h, op, 4); };
   m["tflc.GRU"] = [](Harness& h, const std::string& op) { Rnn(h, op, 3); };
+  m["tflc.SimpleRNN"] = [](Harness& h, const std::string& op) { Rnn(h, op, 1); };
   m["AddN"] = [](Harness& h, const std::string& op) {
     h.Src(op, "m/addn", {h.In("a", {2}), h.In("b", {2}), h.In("c", {2})});
   };

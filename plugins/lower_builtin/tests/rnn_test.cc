@@ -31,6 +31,7 @@ struct RnnSpec {
 
 struct RnnWeights {
   std::vector<float> x, kernel, recurrent, bias;
+  std::vector<float> h0, c0;  // initial states [units] (batch 1), empty = zeros
 };
 
 RnnWeights MakeWeights(const RnnSpec& s, int gates, bool gru) {
@@ -58,6 +59,8 @@ std::vector<float> NaiveLstm(const RnnSpec& s, const RnnWeights& w) {
   std::vector<std::vector<float>> seq(static_cast<size_t>(s.batch));
   for (int b = 0; b < s.batch; ++b) {
     std::vector<float> h(u, 0.f), c(u, 0.f);
+    if (!w.h0.empty()) h = w.h0;
+    if (!w.c0.empty()) c = w.c0;
     for (int step = 0; step < s.time; ++step) {
       int t = s.go_backwards ? s.time - 1 - step : step;
       std::vector<float> xt(w.x.begin() + (b * s.time + t) * s.in, w.x.begin() + (b * s.time + t + 1) * s.in);
@@ -88,6 +91,7 @@ std::vector<float> NaiveGru(const RnnSpec& s, const RnnWeights& w) {
   std::vector<float> out;
   for (int b = 0; b < s.batch; ++b) {
     std::vector<float> h(u, 0.f), seq;
+    if (!w.h0.empty()) h = w.h0;
     for (int step = 0; step < s.time; ++step) {
       int t = s.go_backwards ? s.time - 1 - step : step;
       std::vector<float> xt(w.x.begin() + (b * s.time + t) * s.in, w.x.begin() + (b * s.time + t + 1) * s.in);
@@ -407,6 +411,216 @@ TEST_F(LowerTest, LstmExportsWithVariableStates) {
   auto bytes = h.host().Export();
   EXPECT_TRUE(bytes.ok()) << bytes.status();
 }
+
+// ---- SimpleRNN, return_state, initial_state ----
+
+// Keras SimpleRNN: h = act(x·W + b + h·U), from h0 (or zeros). Output [b, t, u] or [b, u].
+std::vector<float> NaiveSimple(const RnnSpec& s, const RnnWeights& w) {
+  const int u = s.units;
+  std::vector<float> out;
+  for (int b = 0; b < s.batch; ++b) {
+    std::vector<float> h(u, 0.f), seq;
+    if (!w.h0.empty()) h = w.h0;
+    for (int step = 0; step < s.time; ++step) {
+      int t = s.go_backwards ? s.time - 1 - step : step;
+      std::vector<float> xt(w.x.begin() + (b * s.time + t) * s.in, w.x.begin() + (b * s.time + t + 1) * s.in);
+      std::vector<float> z = MatVec(xt, s.in, w.kernel, u, 0, u), r = MatVec(h, u, w.recurrent, u, 0, u);
+      for (int j = 0; j < u; ++j) h[j] = Act(s.activation, z[j] + r[j] + (w.bias.empty() ? 0.f : w.bias[j]));
+      seq.insert(seq.end(), h.begin(), h.end());
+    }
+    if (s.return_sequences) {
+      out.insert(out.end(), seq.begin(), seq.end());
+    } else {
+      out.insert(out.end(), h.begin(), h.end());
+    }
+  }
+  return out;
+}
+
+NodeView BuildSimple(Harness& h, const RnnSpec& s, const RnnWeights& w, size_t num_outputs = 1) {
+  std::vector<ValueView> in = {h.In("x", {s.batch, s.time, s.in}), h.F("rnn/kernel", {s.in, s.units}, w.kernel),
+                               h.F("rnn/recurrent_kernel", {s.units, s.units}, w.recurrent)};
+  if (s.use_bias) in.push_back(h.F("rnn/bias", {s.units}, w.bias));
+  NodeView n = h.Src("tflc.SimpleRNN", "model/rnn", in, num_outputs);
+  TFLC_EXPECT_OK(n.SetInt("units", s.units));
+  TFLC_EXPECT_OK(n.SetString("activation", s.activation));
+  TFLC_EXPECT_OK(n.SetBool("return_sequences", s.return_sequences));
+  TFLC_EXPECT_OK(n.SetBool("go_backwards", s.go_backwards));
+  return n;
+}
+
+TEST_F(LowerTest, SimpleRnnUnrollsOverTime) {
+  RnnSpec s;
+  s.return_sequences = true;
+  BuildSimple(h, s, MakeWeights(s, 1, false));
+  TFLC_ASSERT_OK(h.Lower());
+  EXPECT_EQ(h.All("FULLY_CONNECTED").size(), 8u);  // input (with bias) + recurrent matmul per step
+  EXPECT_EQ(h.All("ADD").size(), 4u);
+  EXPECT_EQ(h.All("TANH").size(), 4u);
+  EXPECT_TRUE(h.All("RNN").empty());
+  EXPECT_TRUE(h.All("UNIDIRECTIONAL_SEQUENCE_RNN").empty());
+  NodeView fc = h.All("FULLY_CONNECTED")[0];
+  EXPECT_EQ(fc.name(), "model/rnn/step0/input_matmul");
+  EXPECT_EQ(fc.input(2).name(), "rnn/bias");
+  EXPECT_EQ(fc.input(1).producer().op(), "TRANSPOSE");
+  NodeView pack = h.OutputProducer(0);
+  EXPECT_EQ(pack.op(), "PACK");
+  EXPECT_EQ(Harness::Int(pack, "values_count"), 4);
+  EXPECT_EQ(Harness::Int(pack, "axis"), 1);
+}
+
+TEST_F(LowerTest, SimpleRnnLastStepWithoutBias) {
+  RnnSpec s;
+  s.use_bias = false;
+  s.go_backwards = true;
+  BuildSimple(h, s, MakeWeights(s, 1, false));
+  TFLC_ASSERT_OK(h.Lower());
+  EXPECT_TRUE(h.All("PACK").empty());
+  EXPECT_EQ(h.OutputProducer(0).name(), "model/rnn/step3/h");
+  EXPECT_FALSE(h.All("FULLY_CONNECTED")[0].input(2));
+}
+
+TEST_F(LowerTest, SimpleRnnRejectsUnknownActivation) {
+  RnnSpec s;
+  s.activation = "softsign";
+  BuildSimple(h, s, MakeWeights(s, 1, false));
+  Status st = h.Lower();
+  EXPECT_EQ(st.code(), TFLC_CODE_UNIMPLEMENTED);
+  EXPECT_NE(st.message().find("activation"), std::string::npos) << st;
+}
+
+TEST_F(LowerTest, LstmReturnStateWithCellStateIsUnrolled) {
+  RnnSpec s;
+  RnnWeights w = MakeWeights(s, 4, false);
+  NodeView n = h.Src("tflc.LSTM", "model/rnn",
+                     {h.In("x", {1, 4, 3}), h.F("k", {3, 8}, w.kernel), h.F("r", {2, 8}, w.recurrent),
+                      h.F("b", {8}, w.bias)},
+                     3);  // [y, h, c], all read
+  TFLC_ASSERT_OK(n.SetInt("units", 2));
+  TFLC_ASSERT_OK(h.Lower());
+  EXPECT_TRUE(h.All("UNIDIRECTIONAL_SEQUENCE_LSTM").empty());
+  EXPECT_EQ(h.OutputProducer(0).name(), "model/rnn/step3/h");
+  EXPECT_EQ(h.Output(1).get(), h.Output(0).get());
+  EXPECT_EQ(h.OutputProducer(2).name(), "model/rnn/step3/c");
+}
+
+TEST_F(LowerTest, LstmReturnStateHiddenOnlyStaysFused) {
+  RnnSpec s;
+  RnnWeights w = MakeWeights(s, 4, false);
+  NodeView n = h.Src("tflc.LSTM", "model/rnn",
+                     {h.In("x", {1, 4, 3}), h.F("k", {3, 8}, w.kernel), h.F("r", {2, 8}, w.recurrent)}, 3, false);
+  TFLC_ASSERT_OK(n.SetInt("units", 2));
+  TFLC_ASSERT_OK(n.SetBool("return_sequences", true));
+  TFLC_ASSERT_OK(h.g().Output(n.output(0), "y"));
+  TFLC_ASSERT_OK(h.g().Output(n.output(1), "h"));  // c (output 2) is not read
+  TFLC_ASSERT_OK(h.Lower());
+  NodeView l = h.One("UNIDIRECTIONAL_SEQUENCE_LSTM");
+  EXPECT_EQ(h.OutputProducer(0).get(), l.get());
+  NodeView last = h.OutputProducer(1);
+  EXPECT_EQ(last.op(), "STRIDED_SLICE");
+  EXPECT_EQ(last.input(0).get(), l.output(0).get());
+}
+
+TEST_F(LowerTest, InitialStatesNeedTheBiasSlot) {
+  RnnSpec s;
+  RnnWeights w = MakeWeights(s, 1, false);
+  NodeView n = h.Src("tflc.SimpleRNN", "model/rnn",
+                     {h.In("x", {1, 4, 3}), h.F("k", {3, 2}, w.kernel), h.F("r", {2, 2}, w.recurrent), h.In("h0", {1, 2})});
+  TFLC_ASSERT_OK(n.SetInt("units", 2));
+  TFLC_ASSERT_OK(n.SetInt("num_initial_states", 1));
+  Status st = h.Lower();
+  EXPECT_EQ(st.code(), TFLC_CODE_INVALID_ARGUMENT);
+  EXPECT_NE(st.message().find("num_initial_states"), std::string::npos) << st;
+}
+
+// Numerics: [y, h(, c)] with initial states fed as graph inputs, against the step loops above.
+struct StateCase {
+  const char* name;
+  const char* op;  // tflc.SimpleRNN / tflc.LSTM / tflc.GRU
+  RnnSpec spec;
+  bool initial_state;
+};
+
+class RnnStateNumeric : public ::testing::TestWithParam<StateCase> {};
+
+TEST_P(RnnStateNumeric, MatchesKerasStepLoop) {
+  REQUIRE_OPSET();
+  const StateCase& c = GetParam();
+  const std::string op = c.op;
+  const bool lstm = op == "tflc.LSTM", gru = op == "tflc.GRU";
+  const int gates = lstm ? 4 : gru ? 3 : 1;
+  const RnnSpec& s = c.spec;
+  Harness h;
+  RnnWeights w = MakeWeights(s, gates, gru);
+  const int num_states = lstm ? 2 : 1;
+  std::vector<ValueView> in = {h.In("x", {1, s.time, s.in}), h.F("k", {s.in, gates * s.units}, w.kernel),
+                               h.F("r", {s.units, gates * s.units}, w.recurrent)};
+  const int64_t nb = gates * s.units * (gru && s.reset_after ? 2 : 1);
+  std::vector<int64_t> bdims = gru && s.reset_after ? std::vector<int64_t>{2, gates * s.units}
+                                                    : std::vector<int64_t>{gates * s.units};
+  std::vector<HostTensor> feeds = {HostTensor::Float({1, s.time, s.in}, w.x)};
+  if (c.initial_state) {
+    if (w.bias.empty()) w.bias.assign(static_cast<size_t>(nb), 0.f);
+    in.push_back(h.F("b", bdims, w.bias));
+    w.h0 = Values(static_cast<size_t>(s.units), 0.8f, 0.4f);
+    in.push_back(h.In("h0", {1, s.units}));
+    feeds.push_back(HostTensor::Float({1, s.units}, w.h0));
+    if (lstm) {
+      w.c0 = Values(static_cast<size_t>(s.units), 0.9f, 1.3f);
+      in.push_back(h.In("c0", {1, s.units}));
+      feeds.push_back(HostTensor::Float({1, s.units}, w.c0));
+    }
+  } else if (s.use_bias) {
+    in.push_back(h.F("b", bdims, w.bias));
+  }
+  NodeView n = h.Src(op, "model/rnn", in, 1 + static_cast<size_t>(num_states));
+  TFLC_ASSERT_OK(n.SetInt("units", s.units));
+  TFLC_ASSERT_OK(n.SetString("activation", s.activation));
+  TFLC_ASSERT_OK(n.SetBool("return_sequences", s.return_sequences));
+  TFLC_ASSERT_OK(n.SetBool("go_backwards", s.go_backwards));
+  if (gru) TFLC_ASSERT_OK(n.SetBool("reset_after", s.reset_after));
+  if (c.initial_state) TFLC_ASSERT_OK(n.SetInt("num_initial_states", num_states));
+  RUN_OR_SKIP(out, h, feeds);
+  ASSERT_EQ(out.size(), 1u + static_cast<size_t>(num_states));
+  std::vector<float> y = lstm ? NaiveLstm(s, w) : gru ? NaiveGru(s, w) : NaiveSimple(s, w);
+  ExpectNear(out[0].floats(), y, 1e-5f);
+  RnnSpec last = s;
+  last.return_sequences = false;
+  ExpectNear(out[1].floats(), lstm ? NaiveLstm(last, w) : gru ? NaiveGru(last, w) : NaiveSimple(last, w), 1e-5f);
+  if (lstm) {
+    // The final cell state c, recomputed with the same step loop.
+    const int u = s.units, g = 4 * u;
+    std::vector<float> hh(u, 0.f), cc(u, 0.f);
+    if (!w.h0.empty()) hh = w.h0;
+    if (!w.c0.empty()) cc = w.c0;
+    for (int step = 0; step < s.time; ++step) {
+      int t = s.go_backwards ? s.time - 1 - step : step;
+      std::vector<float> xt(w.x.begin() + t * s.in, w.x.begin() + (t + 1) * s.in);
+      std::vector<float> z = MatVec(xt, s.in, w.kernel, g, 0, g), r = MatVec(hh, u, w.recurrent, g, 0, g);
+      for (int j = 0; j < g; ++j) z[j] += r[j] + (w.bias.empty() ? 0.f : w.bias[j]);
+      for (int j = 0; j < u; ++j) {
+        float i = Act(s.recurrent_activation, z[j]), f = Act(s.recurrent_activation, z[u + j]);
+        cc[j] = f * cc[j] + i * Act(s.activation, z[2 * u + j]);
+        hh[j] = Act(s.recurrent_activation, z[3 * u + j]) * Act(s.activation, cc[j]);
+      }
+    }
+    ExpectNear(out[2].floats(), cc, 1e-5f);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RnnStateNumeric,
+    ::testing::Values(
+        StateCase{"simple_seq", "tflc.SimpleRNN", Spec([](RnnSpec& s) { s.return_sequences = true; }), false},
+        StateCase{"simple_backwards_relu_nobias_init", "tflc.SimpleRNN",
+                  Spec([](RnnSpec& s) { s.go_backwards = true; s.activation = "relu"; s.use_bias = false; }), true},
+        StateCase{"lstm_states", "tflc.LSTM", Spec([](RnnSpec&) {}), false},
+        StateCase{"lstm_seq_backwards_init", "tflc.LSTM",
+                  Spec([](RnnSpec& s) { s.return_sequences = true; s.go_backwards = true; }), true},
+        StateCase{"gru_backwards_init", "tflc.GRU", Spec([](RnnSpec& s) { s.go_backwards = true; }), true},
+        StateCase{"gru_reset_before_nobias_init", "tflc.GRU",
+                  Spec([](RnnSpec& s) { s.reset_after = false; s.use_bias = false; }), true}),
+    [](const ::testing::TestParamInfo<StateCase>& i) { return std::string(i.param.name); });
 
 }  // namespace
 }  // namespace tflc::lower_builtin::testing
