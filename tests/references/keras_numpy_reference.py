@@ -16,7 +16,8 @@ Flatten (channels_first too), Reshape, Permute, Activation/ReLU/Softmax and acti
 graphs in both config dialects (Keras 2 node lists, Keras 3 {"args", "kwargs"}) and Sequential.
 
 CLI:
-  keras_numpy_reference.py MODEL OUT.json [--samples 8] [--seed S] [--range lo,hi]
+  keras_numpy_reference.py MODEL OUT.json [--samples 8] [--seed S] [--range=lo,hi]
+(write --range=-1,1 with "=" when lo is negative: argparse reads "-1,1" as an option otherwise)
 writes the JSON tests/e2e/compare_reference.js reads: {input_shapes, inputs, outputs,
 output_shapes, samples: [{inputs, outputs, output_shapes}, ...]}: the top level is a smooth
 deterministic input (a sin ramp over the range), `samples` holds N seeded uniform inputs.
