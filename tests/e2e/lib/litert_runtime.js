@@ -260,7 +260,11 @@ async function createRunner(runtime, modelBytes, label = 'model') {
     try {
       model = M.loadModel(runtime.env, ptr, bytes.length);
     } catch (e) {
-      throw new Error(`LiteRT runtime failed to load ${label}: ${errorText(e)}${logged(logStart)}`);
+      const err = new Error(`LiteRT runtime failed to load ${label}: ${errorText(e)}${logged(logStart)}`);
+      // LiteRT.js 2.5.3's loader refuses every model with variable tensors (the state of
+      // UNIDIRECTIONAL_SEQUENCE_LSTM / GRU lowered by the official converter and by tflc).
+      if (/Variable tensors not yet supported/.test(err.message)) err.code = 'LITERT_VARIABLE_TENSORS';
+      throw err;
     }
     checkLog(runtime, logStart, `LiteRT runtime failed to load ${label}`);
     const n = model.getNumSignatures();
