@@ -6,7 +6,7 @@
 //     garbage; the runner must fail with that message (and the 2023 runtime refuses it too);
 //   - the same input twice gives the same output (fresh compiled model per run);
 //   - runtime selection: --runtime / TFLC_E2E_RUNTIME, unknown names refused.
-// usage: litert_units.js <a float .tflite whose ops include LOGISTIC, e.g. the icu model>
+// usage: litert_units.js <a float .tflite whose ops include LOGISTIC, e.g. the icu model> [gather model]
 const assert = require('assert');
 const fs = require('fs');
 const {toHalf, fromHalf} = require('../lib/litert_runtime');
@@ -98,6 +98,21 @@ async function main() {
   r2.close();
   assert.deepStrictEqual(Array.from(c[0].data), Array.from(a[0].data));
   ok('litert: runtime still usable after a failed model');
+  // Optional: a model whose first op is a GATHER of float ids (tflc's conversion of the generated
+  // Embedding model): an out-of-range id makes TFLite's Invoke fail; LiteRT's run() returns
+  // normally and only logs ERROR lines: the runner must still fail.
+  const gather = process.argv[3];
+  if (gather && fs.existsSync(gather)) {
+    const g = fs.readFileSync(gather);
+    const gr = await createRunner(lit, g, gather);
+    const len = gr.inputs[0].shape.reduce((p, q) => p * q, 1);
+    await assert.rejects(gr.run([Array.from({length: len}, (_, i) => (i === 0 ? 100000 : 0))]),
+        (e) => /gather index out of bounds/.test(e.message) && /ERROR:/.test(e.message));
+    const ok0 = await gr.run([new Array(len).fill(0)]);
+    assert(ok0[0].data.every(Number.isFinite));
+    gr.close();
+    ok('litert: out-of-range GATHER index (run() returns, only ERROR: logged) → error; valid ids still run');
+  }
   console.log(`litert_units: ${n} passed`);
 }
 
