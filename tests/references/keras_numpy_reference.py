@@ -143,6 +143,8 @@ class KerasZipWeights:
         self.paths = {}
         counts = {}
         for entry in layer_entries:
+            if str(entry.get("module", "")).startswith("keras.src.ops"):
+                continue  # Keras 3 op layers are not in model.layers (KERAS.md A.1/A.2)
             base = to_snake_case(entry["class_name"])
             k = counts.get(base, 0)
             counts[base] = k + 1
@@ -156,8 +158,15 @@ class KerasZipWeights:
                     return self.f[p]
         return None
 
+    def _check_name(self, name, g):
+        # Keras >= 3.6 records the layer name on its vars group: the path must lead to this layer.
+        stored = _decode(g.attrs.get("name")) if g is not None and "name" in g.attrs else None
+        if stored is not None and stored != name:
+            raise RefError(f"layer {name}: weight path layers/{self.paths[name]} holds layer {stored!r}")
+
     def layer(self, name, class_name):
         g = self._group(self.paths[name], "vars")
+        self._check_name(name, g)
         return _sorted_vars(g) if g is not None else []
 
     def sublayers(self, name, class_name, subs):
@@ -171,6 +180,7 @@ class KerasZipWeights:
             if g is None:
                 raise RefError(f"layer {name}: no weights for sub-layer {sub} in the .keras archive")
             out.append(_sorted_vars(g))
+        self._check_name(name, self._group(self.paths[name], "vars"))
         return out
 
 
