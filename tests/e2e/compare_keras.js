@@ -3,7 +3,9 @@
 // Compares a candidate .tflite against its Keras source model.
 //
 // usage: node compare_keras.js <model.h5|model.keras> <candidate.tflite>
-//          [--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-4] [--json]
+//          [--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-4] [--runtime R] [--json]
+//   --runtime litert (default; LiteRT.js 2.5.3) | tfjs-tflite (the 2023 interpreter, a second
+//   opinion); default from the environment variable TFLC_E2E_RUNTIME.
 //
 // Seeded uniform inputs in [lo, hi) with the Keras input shapes (batch 1) go
 // through the Keras model (tfjs-layers, CPU) and through the candidate in the
@@ -14,14 +16,14 @@
 // Exit: 0 pass, 1 numeric mismatch, 2 any error (bad file, load failure, …).
 
 const fs = require('fs');
-const {loadRuntime, createRunner, readIoQuantization} = require('./lib/tflite_runtime');
+const {loadRuntime, createRunner, readIoQuantization, runtimeLabel} = require('./lib/runtime');
 const {kerasReference, kerasInputSpecs} = require('./lib/keras_reference');
 const {
   mulberry32, randomInputs, numel, toModelInput, fromModelOutput, OutputStats, parseArgs, report, usageError,
 } = require('./lib/common');
 
 const USAGE = 'usage: compare_keras.js <keras model (.h5|.keras)> <candidate.tflite> ' +
-    '[--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-4] [--json]';
+    '[--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-4] [--runtime litert|tfjs-tflite] [--json]';
 
 function readFileOrThrow(p, what) {
   try {
@@ -75,8 +77,8 @@ async function main() {
   }
 
   const specs = await kerasInputSpecs(kerasPath);
-  const runtime = await loadRuntime();
-  const runner = createRunner(runtime, tflBytes, tflPath);
+  const runtime = await loadRuntime(opts.runtime);
+  const runner = await createRunner(runtime, tflBytes, tflPath);
   try {
     if (runner.inputs.length !== io.inputs.length || runner.outputs.length !== io.outputs.length) {
       throw new Error(`${tflPath}: runtime and file disagree on the number of inputs/outputs`);
@@ -102,7 +104,7 @@ async function main() {
     for (let s = 0; s < opts.samples; s++) {
       const floats = randomInputs(specs.map((sp) => sp.shape), rand, lo, hi);
       const ref = await kerasReference(kerasPath, floats);
-      const outs = runner.run(io.inputs.map((d, i) => toModelInput(floats[order[i]], d, tflPath)));
+      const outs = await runner.run(io.inputs.map((d, i) => toModelInput(floats[order[i]], d, tflPath)));
       if (!stats) {
         if (outs.length !== ref.length) {
           throw new Error(`${tflPath}: has ${outs.length} output(s), the Keras model has ${ref.length}`);
@@ -127,7 +129,7 @@ async function main() {
       seed: opts.seed,
       range: opts.range,
       tolerance: opts.tolerance,
-      runtime: runtime.build,
+      runtime: runtimeLabel(runtime),
       notes,
       outputs,
       pass: outputs.every((o) => o.pass),

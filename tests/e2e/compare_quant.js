@@ -27,7 +27,7 @@
 // Exit: 0 pass, 1 a check failed, 2 any error (bad file, runtime refused a model, bad option).
 
 const fs = require('fs');
-const {loadRuntime, createRunner, readIoQuantization} = require('./lib/tflite_runtime');
+const {loadRuntime, createRunner, readIoQuantization, runtimeLabel} = require('./lib/runtime');
 const {kerasReference, kerasInputSpecs} = require('./lib/keras_reference');
 const {mulberry32, randomInputs, numel, toModelInput, fromModelOutput, usageError} = require('./lib/common');
 const {AgreementStats} = require('./lib/quant_metrics');
@@ -35,14 +35,14 @@ const {AgreementStats} = require('./lib/quant_metrics');
 const USAGE = 'usage: compare_quant.js <keras model> <candidate.tflite> [--official F.tflite] ' +
     '[--mode int8|tolerance|report] [--tol 1e-2] [--cos-margin 0.01] [--argmax-margin 3] ' +
     '[--expect-input-type T[,T…]] [--expect-output-type T[,T…]] [--samples 32] [--seed 1001] ' +
-    '[--range lo,hi] [--json]';
+    '[--range lo,hi] [--runtime litert|tfjs-tflite] [--json]';
 
 const MODES = ['int8', 'tolerance', 'report'];
 
 function parseArgs(argv) {
   const opts = {
     mode: 'report', tol: 1e-2, cosMargin: 0.01, argmaxMargin: 3, samples: 32, seed: 1001, range: [-1, 1],
-    official: null, expectInput: null, expectOutput: null, json: false, positional: [],
+    official: null, expectInput: null, expectOutput: null, json: false, runtime: null, positional: [],
   };
   const num = (flag, v, ok) => {
     const x = Number(v);
@@ -77,6 +77,7 @@ function parseArgs(argv) {
       }
       case '--expect-input-type': opts.expectInput = value().split(','); break;
       case '--expect-output-type': opts.expectOutput = value().split(','); break;
+      case '--runtime': opts.runtime = value(); break;  // litert (default) | tfjs-tflite
       case '--json': opts.json = true; break;
       case '-h': case '--help': opts.help = true; break;
       default:
@@ -109,7 +110,7 @@ function matchInputs(specs, tflInputs, label) {
 }
 
 /** A .tflite under test: file, I/O description, runner, metrics. */
-function openModel(runtime, file, label) {
+async function openModel(runtime, file, label) {
   let bytes;
   try {
     bytes = fs.readFileSync(file);
@@ -122,7 +123,7 @@ function openModel(runtime, file, label) {
   } catch (e) {
     throw new Error(`${file}: ${e.message}`);
   }
-  const runner = createRunner(runtime, bytes, file);
+  const runner = await createRunner(runtime, bytes, file);
   if (runner.inputs.length !== io.inputs.length || runner.outputs.length !== io.outputs.length) {
     runner.close();
     throw new Error(`${file}: runtime and file disagree on the number of inputs/outputs`);
@@ -159,11 +160,11 @@ async function main() {
   if (!fs.existsSync(kerasPath)) throw new Error(`${kerasPath}: no such file`);
 
   const specs = await kerasInputSpecs(kerasPath);
-  const runtime = await loadRuntime();
+  const runtime = await loadRuntime(opts.runtime);
   const models = [];
   try {
-    models.push(openModel(runtime, candPath, 'candidate'));
-    if (opts.official) models.push(openModel(runtime, opts.official, 'official'));
+    models.push(await openModel(runtime, candPath, 'candidate'));
+    if (opts.official) models.push(await openModel(runtime, opts.official, 'official'));
     for (const m of models) m.order = matchInputs(specs, m.io.inputs, m.file);
 
     const rand = mulberry32(opts.seed);
@@ -174,7 +175,7 @@ async function main() {
       const ref = await kerasReference(kerasPath, floats);
       refShapes = refShapes || ref.map((r) => r.shape);
       for (const m of models) {
-        const outs = m.runner.run(m.io.inputs.map((d, i) => toModelInput(floats[m.order[i]], d, m.file)));
+        const outs = await m.runner.run(m.io.inputs.map((d, i) => toModelInput(floats[m.order[i]], d, m.file)));
         if (outs.length !== ref.length) {
           throw new Error(`${m.file}: has ${outs.length} output(s), the Keras model has ${ref.length}`);
         }
@@ -227,7 +228,7 @@ async function main() {
     lines.push(`compare_quant: ${candPath}`);
     lines.push(`  reference: ${kerasPath} (tfjs-layers, float32)`);
     lines.push(`  ${opts.samples} samples, seed ${opts.seed}, range [${lo}, ${hi}], outputs ` +
-        refShapes.map((sh) => `[${sh.join(',')}]`).join(' ') + `, runtime ${runtime.build}, mode ${opts.mode}`);
+        refShapes.map((sh) => `[${sh.join(',')}]`).join(' ') + `, runtime ${runtimeLabel(runtime)}, mode ${opts.mode}`);
     const rows = [['model', 'I/O types', 'bytes', 'mean cos', 'argmax', 'max abs', 'max rel']];
     for (const r of results) {
       rows.push([r.label, `${r.input_types}->${r.output_types}`, String(r.size), f(r.mean_cosine),

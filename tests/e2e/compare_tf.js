@@ -24,7 +24,7 @@
 // Exit: 0 pass, 1 numeric mismatch, 2 any error.
 
 const fs = require('fs');
-const {loadRuntime, createRunner, readIoQuantization} = require('./lib/tflite_runtime');
+const {loadRuntime, createRunner, readIoQuantization, runtimeLabel} = require('./lib/runtime');
 const {readSignatures} = require('./lib/tflite_signatures');
 const {loadTfReference} = require('./lib/tf_reference');
 const {
@@ -33,7 +33,7 @@ const {
 
 const USAGE = 'usage: compare_tf.js <model.pb | saved_model dir> <candidate.tflite> ' +
     '[--inputs name:shape,...] [--outputs name,...] [--signature serving_default] [--feed name=value]... ' +
-    '[--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-4] [--json]';
+    '[--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-4] [--runtime litert|tfjs-tflite] [--json]';
 
 /** Takes compare_tf's own options out of argv; the rest goes to common.parseArgs. */
 function extractOptions(argv) {
@@ -147,8 +147,8 @@ async function main() {
     outputs: own.outputs,
     feeds: own.feeds,
   });
-  const runtime = await loadRuntime();
-  const runner = createRunner(runtime, cand.bytes, tflPath);
+  const runtime = await loadRuntime(opts.runtime);
+  const runner = await createRunner(runtime, cand.bytes, tflPath);
   try {
     const notes = [];
     const wantSig = own.signature || 'serving_default';
@@ -203,7 +203,7 @@ async function main() {
       });
       const refOut = await ref.run(feed);
       let j = 0;
-      const candOut = runner.run(cand.io.inputs.map((d, i) => (fedValue[i] !== undefined
+      const candOut = await runner.run(cand.io.inputs.map((d, i) => (fedValue[i] !== undefined
           ? toModelInput(new Float32Array(numel(d.shape)).fill(fedValue[i]), d, tflPath)
           : toModelInput(floats[inOrder[j++]], d, tflPath))));
       candOut.forEach((o, k) => {
@@ -224,7 +224,7 @@ async function main() {
       seed: opts.seed,
       range: opts.range,
       tolerance: opts.tolerance,
-      runtime: runtime.build,
+      runtime: runtimeLabel(runtime),
       notes,
       outputs,
       pass: outputs.every((o) => o.pass),

@@ -4,7 +4,9 @@
 // converter's output for the same source model).
 //
 // usage: node compare_tflite.js <reference.tflite> <candidate.tflite>
-//          [--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-5] [--json]
+//          [--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-5] [--runtime R] [--json]
+//   --runtime litert (default; LiteRT.js 2.5.3) | tfjs-tflite (the 2023 interpreter, a second
+//   opinion); default from the environment variable TFLC_E2E_RUNTIME.
 //
 // Seeded float inputs with the reference's input shapes go into both files
 // (each quantizes them with its own input scale / zero point when its inputs
@@ -13,15 +15,15 @@
 // Exit: 0 pass, 1 numeric mismatch, 2 any error.
 
 const fs = require('fs');
-const {loadRuntime, createRunner, readIoQuantization} = require('./lib/tflite_runtime');
+const {loadRuntime, createRunner, readIoQuantization, runtimeLabel} = require('./lib/runtime');
 const {
   mulberry32, randomInputs, numel, toModelInput, fromModelOutput, OutputStats, parseArgs, report, usageError,
 } = require('./lib/common');
 
 const USAGE = 'usage: compare_tflite.js <reference.tflite> <candidate.tflite> ' +
-    '[--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-5] [--json]';
+    '[--samples 8] [--seed 1] [--range lo,hi] [--tolerance 1e-5] [--runtime litert|tfjs-tflite] [--json]';
 
-function openTflite(runtime, p, what) {
+async function openTflite(runtime, p, what) {
   let bytes;
   try {
     bytes = fs.readFileSync(p);
@@ -34,7 +36,7 @@ function openTflite(runtime, p, what) {
   } catch (e) {
     throw new Error(`${p}: ${e.message}`);
   }
-  const runner = createRunner(runtime, bytes, p);
+  const runner = await createRunner(runtime, bytes, p);
   return {path: p, io, runner};
 }
 
@@ -48,12 +50,12 @@ async function main() {
   const [refPath, candPath] = opts.positional;
   for (const p of [refPath, candPath]) if (!fs.existsSync(p)) throw new Error(`${p}: no such file`);
 
-  const runtime = await loadRuntime();
+  const runtime = await loadRuntime(opts.runtime);
   const opened = [];
   try {
-    const ref = openTflite(runtime, refPath, 'reference .tflite');
+    const ref = await openTflite(runtime, refPath, 'reference .tflite');
     opened.push(ref);
-    const cand = openTflite(runtime, candPath, 'candidate .tflite');
+    const cand = await openTflite(runtime, candPath, 'candidate .tflite');
     opened.push(cand);
 
     if (ref.io.inputs.length !== cand.io.inputs.length) {
@@ -90,8 +92,8 @@ async function main() {
     const stats = cand.io.outputs.map((d) => new OutputStats(d.name, d.shape));
     for (let s = 0; s < opts.samples; s++) {
       const floats = randomInputs(ref.io.inputs.map((d) => d.shape), rand, lo, hi);
-      const refOut = ref.runner.run(ref.io.inputs.map((d, i) => toModelInput(floats[i], d, refPath)));
-      const candOut = cand.runner.run(cand.io.inputs.map((d, i) => toModelInput(floats[i], d, candPath)));
+      const refOut = await ref.runner.run(ref.io.inputs.map((d, i) => toModelInput(floats[i], d, refPath)));
+      const candOut = await cand.runner.run(cand.io.inputs.map((d, i) => toModelInput(floats[i], d, candPath)));
       candOut.forEach((o, k) => stats[k].add(
           fromModelOutput(o.data, cand.io.outputs[k]), fromModelOutput(refOut[k].data, ref.io.outputs[k])));
     }
@@ -105,7 +107,7 @@ async function main() {
       seed: opts.seed,
       range: opts.range,
       tolerance: opts.tolerance,
-      runtime: runtime.build,
+      runtime: runtimeLabel(runtime),
       notes,
       outputs,
       pass: outputs.every((o) => o.pass),

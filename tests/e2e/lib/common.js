@@ -155,10 +155,11 @@ function usageError(msg) {
 }
 
 /**
- * Parses `<a> <b> [--samples N] [--seed S] [--range lo,hi] [--tolerance T] [--json]`.
+ * Parses `<a> <b> [--samples N] [--seed S] [--range lo,hi] [--tolerance T] [--runtime litert|tfjs-tflite] [--json]`.
  */
 function parseArgs(argv, defaults) {
-  const opts = {samples: 8, seed: 1, range: [-1, 1], tolerance: defaults.tolerance, json: false, positional: []};
+  const opts = {samples: 8, seed: 1, range: [-1, 1], tolerance: defaults.tolerance, json: false, runtime: null,
+    positional: []};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.indexOf('=');
@@ -188,6 +189,12 @@ function parseArgs(argv, defaults) {
       case '--tolerance': {
         opts.tolerance = Number(takeValue());
         if (!(opts.tolerance >= 0)) throw usageError('--tolerance must be a non-negative number');
+        break;
+      }
+      case '--runtime': {
+        // litert (default) or tfjs-tflite; validated by lib/runtime.js (default: TFLC_E2E_RUNTIME).
+        opts.runtime = takeValue();
+        if (!['litert', 'tfjs-tflite'].includes(opts.runtime)) throw usageError('--runtime must be litert or tfjs-tflite');
         break;
       }
       case '--json': opts.json = true; break;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Self-test of the e2e harness against the shared third-party models: checks
-# that the Keras reference, the TFLite runtime, the comparers and
-# keras_case.sh behave (exit codes included). Needs no tflc.
+# that the Keras reference, both TFLite runtimes (LiteRT.js, the default, and the
+# 2023 tfjs-tflite interpreter), the comparers and keras_case.sh behave (exit
+# codes included). Needs no tflc. The other checks use the default runtime
+# (TFLC_E2E_RUNTIME selects it).
 #
 # usage: selftest/run.sh [models dir]
 #   models dir: default $TFLC_SHARED_MODELS, else <repo>/../shared/models,
@@ -41,20 +43,53 @@ expect() {
   fi
 }
 
-# Keras reference loads for every model (QKeras must fail naming QDense).
+# Keras reference loads for every model (QKeras must fail naming QDense; tfjs-layers has no
+# MultiHeadAttention: the transformer models fail too, their reference is
+# tests/references/keras_numpy_reference.py).
 expect 0 "check_references: all Keras models load and predict" \
-  node "$e2e/check_references.js" "$models" --expect-fail qkeras
+  node "$e2e/check_references.js" "$models" --expect-fail qkeras --expect-fail transformer_model
+node "$e2e/check_references.js" "$models/ts_transformer_keras39_mha" --expect-fail transformer >"$tmp/t" 2>&1
+[[ -d "$models/ts_transformer_keras39_mha" ]] && expect 0 "transformer model fails in tfjs-layers naming MultiHeadAttention" \
+  grep -q "Unknown layer: MultiHeadAttention" "$tmp/t"
 node "$e2e/check_references.js" "$models/hls4ml_qkeras_v3_keras3" --expect-fail qkeras >"$tmp/q" 2>&1
 expect 0 "QKeras model fails with a message naming QDense" grep -q "Unknown layer: QDense" "$tmp/q"
 
-# Float pair: tight default tolerance.
 icu="$models/icu_dense_keras3_h5_dynrange"
-expect 0 "compare_keras icu float pair (tol 1e-4)" node "$e2e/compare_keras.js" "$icu/model.h5" "$icu/model.tflite"
+
+# LiteRT.js runner units (float16 I/O coding, silent-failure detection, runtime selection).
+# TFLC_E2E_GATHER_MODEL: tflc's conversion of the generated Embedding model (set by ctest when the
+# gen_keras_embedding test has written it) for the silent GATHER failure check.
+expect 0 "litert_units: LiteRT runner unit checks" node "$e2e/selftest/litert_units.js" "$icu/model.tflite" \
+  "${TFLC_E2E_GATHER_MODEL:-}"
+
+# Every shared .tflite runs in both runtimes with the same results: float within 1e-5 relative,
+# integer outputs within 1 quantum. fdmobilenet's float output (dequantized int8) differs by one
+# int8 step between the runtimes (rounding of int8 ties), so it gets its own bound; the
+# ParseExample model (string I/O, custom op) is refused by both.
+agree=()
+while IFS= read -r f; do
+  case "$f" in
+    */st_fdmobilenet_*|*/serving_parse_example_tflite/*) ;;
+    */st_miniresnet*) agree+=("$f:-80,0") ;;
+    */st_har_*) agree+=("$f:-30,37") ;;
+    */st_stmnist_*|*/st_mobilenet_v1_*) agree+=("$f:0,1") ;;
+    *) agree+=("$f") ;;
+  esac
+done < <(find "$models" -name '*.tflite' | sort)
+expect 0 "runtimes_agree: ${#agree[@]} shared .tflite files, LiteRT.js == tfjs-tflite" \
+  node "$e2e/selftest/runtimes_agree.js" "${agree[@]}"
+fdm="$models/st_fdmobilenet_025_128_flowers/fdmobilenet_0.25_128_int8.tflite"
+[[ -f "$fdm" ]] && expect 0 "runtimes_agree: fdmobilenet within one int8 output step (0.03)" \
+  node "$e2e/selftest/runtimes_agree.js" "$fdm:0,1" --tolerance 0.03
+
+for rt in litert tfjs-tflite; do
+# Float pair: tight default tolerance.
+expect 0 "[$rt] compare_keras icu float pair (tol 1e-4)" node "$e2e/compare_keras.js" "$icu/model.h5" "$icu/model.tflite" --runtime $rt
 
 # Official int8 pairs, loose tolerance, per-model input ranges (see TESTING.md).
 while read -r dir h5 tfl range; do
-  expect 0 "compare_keras $dir (int8 official, tol 0.2, range $range)" \
-    node "$e2e/compare_keras.js" "$models/$dir/$h5" "$models/$dir/$tfl" --tolerance 0.2 --range "$range"
+  expect 0 "[$rt] compare_keras $dir (int8 official, tol 0.2, range $range)" \
+    node "$e2e/compare_keras.js" "$models/$dir/$h5" "$models/$dir/$tfl" --tolerance 0.2 --range "$range" --runtime $rt
 done <<'EOF'
 st_mobilenet_v2_035_128_flowers mobilenet_v2_0.35_128.h5 mobilenet_v2_0.35_128_int8.tflite -1,1
 st_miniresnet_1stacks_esc10 miniresnet_1stacks_64x50.h5 miniresnet_1stacks_64x50_int8.tflite -80,0
@@ -64,6 +99,7 @@ st_fdmobilenet_025_128_flowers fdmobilenet_0.25_128.h5 fdmobilenet_0.25_128_int8
 st_mobilenet_v1_025_96_vww mobilenet_v1_0.25_96.h5 mobilenet_v1_0.25_96_int8.tflite 0,1
 st_har_gmp_wl_24_wisdm gmp_wl_24.h5 gmp_wl_24_int8.tflite -30,37
 EOF
+done
 
 # A quantized model is not within 1e-4 of its float source: must report a mismatch.
 vww="$models/st_mobilenet_v1_025_96_vww"
