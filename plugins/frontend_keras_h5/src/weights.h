@@ -25,7 +25,7 @@ using LayerChain = std::vector<std::pair<const ModelDef*, const LayerDef*>>;
 
 struct WeightRef {
   std::string name;  // as Keras names it ("dense/kernel:0", "layers/dense/vars/0")
-  std::string path;  // dataset path relative to the weights root
+  std::string path;  // dataset path relative to the weights root (.keras: may hold '\\', see weights.cc)
 };
 
 // The weights of one layer, bound to the roles its converter declares.
@@ -51,6 +51,11 @@ class LayerWeights {
 
   // How Keras would name the weight of `role` ("dense_1/kernel:0") for messages.
   std::string DisplayName(const std::string& role) const;
+
+  // Where the layer's weights were looked for ("model_weights/dense_1", "layers/dense") and what
+  // was found there (for tests and messages).
+  const std::string& where() const { return where_; }
+  const std::vector<WeightRef>& refs() const { return refs_; }
 
  private:
   StatusOr<const WeightRef*> Find(const std::string& role) const;
