@@ -1,6 +1,9 @@
 // Containers (KERAS.md A): where each writer puts a layer's weights (.keras archives of Keras 3 and
 // tf.keras 2.13-2.15, Windows backslash names, Keras >= 3.6 name attrs; legacy .h5 nested models
 // with every weight in the outermost nested model's group) and stock-vs-custom classification.
+#include <hdf5.h>
+
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -149,6 +152,98 @@ TEST(Containers, NestedWeightsInTheOutermostGroupFlatNames) {
   EXPECT_EQ(RefNames(Find(o, {"outer_seq", "inner_seq", "dense_1"})), (Names{"dense_1/kernel:0", "dense_1/bias:0"}));
   EXPECT_EQ(RefNames(Find(o, {"outer_seq", "inner_seq", "innermost", "leaf"})),
             (Names{"leaf/kernel:0", "leaf/bias:0"}));
+}
+
+// MultiHeadAttention's sub-layers (no converter needed to check where their weights are found):
+// a weights file written here with the HDF5 API, in each writer's layout.
+class SubLayerPaths : public ::testing::Test {
+ protected:
+  // Writes `datasets` (paths; each a 2-float dataset) and `groups` into a new HDF5 file.
+  Opened Write(const std::string& version, const std::vector<std::string>& datasets,
+               const std::vector<std::string>& groups) {
+    const std::string p = ::testing::TempDir() + "/sublayers_" + std::to_string(counter_++) + ".h5";
+    {
+      hid_t f = H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+      EXPECT_GE(f, 0);
+      hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+      H5Pset_create_intermediate_group(lcpl, 1);
+      for (const auto& g : groups) H5Gclose(H5Gcreate2(f, g.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT));
+      const hsize_t dims[1] = {2};
+      const float data[2] = {1, 2};
+      for (const auto& d : datasets) {
+        hid_t space = H5Screate_simple(1, dims, nullptr);
+        hid_t ds = H5Dcreate2(f, d.c_str(), H5T_IEEE_F32LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+        EXPECT_GE(ds, 0) << d;
+        H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+        H5Dclose(ds);
+        H5Sclose(space);
+      }
+      H5Pclose(lcpl);
+      H5Fclose(f);
+    }
+    Opened o;
+    o.file = std::make_unique<KerasFile>();
+    o.file->path = p;
+    o.file->kind = FileKind::kKerasZip;  // the layout of a .keras archive's model.weights.h5
+    o.file->keras_version = version;
+    o.file->keras_major = version[0] - '0';
+    auto f = OpenH5File(p);
+    EXPECT_TRUE(f.ok()) << f.status();
+    if (!f.ok()) return o;
+    o.file->file = std::move(f).value();
+    o.file->weights_root = OpenGroup(o.file->file.get(), "/");
+    const Json config = Json::parse(R"({"class_name": "Functional", "config": {"name": "f", "layers": [
+        {"class_name": "InputLayer", "name": "q", "config": {"batch_input_shape": [null, 3, 4], "name": "q"},
+         "inbound_nodes": []},
+        {"module": "keras.layers", "class_name": "MultiHeadAttention", "name": "mha",
+         "config": {"name": "mha", "num_heads": 1, "key_dim": 2},
+         "inbound_nodes": [{"args": [], "kwargs": {}}]}],
+        "input_layers": [["q", 0, 0]], "output_layers": [["mha", 0, 0]]}})");
+    auto m = ParseModelConfig(config, o.file->keras_major);
+    EXPECT_TRUE(m.ok()) << m.status();
+    if (m.ok()) o.model = std::move(m).value();
+    return o;
+  }
+  // MHA sub-layer datasets: `_query_dense` (Keras 3.0, tf.keras) or `query_dense` (Keras 3.1+).
+  static std::vector<std::string> Mha(const std::string& prefix, const std::string& sep, bool underscore) {
+    std::vector<std::string> out;
+    for (const char* sub : {"query", "key", "value", "output"})
+      for (int i = 0; i < 2; ++i)
+        out.push_back(prefix + sep + "multi_head_attention" + sep + (underscore ? "_" : "") + sub + "_dense/vars/" +
+                      std::to_string(i));
+    return out;
+  }
+  static std::vector<std::string> Sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  }
+  int counter_ = 0;
+};
+
+TEST_F(SubLayerPaths, Keras30PrivateNames) {
+  Opened o = Write("3.0.5", Mha("layers", "/", true), {"layers/input_layer/vars", "vars"});
+  ASSERT_TRUE(o.model);
+  EXPECT_EQ(Sorted(RefNames(Find(o, {"mha"}))), Sorted(Mha("layers", "/", true)));
+}
+
+TEST_F(SubLayerPaths, Keras31PublicNamesAndEmptySubLayers) {
+  Opened o = Write("3.9.2", Mha("layers", "/", false),
+                   {"layers/multi_head_attention/_softmax/vars", "layers/multi_head_attention/_dropout_layer/vars"});
+  ASSERT_TRUE(o.model);
+  EXPECT_EQ(Sorted(RefNames(Find(o, {"mha"}))), Sorted(Mha("layers", "/", false)));
+}
+
+TEST_F(SubLayerPaths, TfKeras213OnWindows) {
+  // tf.keras 2.13 on Windows: `_layer_checkpoint_dependencies\multi_head_attention\_query_dense`
+  // is one root-level link; the MHA has variables, so the next MHA would be number 2.
+  const auto real = Mha("_layer_checkpoint_dependencies", "\\", true);
+  Opened o = Write("2.13.1", real, {"_layer_checkpoint_dependencies\\input_layer/vars"});
+  ASSERT_TRUE(o.model);
+  LayerWeights w = Find(o, {"mha"});
+  EXPECT_EQ(Sorted(RefNames(w)), Sorted(Mha("_layer_checkpoint_dependencies", "/", true)));
+  std::vector<std::string> paths;
+  for (const auto& r : w.refs()) paths.push_back(r.path);
+  EXPECT_EQ(Sorted(paths), Sorted(real));
 }
 
 LayerDef Def(const std::string& cls, const std::string& module = "", const std::string& registered = "") {
