@@ -402,6 +402,19 @@ def register_custom(km):
         km.write_legacy_h5(path, m)
         return "legacy .h5 with a registered custom class 'my_pkg>Attention'"
 
+    @km.model("custom_misfit_legacy_h5", tfjs=False,
+              expect="user-defined class that shares the name of the stock Keras layer Dense")
+    def m_custom_misfit(path, rng):
+        # legacy .h5 records no module: a user class saved as "Dense" is told apart only by its
+        # weights not fitting keras.layers.Dense (here a third weight 'scale').
+        m = km.Model("model", rng)
+        x = m.input("input_1", [4])
+        y = m.layer("Dense", km.c_dense("my_dense", 3), x,
+                    [("kernel", m.w(4, 3)), ("bias", m.w(3)), ("scale", m.w(3))])
+        m.output(y)
+        km.write_legacy_h5(path, m)
+        return "legacy .h5: a user class saved under the stock name Dense, with weights Dense does not have"
+
     @km.model("stock_unsupported_layer", tfjs=False,
               expect="is a stock Keras layer tflc does not support yet")
     def m_stock_unsupported(path, rng):

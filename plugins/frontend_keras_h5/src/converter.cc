@@ -155,7 +155,15 @@ Status LayerContext::RequireStatic(const Tensor& t, const char* why) const {
 // Weight problems read "layer 'dense_1': weight 'dense_1/kernel:0' ..." (the weight names the rest).
 Status LayerContext::WeightError(const Status& s) const {
   if (s.ok()) return s;
-  return Status(s.code(), "layer '" + scope_ + "': " + s.message());
+  std::string msg = "layer '" + scope_ + "': " + s.message();
+  // A legacy .h5 records only the class name (KERAS.md A.4): weights that do not fit the stock
+  // layer may mean a user class that shares its name.
+  if (layer_.module.empty() && conv_->file().kind == FileKind::kHdf5 &&
+      (s.code() == TFLC_CODE_INVALID_ARGUMENT || s.code() == TFLC_CODE_NOT_FOUND))
+    msg += " (if '" + layer_.name + "' is a user-defined class that shares the name of the stock Keras layer " +
+           layer_.class_name + ", tflc cannot convert it: replace it with stock Keras layers before saving, or "
+           "convert a SavedModel export of the model with --saved_model_dir)";
+  return Status(s.code(), msg);
 }
 
 Status LayerContext::BindWeights(const std::vector<std::string>& roles) {
