@@ -261,6 +261,7 @@ def register(km):
     register_nested(km)
     register_custom(km)
     register_pair(km)
+    register_pair2(km)
 
 
 # --------------------------------------------------------------- nested models, outer-group weights
@@ -526,3 +527,69 @@ def register_pair(km):
         return [e / e.sum(axis=1, keepdims=True)]
     km.REFERENCES[PAIR_H5] = ([[8, 16, 3]], ref)
     km.REFERENCES[PAIR_KERAS] = ([[8, 16, 3]], ref)
+
+
+# A second pair: a Keras 3 Sequential LSTM + Dense. The .keras archive keeps the LSTM weights under
+# layers/lstm/cell/vars/N; Keras 3's legacy .h5 names them sequential/lstm/lstm_cell/kernel etc.
+PAIR2_H5 = "container_pair_lstm_h5"
+PAIR2_KERAS = "container_pair_lstm_keras"
+
+
+def lstm_pair(km):
+    rng = np.random.default_rng(20260102)
+    w = lambda *s: rng.normal(0, 0.3, s).astype(np.float32)
+    lstm_cfg = dict(km.k3_common("lstm"), return_sequences=False, return_state=False, go_backwards=False,
+                    stateful=False, unroll=False, zero_output_for_mask=False, units=5, activation="tanh",
+                    recurrent_activation="sigmoid", use_bias=True,
+                    kernel_initializer=km.k3_init("GlorotUniform", seed=None),
+                    recurrent_initializer=km.k3_init("Orthogonal", seed=None, gain=1.0),
+                    bias_initializer=km.k3_init("Zeros"), unit_forget_bias=True, kernel_regularizer=None,
+                    recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                    kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                    recurrent_dropout=0.0, seed=None)
+    layers = [
+        {"module": "keras.layers", "class_name": "InputLayer",
+         "config": {"batch_shape": [None, 7, 3], "dtype": "float32", "sparse": False, "name": "input_layer"},
+         "registered_name": None},
+        km.k3_layer("LSTM", lstm_cfg, None, [None, 7, 3]),
+        km.k3_layer("Dense", km.k3_dense("dense", 2), None, [None, 5]),
+    ]
+    for l in layers:
+        l.pop("name", None)
+    config = {"module": "keras", "class_name": "Sequential",
+              "config": {"name": "sequential", "trainable": True, "dtype": km.k3_policy(), "layers": layers},
+              "registered_name": None, "build_config": {"input_shape": [None, 7, 3]}, "compile_config": None}
+    weights = {"lstm": [("lstm_cell/kernel", w(3, 20)), ("lstm_cell/recurrent_kernel", w(5, 20)),
+                        ("lstm_cell/bias", w(20))],
+               "dense": [("kernel", w(5, 2)), ("bias", w(2))]}
+    return config, weights
+
+
+def register_pair2(km):
+    @km.model(PAIR2_H5, tfjs=False)
+    def m_h5(path, rng):
+        config, weights = lstm_pair(km)
+        # Keras 3's legacy writer: layer entries without module / registered_name.
+        legacy = {"class_name": "Sequential", "config": dict(config["config"])}
+        legacy["config"]["layers"] = [{"class_name": l["class_name"], "config": l["config"]}
+                                      for l in config["config"]["layers"]]
+        fake = km.Model("sequential", rng, "Sequential")
+        fake.layers = [{"name": "input_layer", "class_name": "InputLayer"}, {"name": "lstm"}, {"name": "dense"}]
+        fake.weights = {n: [(f"sequential/{n}/{r}", a) for r, a in ws] for n, ws in weights.items()}
+        km.write_legacy_h5(path, fake, keras_version="3.8.0", vlen=True, config=legacy)
+        return "Keras 3 legacy .h5 of the LSTM pair model (see container_pair_lstm_keras)"
+
+    @km.model(PAIR2_KERAS, ext=".keras", tfjs=False)
+    def m_keras(path, rng):
+        config, weights = lstm_pair(km)
+        km.write_keras_zip(path, config, [("lstm", "LSTM", [a for _, a in weights["lstm"]], True),
+                                          ("dense", "Dense", [a for _, a in weights["dense"]], False)], "sequential")
+        return "the LSTM pair model as a Keras 3 .keras archive (layers/lstm/cell/vars/N)"
+
+    def ref(path, x):
+        _, weights = lstm_pair(km)
+        W = {n: [a.astype(np.float64) for _, a in ws] for n, ws in weights.items()}
+        h = km.lstm(x[0], *W["lstm"])
+        return [h @ W["dense"][0] + W["dense"][1]]
+    km.REFERENCES[PAIR2_H5] = ([[7, 3]], ref)
+    km.REFERENCES[PAIR2_KERAS] = ([[7, 3]], ref)
