@@ -80,6 +80,7 @@ class WeightsIndex {
     std::string real;  // HDF5 path ("" for the root and for virtual groups made by backslash names)
     bool dataset = false;
     std::vector<std::string> children;  // normalized child names, sorted
+    std::string name_attr;              // `vars` groups: the `name` attr (Keras >= 3.6), else ""
   };
 
   explicit WeightsIndex(hid_t root) : root_(root) {
@@ -109,18 +110,23 @@ class WeightsIndex {
   // The `name` attr of group `norm` (Keras >= 3.6 vars groups), or "".
   std::string NameAttr(const std::string& norm) const {
     const Node* n = Find(norm);
-    if (!n || n->dataset || n->real.empty()) return "";
-    H5Id g = OpenGroup(root_, n->real);
-    if (!g || !HasAttr(g.get(), "name")) return "";
-    auto v = ReadStringAttr(g.get(), "name");
-    return v.ok() ? *v : "";
+    return n ? n->name_attr : "";
   }
+
+  // Per (container, model): the resolved path of each entry of model.layers (weights.cc
+  // ResolveContainer), computed once.
+  mutable std::map<std::pair<std::string, const ModelDef*>, std::vector<std::string>> container_paths;
 
  private:
   void Visit(const std::string& real, const std::string& norm, int depth) {
     if (depth > 64 || nodes_.size() > 1000000) return;
     H5Id g = real.empty() ? OpenGroup(root_, "/") : OpenGroup(root_, real);
     if (!g) return;
+    if ((norm == "vars" || (norm.size() > 5 && norm.compare(norm.size() - 5, 5, "/vars") == 0)) &&
+        HasAttr(g.get(), "name")) {
+      auto v = ReadStringAttr(g.get(), "name");
+      if (v.ok()) nodes_[norm].name_attr = *v;
+    }
     for (const auto& c : ChildNames(g.get())) {
       const std::string child_real = real.empty() ? c : real + "/" + c;
       std::string rel = c;
@@ -223,50 +229,71 @@ std::vector<std::string> ComputeKeys(const WeightsIndex& ix, const std::string& 
   return keys;
 }
 
-// The normalized path of `layer` inside the container at `container` ("" = the archive root).
-// Order of evidence: the `name` attr of a <key>/vars group (Keras >= 3.6); else the keys computed
-// as Keras computes them under `layers/` (Keras 3, tf.keras 2.15) or `_layer_checkpoint_dependencies/`
-// (tf.keras 2.13/2.14, which Keras 3 itself retries on a miss), counted the 2.14+ way or the 2.13
-// way; the layout under which most of the model's layers are found wins (ties: the writer's
-// version decides). Returns false with *path = the expected path when nothing matches.
-bool ResolveInContainer(const WeightsIndex& ix, const KerasFile& file, const std::string& container,
-                        const ModelDef& model, const LayerDef& layer, std::string* path) {
+// The normalized paths of the entries of model.layers inside the container at `container` (""
+// = the archive root); "" for entries without a path. Order of evidence: the `name` attr of a
+// <key>/vars group (Keras >= 3.6); else the keys computed as Keras computes them under `layers/`
+// (Keras 3, tf.keras 2.15) or `_layer_checkpoint_dependencies/` (tf.keras 2.13/2.14, which Keras 3
+// itself retries on a miss), counted the 2.14+ way or the 2.13 way; the layout under which most of
+// the model's layers are found wins (ties: the writer's version decides).
+std::vector<std::string> ResolveContainer(const WeightsIndex& ix, const KerasFile& file, const std::string& container,
+                                          const ModelDef& model) {
   static const char* const kDirs[] = {"layers", "_layer_checkpoint_dependencies"};
   std::vector<std::string> dirs;
   for (const char* d : kDirs)
     if (ix.IsGroup(JoinPath(container, d))) dirs.push_back(JoinPath(container, d));
+  std::vector<std::string> out(model.layers.size());
   if (dirs.empty()) {
-    *path = JoinPath(container, "layers") + "/" + SnakeCase(layer.model ? layer.model->class_name : layer.class_name);
-    return false;
-  }
-  for (const auto& dir : dirs) {
-    for (const auto& key : ix.Find(dir)->children) {
-      if (ix.NameAttr(dir + "/" + key + "/vars") == layer.name) {
-        *path = dir + "/" + key;
-        return true;
-      }
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+      const LayerDef& l = model.layers[i];
+      if (HasKerasPath(model, l))
+        out[i] = JoinPath(container, "layers") + "/" + SnakeCase(l.model ? l.model->class_name : l.class_name);
     }
+    return out;
   }
-  size_t index = 0;
-  while (index < model.layers.size() && &model.layers[index] != &layer) ++index;
-  const bool v213 = StartsWith(file.keras_version, "2.13");
+  std::map<std::string, std::string> by_name;  // layer name → group, from name attrs
+  for (const auto& dir : dirs)
+    for (const auto& key : ix.Find(dir)->children) {
+      const std::string n = ix.NameAttr(dir + "/" + key + "/vars");
+      if (!n.empty()) by_name.emplace(n, dir + "/" + key);
+    }
+  const bool v213 = file.keras_version.compare(0, 4, "2.13") == 0;
   int best_score = -1;
-  std::string best;
+  std::string best_dir;
+  std::vector<std::string> best_keys;
   for (const auto& dir : dirs) {
     for (bool tf213 : {v213, !v213}) {
-      const auto keys = ComputeKeys(ix, dir, model, tf213);
+      auto keys = ComputeKeys(ix, dir, model, tf213);
       int score = 0;
       for (const auto& k : keys)
         if (!k.empty() && ix.IsGroup(dir + "/" + k)) ++score;
-      if (score > best_score && index < keys.size() && !keys[index].empty()) {
+      if (score > best_score) {
         best_score = score;
-        best = dir + "/" + keys[index];
+        best_dir = dir;
+        best_keys = std::move(keys);
       }
     }
   }
-  if (best.empty()) best = dirs[0] + "/" + SnakeCase(layer.model ? layer.model->class_name : layer.class_name);
-  *path = best;
-  return ix.IsGroup(best);
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    auto it = by_name.find(model.layers[i].name);
+    if (it != by_name.end()) out[i] = it->second;
+    else if (!best_keys[i].empty()) out[i] = best_dir + "/" + best_keys[i];
+  }
+  return out;
+}
+
+// The normalized path of `layer` (an entry of model.layers) in the container; false with *path =
+// the expected path when the file has no such group.
+bool ResolveInContainer(const WeightsIndex& ix, const KerasFile& file, const std::string& container,
+                        const ModelDef& model, const LayerDef& layer, std::string* path) {
+  auto& cache = ix.container_paths;
+  auto key = std::make_pair(container, &model);
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, ResolveContainer(ix, file, container, model)).first;
+  size_t index = 0;
+  while (index < model.layers.size() && &model.layers[index] != &layer) ++index;
+  *path = index < it->second.size() ? it->second[index] : "";
+  if (path->empty()) *path = JoinPath(container, "layers") + "/" + SnakeCase(layer.class_name);
+  return ix.IsGroup(*path);
 }
 
 // ---------------------------------------------------------------------------------------------
