@@ -160,7 +160,7 @@ class SubLayerPaths : public ::testing::Test {
  protected:
   // Writes `datasets` (paths; each a 2-float dataset) and `groups` into a new HDF5 file.
   Opened Write(const std::string& version, const std::vector<std::string>& datasets,
-               const std::vector<std::string>& groups) {
+               const std::vector<std::string>& groups, const char* config_json = nullptr) {
     const std::string p = ::testing::TempDir() + "/sublayers_" + std::to_string(counter_++) + ".h5";
     {
       hid_t f = H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -192,7 +192,7 @@ class SubLayerPaths : public ::testing::Test {
     if (!f.ok()) return o;
     o.file->file = std::move(f).value();
     o.file->weights_root = OpenGroup(o.file->file.get(), "/");
-    const Json config = Json::parse(R"({"class_name": "Functional", "config": {"name": "f", "layers": [
+    const Json config = config_json ? Json::parse(config_json) : Json::parse(R"({"class_name": "Functional", "config": {"name": "f", "layers": [
         {"class_name": "InputLayer", "name": "q", "config": {"batch_input_shape": [null, 3, 4], "name": "q"},
          "inbound_nodes": []},
         {"module": "keras.layers", "class_name": "MultiHeadAttention", "name": "mha",
@@ -231,6 +231,31 @@ TEST_F(SubLayerPaths, Keras31PublicNamesAndEmptySubLayers) {
                    {"layers/multi_head_attention/_softmax/vars", "layers/multi_head_attention/_dropout_layer/vars"});
   ASSERT_TRUE(o.model);
   EXPECT_EQ(Sorted(RefNames(Find(o, {"mha"}))), Sorted(Mha("layers", "/", false)));
+}
+
+// Keras 3 operation layers (keras.src.ops.*) are not in model.layers: they take no key, while the
+// layer keras.layers.Add does (Keras < 3.6: no name attrs to go by).
+TEST_F(SubLayerPaths, OpLayersTakeNoKey) {
+  const char* config = R"({"class_name": "Functional", "config": {"name": "f", "layers": [
+      {"module": "keras.layers", "class_name": "InputLayer", "name": "in", "registered_name": null,
+       "config": {"batch_shape": [null, 2], "name": "in"}, "inbound_nodes": []},
+      {"module": "keras.layers", "class_name": "Dense", "name": "d1", "registered_name": null,
+       "config": {"name": "d1", "units": 2}, "inbound_nodes": []},
+      {"module": "keras.src.ops.numpy", "class_name": "Add", "name": "add", "registered_name": "Add",
+       "config": {"name": "add"}, "inbound_nodes": []},
+      {"module": "keras.src.ops.numpy", "class_name": "Dense", "name": "not_a_layer", "registered_name": "Dense",
+       "config": {}, "inbound_nodes": []},
+      {"module": "keras.layers", "class_name": "Add", "name": "add_layer", "registered_name": null,
+       "config": {"name": "add_layer"}, "inbound_nodes": []},
+      {"module": "keras.layers", "class_name": "Dense", "name": "d2", "registered_name": null,
+       "config": {"name": "d2", "units": 2}, "inbound_nodes": []}],
+      "input_layers": [["in", 0, 0]], "output_layers": [["d2", 0, 0]]}})";
+  Opened o = Write("3.5.0", {"layers/dense/vars/0", "layers/dense_1/vars/0"},
+                   {"layers/input_layer/vars", "layers/add/vars", "vars"}, config);
+  ASSERT_TRUE(o.model);
+  EXPECT_EQ(RefNames(Find(o, {"d1"})), (Names{"layers/dense/vars/0"}));
+  EXPECT_EQ(RefNames(Find(o, {"d2"})), (Names{"layers/dense_1/vars/0"}));
+  EXPECT_EQ(Find(o, {"add_layer"}).where(), "layers/add");
 }
 
 TEST_F(SubLayerPaths, TfKeras213OnWindows) {
