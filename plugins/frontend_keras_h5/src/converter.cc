@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "layer_class.h"
 #include "layers.h"
 
 namespace tflc::keras {
@@ -165,7 +166,15 @@ Status LayerContext::RequireStatic(const Tensor& t, const char* why) const {
 // Weight problems read "layer 'dense_1': weight 'dense_1/kernel:0' ..." (the weight names the rest).
 Status LayerContext::WeightError(const Status& s) const {
   if (s.ok()) return s;
-  return Status(s.code(), "layer '" + scope_ + "': " + s.message());
+  std::string msg = "layer '" + scope_ + "': " + s.message();
+  // A legacy .h5 records only the class name (KERAS.md A.4): weights that do not fit the stock
+  // layer may mean a user class that shares its name.
+  if (layer_.module.empty() && conv_->file().kind == FileKind::kHdf5 &&
+      (s.code() == TFLC_CODE_INVALID_ARGUMENT || s.code() == TFLC_CODE_NOT_FOUND))
+    msg += " (if '" + layer_.name + "' is a user-defined class that shares the name of the stock Keras layer " +
+           layer_.class_name + ", tflc cannot convert it: replace it with stock Keras layers before saving, or "
+           "convert a SavedModel export of the model with --saved_model_dir)";
+  return Status(s.code(), msg);
 }
 
 Status LayerContext::BindWeights(const std::vector<std::string>& roles) {
@@ -335,16 +344,33 @@ StatusOr<ValueView> Converter::CachedWeight(const LayerChain& chain, LayerWeight
   return v;
 }
 
-Status Converter::CheckSupported(const ModelDef& model, std::vector<std::string>* unknown) const {
+namespace {
+
+// The converter for a layer: none for a custom class, whatever its class name (a user class called
+// `Add` is not keras.layers.Add).
+LayerFn ConverterFor(const LayerDef& layer) {
+  if (ClassifyLayer(layer).origin == LayerOrigin::kCustom) return nullptr;
+  return FindLayerConverter(layer);
+}
+
+}  // namespace
+
+void Converter::CheckSupported(const ModelDef& model, std::vector<std::string>* custom,
+                               std::vector<std::string>* stock) const {
   for (const auto& l : model.layers) {
     if (l.is_input) continue;
     if (l.model) {
-      TFLC_RETURN_IF_ERROR(CheckSupported(*l.model, unknown));
+      CheckSupported(*l.model, custom, stock);
       continue;
     }
-    if (!FindLayerConverter(l)) unknown->push_back("layer '" + l.name + "' (class " + l.class_name + ")");
+    const LayerClass c = ClassifyLayer(l);
+    const std::string head = "layer '" + l.name + "' (class " + l.class_name + ") ";
+    if (c.origin == LayerOrigin::kCustom) {
+      custom->push_back(head + "is a custom (user-defined) " + c.description);
+    } else if (!FindLayerConverter(l)) {
+      stock->push_back(head + "is a stock Keras layer tflc does not support yet");
+    }
   }
-  return OkStatus();
 }
 
 StatusOr<Tensor> Converter::AddGraphInput(const LayerDef& input) {
@@ -361,13 +387,22 @@ StatusOr<Tensor> Converter::AddGraphInput(const LayerDef& input) {
 }
 
 Status Converter::Run(const ModelDef& top) {
-  std::vector<std::string> unknown;
-  TFLC_RETURN_IF_ERROR(CheckSupported(top, &unknown));
-  if (!unknown.empty()) {
+  std::vector<std::string> custom, stock;
+  CheckSupported(top, &custom, &stock);
+  if (!custom.empty() || !stock.empty()) {
     std::string msg;
-    for (const auto& u : unknown) msg += u + " is not supported; ";
-    msg += "tflc's keras frontend has no converter for these layer classes (custom or third-party layers). "
-           "Load a vendor plugin that handles them (--plugin_dir), or file an issue asking for support";
+    for (const auto& u : custom) msg += u + "; ";
+    for (const auto& u : stock) msg += u + "; ";
+    // Only what a user can do today (docs/user-guide.md): no plugin mechanism for Keras layers.
+    if (!custom.empty())
+      msg += "tflc converts stock Keras layers only and does not run Python code: replace the custom layers with "
+             "stock Keras layers (or tf / keras.ops calls) before saving, or export a SavedModel of the model "
+             "(model.export(\"dir\") in Keras 3, tf.saved_model.save(model, \"dir\") in tf.keras) and convert that "
+             "with --saved_model_dir, whose graph tflc lowers op by op";
+    if (!stock.empty())
+      msg += std::string(custom.empty() ? "" : "; for the stock layers: ") +
+             "file an issue asking for support of these layers, or convert a SavedModel export of the model "
+             "(model.export(\"dir\") / tf.saved_model.save(model, \"dir\")) with --saved_model_dir";
     return Unimplemented(msg);
   }
 
@@ -486,8 +521,13 @@ StatusOr<const std::vector<Tensor>*> Converter::RunNode(Scope& scope, const Laye
     }
     outputs = std::move(outs).value();
   } else {
-    LayerFn fn = FindLayerConverter(layer);
-    if (!fn) return Unimplemented(where + ": layer class " + layer.class_name + " is not supported");
+    LayerFn fn = ConverterFor(layer);
+    if (!fn) {
+      scope.active.erase(key);
+      return Unimplemented(where + ": " + (ClassifyLayer(layer).origin == LayerOrigin::kCustom
+                                               ? "custom (user-defined) " + ClassifyLayer(layer).description
+                                               : "layer class " + layer.class_name + " is not supported"));
+    }
     if (inputs.empty()) return InvalidArgument(where + ": the call has no input tensors");
     static const CallArgs kNoArgs;
     const CallArgs* call = static_cast<size_t>(node) < layer.calls.size() ? &layer.calls[static_cast<size_t>(node)] : &kNoArgs;

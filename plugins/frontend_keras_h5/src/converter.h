@@ -158,7 +158,8 @@ class Converter {
     std::set<std::pair<std::string, int>> active;  // nodes being computed (cycle guard)
   };
 
-  Status CheckSupported(const ModelDef& model, std::vector<std::string>* unknown) const;
+  // Layers without a converter, as messages: custom classes and stock classes not supported yet.
+  void CheckSupported(const ModelDef& model, std::vector<std::string>* custom, std::vector<std::string>* stock) const;
   StatusOr<std::vector<Tensor>> RunModel(Scope& scope, const std::vector<Tensor>& inputs);
   StatusOr<Tensor> Resolve(Scope& scope, const TensorRef& ref);
   StatusOr<const std::vector<Tensor>*> RunNode(Scope& scope, const LayerDef& layer, int node);

@@ -14,6 +14,8 @@
 
 namespace tflc::keras {
 
+class WeightsIndex;  // weights.cc: the .keras weights file's groups under normalized names
+
 enum class FileKind { kNone, kHdf5, kKerasZip };
 
 // What the first bytes say: HDF5 signature at offset 0, 512, 1024, ... or a zip local header.
@@ -40,6 +42,8 @@ struct KerasFile {
   int64_t image_offset = -1;
   H5Id file;
   H5Id weights_root;  // /model_weights (legacy .h5) or / (model.weights.h5 of a .keras archive)
+  // .keras: built on first use by FindLayerWeights (holds no HDF5 handle).
+  mutable std::shared_ptr<WeightsIndex> weights_index;
 };
 
 // Opens and validates the file; messages do not include the path (the caller adds it).

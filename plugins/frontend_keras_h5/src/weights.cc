@@ -1,6 +1,7 @@
 #include "weights.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <map>
 #include <regex>
@@ -61,57 +62,285 @@ std::string Join(const std::vector<std::string>& v) {
   return out.empty() ? "none" : out;
 }
 
-// .keras: the datasets of a saveable: vars/0..N, then its child objects (e.g. `cell`).
-void CollectVars(hid_t root, const std::string& group_path, std::vector<WeightRef>* out) {
-  const std::string vars = group_path + "/vars";
-  if (IsGroup(root, vars)) {
-    H5Id g = OpenGroup(root, vars);
-    std::vector<int> ids;
-    for (const auto& n : ChildNames(g.get()))
-      if (AllDigits(n) && n.size() < 9) ids.push_back(std::stoi(n));
-    std::sort(ids.begin(), ids.end());
-    for (int id : ids) out->push_back({vars + "/" + std::to_string(id), vars + "/" + std::to_string(id)});
+// ---------------------------------------------------------------------------------------------
+// .keras weights: the file's groups under normalized names (every '\' of a link name read as '/'),
+// so `layers\conv1d/vars/0` (tf.keras 2.15 on Windows: one root-level link) and
+// `layers/conv1d/vars/0` are found the same way, as Keras 3 does (it normalizes with
+// .replace("\\", "/")). Built once per file.
+
+bool StartsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+
+std::string JoinPath(const std::string& a, const std::string& b) { return a.empty() ? b : a + "/" + b; }
+
+}  // namespace
+
+class WeightsIndex {
+ public:
+  struct Node {
+    std::string real;  // HDF5 path ("" for the root and for virtual groups made by backslash names)
+    bool dataset = false;
+    std::vector<std::string> children;  // normalized child names, sorted
+    std::string name_attr;              // `vars` groups: the `name` attr (Keras >= 3.6), else ""
+  };
+
+  explicit WeightsIndex(hid_t root) : root_(root) {
+    nodes_[""];
+    Visit("", "", 0);
+    for (auto& [path, node] : nodes_) {
+      std::sort(node.children.begin(), node.children.end());
+      node.children.erase(std::unique(node.children.begin(), node.children.end()), node.children.end());
+    }
   }
-  H5Id g = OpenGroup(root, group_path);
-  if (!g) return;
+
+  const Node* Find(const std::string& norm) const {
+    auto it = nodes_.find(norm);
+    return it == nodes_.end() ? nullptr : &it->second;
+  }
+  bool IsGroup(const std::string& norm) const {
+    const Node* n = Find(norm);
+    return n && !n->dataset;
+  }
+  // Any dataset at or below `norm` (the saveable has variables, its own or its sub-layers').
+  bool HasDatasets(const std::string& norm) const {
+    const std::string prefix = norm + "/";
+    for (auto it = nodes_.lower_bound(prefix); it != nodes_.end() && StartsWith(it->first, prefix); ++it)
+      if (it->second.dataset) return true;
+    return false;
+  }
+  // The `name` attr of group `norm` (Keras >= 3.6 vars groups), or "".
+  std::string NameAttr(const std::string& norm) const {
+    const Node* n = Find(norm);
+    return n ? n->name_attr : "";
+  }
+
+  // Per (container, model): the resolved path of each entry of model.layers (weights.cc
+  // ResolveContainer), computed once.
+  mutable std::map<std::pair<std::string, const ModelDef*>, std::vector<std::string>> container_paths;
+
+ private:
+  void Visit(const std::string& real, const std::string& norm, int depth) {
+    if (depth > 64 || nodes_.size() > 1000000) return;
+    H5Id g = real.empty() ? OpenGroup(root_, "/") : OpenGroup(root_, real);
+    if (!g) return;
+    if ((norm == "vars" || (norm.size() > 5 && norm.compare(norm.size() - 5, 5, "/vars") == 0)) &&
+        HasAttr(g.get(), "name")) {
+      auto v = ReadStringAttr(g.get(), "name");
+      if (v.ok()) nodes_[norm].name_attr = *v;
+    }
+    for (const auto& c : ChildNames(g.get())) {
+      const std::string child_real = real.empty() ? c : real + "/" + c;
+      std::string rel = c;
+      std::replace(rel.begin(), rel.end(), '\\', '/');
+      // Intermediate components of a backslash name are virtual groups.
+      std::string parent = norm;
+      size_t pos = 0;
+      std::string child_norm;
+      while (true) {
+        size_t next = rel.find('/', pos);
+        const std::string part = rel.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+        if (!part.empty()) {
+          child_norm = JoinPath(parent, part);
+          nodes_[parent].children.push_back(part);
+          nodes_.try_emplace(child_norm);
+          parent = child_norm;
+        }
+        if (next == std::string::npos) break;
+        pos = next + 1;
+      }
+      if (child_norm.empty()) continue;
+      Node& n = nodes_[child_norm];
+      if (!n.real.empty()) continue;  // a '/' link already gave this name (Keras tries it first)
+      n.real = child_real;
+      if (IsDataset(root_, child_real)) {
+        n.dataset = true;
+      } else {
+        Visit(child_real, child_norm, depth + 1);
+      }
+    }
+  }
+
+  hid_t root_;
+  std::map<std::string, Node> nodes_;
+};
+
+namespace {
+
+// The datasets of a saveable: <path>/vars/0..N, then its child objects (e.g. `cell`, MHA's
+// `query_dense` / `_query_dense`), depth first. Names are normalized paths; paths are real.
+void CollectVars(const WeightsIndex& ix, const std::string& path, std::vector<WeightRef>* out) {
+  const std::string vars = JoinPath(path, "vars");
+  if (const auto* v = ix.Find(vars); v && !v->dataset) {
+    std::vector<int> ids;
+    for (const auto& n : v->children)
+      if (AllDigits(n) && n.size() < 9 && ix.Find(vars + "/" + n)->dataset) ids.push_back(std::stoi(n));
+    std::sort(ids.begin(), ids.end());
+    for (int id : ids) {
+      const std::string name = vars + "/" + std::to_string(id);
+      out->push_back({name, ix.Find(name)->real});
+    }
+  }
+  const auto* g = ix.Find(path);
+  if (!g || g->dataset) return;
   std::vector<std::string> children;
-  for (const auto& n : ChildNames(g.get()))
-    if (n != "vars" && n != "layers" && IsGroup(root, group_path + "/" + n)) children.push_back(n);
+  for (const auto& n : g->children)
+    if (n != "vars" && n != "layers" && n != "_layer_checkpoint_dependencies" && ix.IsGroup(JoinPath(path, n)))
+      children.push_back(n);
   auto rank = [](const std::string& k) { return k == "forward_layer" ? 0 : k == "backward_layer" ? 1 : 2; };
   std::stable_sort(children.begin(), children.end(), [&](const std::string& a, const std::string& b) {
     return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
   });
-  for (const auto& c : children) CollectVars(root, group_path + "/" + c, out);
+  for (const auto& c : children) CollectVars(ix, JoinPath(path, c), out);
 }
 
-// .keras: the key of `layer` under <prefix>layers/: by the `name` attr of <key>/vars, else by
-// recomputing Keras' unique snake_case names.
-std::string KerasZipLayerKey(hid_t root, const std::string& layers_path, const ModelDef& model, const LayerDef& layer) {
-  if (H5Id lg = OpenGroup(root, layers_path)) {
-    for (const auto& key : ChildNames(lg.get())) {
-      H5Id vars = OpenGroup(root, layers_path + "/" + key + "/vars");
-      if (!vars || !HasAttr(vars.get(), "name")) continue;
-      auto n = ReadStringAttr(vars.get(), "name");
-      if (n.ok() && *n == layer.name) return key;
-    }
-  }
+// Whether Keras gives `l` a `.keras` path in `model`: only entries of model.layers count; a
+// Sequential's InputLayer (real or implied) and Keras 3 operation layers (keras.src.ops.*) do not.
+bool HasKerasPath(const ModelDef& model, const LayerDef& l) {
+  if (model.class_name == "Sequential" && l.is_input) return false;
+  if (StartsWith(l.module, "keras.src.ops.") || l.module == "keras.src.ops") return false;
+  return true;
+}
+
+// The keys Keras gives model.layers under <dir> (parallel to model.layers, "" = no path):
+// snake_case(class name) made unique by counting in model.layers order. tf.keras 2.13 walked
+// _layer_checkpoint_dependencies, which lists every layer WITH variables twice
+// (layer_with_weights-k, layer-i), and counted both: such a layer uses two numbers. Whether a
+// layer has variables is read from the file: its (uniquely named) group holds datasets.
+std::vector<std::string> ComputeKeys(const WeightsIndex& ix, const std::string& dir, const ModelDef& model,
+                                     bool tf213) {
   std::map<std::string, int> used;
-  const bool sequential = model.class_name == "Sequential";
-  for (const auto& l : model.layers) {
-    if (sequential && l.is_input) continue;
-    std::string base = SnakeCase(l.model ? l.model->class_name : l.class_name);
-    std::string key = base;
+  auto next = [&](const std::string& base) {
     auto it = used.find(base);
     if (it == used.end()) {
       used[base] = 0;
-    } else {
-      key = base + "_" + std::to_string(++it->second);
+      return base;
     }
-    if (&l == &layer) return key;
+    return base + "_" + std::to_string(++it->second);
+  };
+  std::vector<std::string> keys;
+  for (const auto& l : model.layers) {
+    if (!HasKerasPath(model, l)) {
+      keys.emplace_back();
+      continue;
+    }
+    const std::string base = SnakeCase(l.model ? l.model->class_name : l.class_name);
+    keys.push_back(next(base));
+    if (tf213 && ix.HasDatasets(JoinPath(dir, keys.back()))) next(base);
   }
-  return SnakeCase(layer.class_name);
+  return keys;
 }
 
+// The normalized paths of the entries of model.layers inside the container at `container` (""
+// = the archive root); "" for entries without a path. Order of evidence: the `name` attr of a
+// <key>/vars group (Keras >= 3.6); else the keys computed as Keras computes them under `layers/`
+// (Keras 3, tf.keras 2.15) or `_layer_checkpoint_dependencies/` (tf.keras 2.13/2.14, which Keras 3
+// itself retries on a miss), counted the 2.14+ way or the 2.13 way; the layout under which most of
+// the model's layers are found wins (ties: the writer's version decides).
+std::vector<std::string> ResolveContainer(const WeightsIndex& ix, const KerasFile& file, const std::string& container,
+                                          const ModelDef& model) {
+  static const char* const kDirs[] = {"layers", "_layer_checkpoint_dependencies"};
+  std::vector<std::string> dirs;
+  for (const char* d : kDirs)
+    if (ix.IsGroup(JoinPath(container, d))) dirs.push_back(JoinPath(container, d));
+  std::vector<std::string> out(model.layers.size());
+  if (dirs.empty()) {
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+      const LayerDef& l = model.layers[i];
+      if (HasKerasPath(model, l))
+        out[i] = JoinPath(container, "layers") + "/" + SnakeCase(l.model ? l.model->class_name : l.class_name);
+    }
+    return out;
+  }
+  std::map<std::string, std::string> by_name;  // layer name → group, from name attrs
+  for (const auto& dir : dirs)
+    for (const auto& key : ix.Find(dir)->children) {
+      const std::string n = ix.NameAttr(dir + "/" + key + "/vars");
+      if (!n.empty()) by_name.emplace(n, dir + "/" + key);
+    }
+  const bool v213 = file.keras_version.compare(0, 4, "2.13") == 0;
+  int best_score = -1;
+  std::string best_dir;
+  std::vector<std::string> best_keys;
+  for (const auto& dir : dirs) {
+    for (bool tf213 : {v213, !v213}) {
+      auto keys = ComputeKeys(ix, dir, model, tf213);
+      int score = 0;
+      for (const auto& k : keys)
+        if (!k.empty() && ix.IsGroup(dir + "/" + k)) ++score;
+      if (score > best_score) {
+        best_score = score;
+        best_dir = dir;
+        best_keys = std::move(keys);
+      }
+    }
+  }
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    auto it = by_name.find(model.layers[i].name);
+    if (it != by_name.end()) out[i] = it->second;
+    else if (!best_keys[i].empty()) out[i] = best_dir + "/" + best_keys[i];
+  }
+  return out;
+}
+
+// The normalized path of `layer` (an entry of model.layers) in the container; false with *path =
+// the expected path when the file has no such group.
+bool ResolveInContainer(const WeightsIndex& ix, const KerasFile& file, const std::string& container,
+                        const ModelDef& model, const LayerDef& layer, std::string* path) {
+  auto& cache = ix.container_paths;
+  auto key = std::make_pair(container, &model);
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, ResolveContainer(ix, file, container, model)).first;
+  size_t index = 0;
+  while (index < model.layers.size() && &model.layers[index] != &layer) ++index;
+  *path = index < it->second.size() ? it->second[index] : "";
+  if (path->empty()) *path = JoinPath(container, "layers") + "/" + SnakeCase(layer.class_name);
+  return ix.IsGroup(*path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Legacy .h5, a layer inside nested models: every weight of the outermost nested model's tree is
+// in /model_weights/<outermost nested model> (trainable ones of all sub-layers first, then the
+// non-trainable ones), so a weight is given to the layer its name designates. Names are
+// `<layer>/<var>:0` (tf.keras), or carry model scopes (`outer/inner/dense/kernel`, Keras 3), or
+// sub-layer scopes (`lstm/lstm_cell/kernel`). A weight matches a layer when the layer's name is
+// one of its path components; the score adds the enclosing model names found before it (in order)
+// and subtracts those missing; the best-scoring layer owns the weight (ties: the first in model
+// order), so two layers named `dense` in different nested models are told apart by the scopes.
+
+struct LeafChain {
+  const LayerDef* leaf;
+  std::vector<std::string> names;  // outermost nested model ... leaf
+};
+
+void CollectLeaves(const ModelDef& m, std::vector<std::string> names, std::vector<LeafChain>* out) {
+  for (const auto& l : m.layers) {
+    if (l.is_input) continue;
+    std::vector<std::string> n = names;
+    n.push_back(l.name);
+    if (l.model) CollectLeaves(*l.model, n, out);
+    else out->push_back({&l, n});
+  }
+}
+
+// INT_MIN when the weight does not name the leaf.
+int MatchScore(const std::vector<std::string>& parts, const std::vector<std::string>& names) {
+  if (parts.size() < 2 || names.empty()) return INT_MIN;
+  int pos = -1;
+  for (int i = static_cast<int>(parts.size()) - 2; i >= 0; --i)
+    if (parts[static_cast<size_t>(i)] == names.back()) { pos = i; break; }
+  if (pos < 0) return INT_MIN;
+  int score = 1, j = pos - 1;
+  for (int a = static_cast<int>(names.size()) - 2; a >= 0; --a) {
+    int k = j;
+    while (k >= 0 && parts[static_cast<size_t>(k)] != names[static_cast<size_t>(a)]) --k;
+    if (k >= 0) {
+      ++score;
+      j = k - 1;
+    } else {
+      --score;
+    }
+  }
+  return score;
+}
 }  // namespace
 
 std::string SnakeCase(const std::string& class_name) {
@@ -129,13 +358,18 @@ StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain&
   const LayerDef* leaf = chain.back().second;
   hid_t root = file.weights_root.get();
   if (file.kind == FileKind::kKerasZip) {
+    if (!file.weights_index) file.weights_index = std::make_shared<WeightsIndex>(root);
+    const WeightsIndex& ix = *file.weights_index;
     std::string path;
+    bool found = true;
     for (const auto& [model, layer] : chain) {
-      std::string layers_path = path.empty() ? "layers" : path + "/layers";
-      path = layers_path + "/" + KerasZipLayerKey(root, layers_path, *model, *layer);
+      std::string next;
+      found = found && ResolveInContainer(ix, file, path, *model, *layer, &next);
+      path = next;
+      if (!found) break;
     }
     std::vector<WeightRef> refs;
-    if (IsGroup(root, path)) CollectVars(root, path, &refs);
+    if (found) CollectVars(ix, path, &refs);
     return LayerWeights(&file, leaf->name, path, std::move(refs), true);
   }
 
@@ -146,14 +380,24 @@ StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain&
   bool found = false;
   auto names = ReadStringListAttr(group.get(), "weight_names", &found);
   if (!names.ok()) return names.status().WithContext("layer '" + leaf->name + "': " + where);
+  std::vector<LeafChain> leaves;
+  if (chain.size() > 1 && chain.front().second->model)
+    CollectLeaves(*chain.front().second->model, {chain.front().second->name}, &leaves);
   std::vector<WeightRef> refs;
   for (const auto& n : *names) {
     if (chain.size() > 1) {
-      // Inside a nested model: keep the weights whose path names this layer.
-      auto parts = SplitPath(n);
-      bool mine = false;
-      for (size_t i = 0; i + 1 < parts.size(); ++i) mine = mine || parts[i] == leaf->name;
-      if (!mine) continue;
+      // Inside a nested model: keep the weights whose name designates this layer best.
+      const auto parts = SplitPath(n);
+      int best = INT_MIN;
+      const LayerDef* owner = nullptr;
+      for (const auto& c : leaves) {
+        const int s = MatchScore(parts, c.names);
+        if (s > best) {
+          best = s;
+          owner = c.leaf;
+        }
+      }
+      if (owner != leaf) continue;
     }
     refs.push_back({n, group_path + "/" + n});
   }

@@ -1,12 +1,16 @@
-// Finding a layer's weights in the file and reading them.
+// Finding a layer's weights in the file and reading them (docs/keras-layers.md, KERAS.md A).
 //
 //  - Legacy .h5: /model_weights/<top-level layer>/ lists its weights in the `weight_names` attr;
-//    each name is a dataset path relative to that group. A layer inside a nested model shares the
-//    nested model's top-level group and is found by its name among the path components. Weights
-//    are matched to roles ("kernel", "bias", ...) by their last component (without ":0"), or by
-//    position when the names follow no known scheme (Keras 1).
-//  - .keras: layers/<snake_case class name, made unique>/vars/<i> (the `vars` group's `name` attr
-//    gives the layer name), children such as `cell/vars/<i>` after the layer's own vars; by position.
+//    each name is a dataset path relative to that group. A layer inside nested models shares the
+//    outermost nested model's group and owns the weights whose names designate it best (its name
+//    a component, enclosing model names scored). Weights are matched to roles ("kernel", "bias",
+//    ...) by their last component (without ":0"), or by position when the names follow no known
+//    scheme (Keras 1).
+//  - .keras: <dir>/<key>/vars/<i> with <dir> `layers` (Keras 3, tf.keras 2.15) or
+//    `_layer_checkpoint_dependencies` (tf.keras 2.13/2.14) and <key> the unique snake_case class
+//    name as the writer counted it (2.13 counts layers with variables twice); a vars group's
+//    `name` attr (Keras >= 3.6) decides when present; '\\' in link names reads as '/' (Windows).
+//    Children such as `cell/vars/<i>` follow the layer's own vars; by position.
 #ifndef TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_WEIGHTS_H_
 #define TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_WEIGHTS_H_
 
@@ -25,7 +29,7 @@ using LayerChain = std::vector<std::pair<const ModelDef*, const LayerDef*>>;
 
 struct WeightRef {
   std::string name;  // as Keras names it ("dense/kernel:0", "layers/dense/vars/0")
-  std::string path;  // dataset path relative to the weights root
+  std::string path;  // dataset path relative to the weights root (.keras: may hold '\\', see weights.cc)
 };
 
 // The weights of one layer, bound to the roles its converter declares.
@@ -57,6 +61,10 @@ class LayerWeights {
   // (fewer when the file has fewer) as the weights of the wrapped layer `layer_name`, unbound.
   size_t size() const { return refs_.size(); }
   LayerWeights Slice(size_t begin, size_t n, const std::string& layer_name) const;
+  // Where the layer's weights were looked for ("model_weights/dense_1", "layers/dense") and what
+  // was found there (for tests and messages).
+  const std::string& where() const { return where_; }
+  const std::vector<WeightRef>& refs() const { return refs_; }
 
  private:
   StatusOr<const WeightRef*> Find(const std::string& role) const;
