@@ -1,0 +1,109 @@
+// Emission of the 3-D and extra layers (task layers3d): the generated models of
+// tests/models/gen_layers3d.py, each in the Keras 2 (.h5) and Keras 3 (.keras) dialect.
+#include "test_util.h"
+
+namespace tflc::keras::testing {
+namespace {
+
+using Ops = std::vector<std::string>;
+using Dims = std::vector<int64_t>;
+
+#define LOAD(var, name)                       \
+  REQUIRE_MODELS();                           \
+  Loaded var(Model(name));                    \
+  ASSERT_TRUE(var.status().ok()) << var.status()
+
+class Dialects : public ::testing::TestWithParam<const char*> {
+ protected:
+  std::string M(const std::string& base) const { return base + GetParam(); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Layers3D, Dialects, ::testing::Values("", "_k3"),
+                         [](const ::testing::TestParamInfo<const char*>& i) {
+                           return std::string(i.param[0] ? "keras3" : "keras2");
+                         });
+
+TEST_P(Dialects, GlobalPoolingChannelsFirst) {
+  LOAD(l, M("global_pooling_channels_first"));
+  // channels_first reduces the axes after the channel axis: 1-D axis 2, 2-D [2, 3], 3-D [2, 3, 4].
+  EXPECT_EQ(I32(l.Input("gap1d_cf/Mean", 1)), (std::vector<int32_t>{2}));
+  EXPECT_EQ(I32(l.Input("gmp1d_cf_keep/Max", 1)), (std::vector<int32_t>{2}));
+  EXPECT_EQ(l.Int("gmp1d_cf_keep/Max", "keep_dims"), 1);
+  EXPECT_EQ(I32(l.Input("gap2d_cf/Mean", 1)), (std::vector<int32_t>{2, 3}));
+  EXPECT_EQ(I32(l.Input("gap3d/Mean", 1)), (std::vector<int32_t>{1, 2, 3}));
+  EXPECT_EQ(I32(l.Input("gap3d_cf_keep/Mean", 1)), (std::vector<int32_t>{2, 3, 4}));
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 5}));
+  EXPECT_EQ(l.g().output(1).dims(), (Dims{1, 5, 1}));
+  EXPECT_EQ(l.g().output(2).dims(), (Dims{1, 2}));
+  EXPECT_EQ(l.g().output(4).dims(), (Dims{1, 5}));
+  EXPECT_EQ(l.g().output(5).dims(), (Dims{1, 1, 1, 1, 5}));
+  EXPECT_EQ(l.g().output(6).dims(), (Dims{1, 3, 1, 1, 1}));
+  EXPECT_EQ(l.g().output(7).dims(), (Dims{1, 3}));
+}
+
+TEST_P(Dialects, Conv1DTranspose) {
+  LOAD(l, M("conv1d_transpose"));
+  EXPECT_EQ(l.Ops(), (Ops{"ExpandDims", "Conv2DBackpropInput", "Squeeze", "BiasAdd", "Relu",  // same
+                          "ExpandDims", "Conv2DBackpropInput", "Squeeze", "BiasAdd",          // valid
+                          "ExpandDims", "Conv2DBackpropInput", "Squeeze", "Tanh"}));          // output_padding
+  EXPECT_EQ(I32(l.Input("convt_same/conv1d_transpose/ExpandDims", 1)), (std::vector<int32_t>{1}));
+  // sizes [b, 1, out, filters]: same 6*2 = 12; valid 12*3 + max(4-3, 0) = 37; (37-1)*2 + 3 - 2 + 1 = 74.
+  EXPECT_EQ(I32(l.Input("convt_same/conv1d_transpose", 0)), (std::vector<int32_t>{1, 1, 12, 4}));
+  EXPECT_EQ(I32(l.Input("convt_valid/conv1d_transpose", 0)), (std::vector<int32_t>{1, 1, 37, 3}));
+  EXPECT_EQ(I32(l.Input("convt_outpad/conv1d_transpose", 0)), (std::vector<int32_t>{1, 1, 74, 2}));
+  EXPECT_EQ(l.InDims("convt_same/conv1d_transpose", 1), (Dims{1, 3, 4, 3}));  // [1, k, out, in]
+  EXPECT_EQ(l.Ints("convt_valid/conv1d_transpose", "strides"), (Dims{1, 1, 3, 1}));
+  EXPECT_EQ(l.Str("convt_valid/conv1d_transpose", "padding"), "VALID");
+  EXPECT_EQ(l.Ints("convt_same/conv1d_transpose/Squeeze", "squeeze_dims"), (Dims{1}));
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 74, 2}));
+}
+
+TEST_P(Dialects, DepthwiseConv1D) {
+  LOAD(l, M("depthwise_conv1d"));
+  EXPECT_EQ(l.InDims("dw1d_same/depthwise", 1), (Dims{1, 3, 3, 2}));
+  EXPECT_EQ(l.Ints("dw1d_same/depthwise", "strides"), (Dims{1, 1, 1, 1}));
+  EXPECT_EQ(l.Str("dw1d_same/depthwise", "padding"), "SAME");
+  EXPECT_EQ(l.Ints("dw1d_stride/depthwise", "strides"), (Dims{1, 1, 2, 1}));
+  EXPECT_EQ(l.Ints("dw1d_dilated/depthwise", "dilations"), (Dims{1, 1, 2, 1}));
+  EXPECT_EQ(l.Ints("dw1d_same/Squeeze", "squeeze_dims"), (Dims{1}));
+  if (std::string(GetParam()).empty()) {  // Keras 2 only: causal = Pad(dilation * (k - 1)) + VALID
+    EXPECT_EQ(I32(l.Input("dw1d_causal/Pad", 1)), (std::vector<int32_t>{0, 0, 4, 0, 0, 0}));
+    EXPECT_EQ(l.Str("dw1d_causal/depthwise", "padding"), "VALID");
+  }
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 5, 6}));  // 11 → 11 → 5 → 5 (→ 5)
+}
+
+TEST_P(Dialects, Pooling3DIsTwo2DPoolings) {
+  LOAD(l, M("pooling3d"));
+  EXPECT_EQ(l.Count("MaxPool3D") + l.Count("AvgPool3D"), 0);
+  EXPECT_EQ(l.Count("MaxPool"), 4);
+  EXPECT_EQ(l.Count("AvgPool"), 4);
+  // avg3d_same: pool (3, 2, 3) strides (2, 1, 2) on 7x6x9: (h, w) first on [7, 6, 9, 2], then d.
+  EXPECT_EQ(I32(l.Input("avg3d_same/hw/Reshape", 1)), (std::vector<int32_t>{7, 6, 9, 2}));
+  EXPECT_EQ(l.Ints("avg3d_same/hw/AvgPool", "ksize"), (Dims{1, 2, 3, 1}));
+  EXPECT_EQ(l.Ints("avg3d_same/hw/AvgPool", "strides"), (Dims{1, 1, 2, 1}));
+  EXPECT_EQ(l.Str("avg3d_same/hw/AvgPool", "padding"), "SAME");
+  EXPECT_EQ(I32(l.Input("avg3d_same/d/Reshape", 1)), (std::vector<int32_t>{1, 7, 30, 2}));
+  EXPECT_EQ(l.Ints("avg3d_same/d/AvgPool", "ksize"), (Dims{1, 3, 1, 1}));
+  EXPECT_EQ(l.Ints("avg3d_same/d/AvgPool", "strides"), (Dims{1, 2, 1, 1}));
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 3, 3, 4, 2}));
+  EXPECT_EQ(l.g().output(1).dims(), (Dims{1, 4, 6, 5, 2}));
+}
+
+TEST_P(Dialects, Spatial3D) {
+  LOAD(l, M("spatial3d"));
+  EXPECT_EQ(I32(l.Input("pad3d/Pad", 1)), (std::vector<int32_t>{0, 0, 1, 0, 0, 2, 1, 1, 0, 0}));
+  EXPECT_EQ(I32(l.Input("pad3d_int_cf/Pad", 1)), (std::vector<int32_t>{0, 0, 0, 0, 1, 1, 1, 1, 1, 1}));
+  EXPECT_EQ(I32(l.Input("crop3d/strided_slice", 1)), (std::vector<int32_t>{0, 1, 1, 0, 0}));
+  EXPECT_EQ(I32(l.Input("crop3d/strided_slice", 2)), (std::vector<int32_t>{0, 3, 2, 4, 0}));
+  EXPECT_EQ(l.Int("crop3d/strided_slice", "begin_mask"), 1 | 16);
+  EXPECT_EQ(l.Int("crop3d_cf/strided_slice", "begin_mask"), 1 | 2);
+  EXPECT_EQ(l.Count("Tile"), 4);  // up3d: depth and width (height size 1 is skipped); up3d_cf: two axes
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 4, 6, 7, 2}));
+  EXPECT_EQ(l.g().output(3).dims(), (Dims{1, 3, 2, 1, 2}));
+  EXPECT_EQ(l.g().output(4).dims(), (Dims{1, 6, 4, 15, 2}));
+  EXPECT_EQ(l.g().output(5).dims(), (Dims{1, 3, 4, 10, 4}));
+}
+
+}  // namespace
+}  // namespace tflc::keras::testing

@@ -1,0 +1,341 @@
+"""Generated models for the 3-D / extra Keras layers (task layers3d): both config dialects.
+
+Every model is written twice where it matters: a tf.keras 2 legacy .h5 (Keras 2 config dialect)
+and a Keras 3 .keras zip (Keras 3 dialect: DTypePolicy dicts, __keras_tensor__ inbound nodes,
+weights under layers/<snake>/vars). References are numpy implementations of the documented layer
+semantics (keras-team/keras layers/*), reading the weights back from the written file.
+"""
+import io
+import json
+import zipfile
+
+import h5py
+import numpy as np
+
+km = None  # the make_keras_models module, set by register()
+
+
+# ---------------------------------------------------------------------------------------------
+# A model built once, written in either dialect.
+
+class Dual:
+    """Layers in call order: (class, keras2 cfg, keras3 cfg, input refs, weights [(role, array)])."""
+
+    def __init__(self, name, rng):
+        self.name, self.rng = name, rng
+        self.inputs = []    # (name, shape)
+        self.layers = []    # dicts
+        self.outputs = []
+
+    def w(self, *shape, scale=0.3):
+        return self.rng.normal(0.0, scale, shape).astype(np.float32)
+
+    def input(self, name, shape):
+        self.inputs.append((name, list(shape)))
+        return name
+
+    def layer(self, cls, name, cfg, inputs, weights=(), k3cfg=None, k2cfg=None, kwargs=None):
+        """cfg: options common to both dialects (besides name/trainable/dtype); k3cfg / k2cfg:
+        dialect-only options. inputs: a layer name or a list (merge layers)."""
+        self.layers.append(dict(cls=cls, name=name, cfg=dict(cfg), k3=dict(k3cfg or {}), k2=dict(k2cfg or {}),
+                                inputs=inputs, weights=list(weights), kwargs=kwargs or {}))
+        return name
+
+    def output(self, ref):
+        self.outputs.append(ref)
+
+    # ---- Keras 2 legacy h5
+    def write_h5(self, path):
+        m = km.Model(self.name, self.rng)
+        refs = {}
+        for n, shape in self.inputs:
+            refs[n] = m.input(n, shape)
+        for l in self.layers:
+            cfg = dict(km._common(l["name"]), **l["cfg"], **l["k2"])
+            ins = [refs[i] for i in l["inputs"]] if isinstance(l["inputs"], list) else refs[l["inputs"]]
+            refs[l["name"]] = m.layer(l["cls"], cfg, ins, [(r, a) for r, a in l["weights"]])
+        for o in self.outputs:
+            m.output(refs[o])
+        km.write_legacy_h5(path, m, keras_version="2.13.1")
+
+    # ---- Keras 3 .keras
+    def write_keras(self, path):
+        layers = []
+        for n, shape in self.inputs:
+            layers.append(km.k3_layer("InputLayer", {"batch_shape": [None] + shape, "dtype": "float32",
+                                                     "sparse": False, "name": n}, []))
+        for l in self.layers:
+            cfg = dict(km.k3_common(l["name"]), **l["cfg"], **l["k3"])
+            if isinstance(l["inputs"], list):
+                args = [[km.k3_tensor(i, None) for i in l["inputs"]]]
+            else:
+                args = [km.k3_tensor(l["inputs"], None)]
+            layers.append(km.k3_layer(l["cls"], cfg, [{"args": args, "kwargs": l["kwargs"]}], None))
+        config = km.k3_functional_config(self.name, layers, [[n, 0, 0] for n, _ in self.inputs],
+                                         [[o, 0, 0] for o in self.outputs])
+        entries = [(n, "InputLayer", [], False) for n, _ in self.inputs]
+        entries += [(l["name"], l["cls"], [a for _, a in l["weights"]], False) for l in self.layers]
+        km.write_keras_zip(path, config, entries, self.name, keras_version="3.8.0")
+
+
+def weights(path, layer):
+    """The layer's weight arrays in file order, from a legacy .h5 or a .keras zip."""
+    if path.endswith(".h5"):
+        with h5py.File(path, "r") as f:
+            g = f["model_weights"][layer]
+            out = []
+            for wn in g.attrs["weight_names"]:
+                wn = wn.decode() if isinstance(wn, bytes) else wn
+                out.append(g[wn][()].astype(np.float64))
+            return out
+    with zipfile.ZipFile(path) as z:
+        data = z.read("model.weights.h5")
+    with h5py.File(io.BytesIO(data), "r") as f:
+        for key in f["layers"]:
+            v = f["layers"][key]["vars"]
+            if v.attrs.get("name") == layer:
+                return [v[str(i)][()].astype(np.float64) for i in range(len(v))]
+    raise KeyError(layer)
+
+
+def both(name, build, ref, shapes, tfjs=False, rng_range=(-1.0, 1.0)):
+    """Registers `name` (.h5, Keras 2 dialect) and `name`_k3 (.keras, Keras 3 dialect)."""
+    def h5(path, rng):
+        d = build(rng, False)
+        d.write_h5(path)
+        return d.about + " (tf.keras 2 .h5)"
+
+    def k3(path, rng):
+        d = build(rng, True)
+        d.write_keras(path)
+        return d.about + " (Keras 3 .keras)"
+
+    km.MODELS[name] = dict(fn=h5, ext=".h5", tfjs=tfjs, range=list(rng_range), expect="ok")
+    km.MODELS[name + "_k3"] = dict(fn=k3, ext=".keras", tfjs=False, range=list(rng_range), expect="ok")
+    km.REFERENCES[name] = (shapes, ref)
+    km.REFERENCES[name + "_k3"] = (shapes, ref)
+
+
+# ---------------------------------------------------------------------------------------------
+# Global pooling with channels_first, 3-D global pooling
+
+def build_global_cf(rng, k3):
+    d = Dual("global_pool_cf_model", rng)
+    s = d.input("sequence", [5, 7])       # (batch, features, steps) as geolife's transformer
+    v = d.input("volume", [3, 4, 2, 5])   # (batch, channels, d, h, w) / (batch, d, h, w, c)
+    img = d.input("image", [2, 3, 4])
+    d.output(d.layer("GlobalAveragePooling1D", "gap1d_cf", dict(data_format="channels_first", keepdims=False), s))
+    d.output(d.layer("GlobalMaxPooling1D", "gmp1d_cf_keep", dict(data_format="channels_first", keepdims=True), s))
+    d.output(d.layer("GlobalAveragePooling2D", "gap2d_cf", dict(data_format="channels_first", keepdims=False), img))
+    d.output(d.layer("GlobalMaxPooling2D", "gmp2d_cf", dict(data_format="channels_first", keepdims=False), img))
+    d.output(d.layer("GlobalAveragePooling3D", "gap3d", dict(data_format="channels_last", keepdims=False), v))
+    d.output(d.layer("GlobalMaxPooling3D", "gmp3d_keep", dict(data_format="channels_last", keepdims=True), v))
+    d.output(d.layer("GlobalAveragePooling3D", "gap3d_cf_keep", dict(data_format="channels_first", keepdims=True), v))
+    d.output(d.layer("GlobalMaxPooling3D", "gmp3d_cf", dict(data_format="channels_first", keepdims=False), v))
+    d.about = ("GlobalAverage/MaxPooling1D/2D with data_format channels_first (1D averages axis 2), "
+               "GlobalAverage/MaxPooling3D channels_last/first, keepdims")
+    return d
+
+
+def ref_global_cf(path, x):
+    s, v, img = x
+    return [s.mean(axis=2), s.max(axis=2, keepdims=True), img.mean(axis=(2, 3)), img.max(axis=(2, 3)),
+            v.mean(axis=(1, 2, 3)), v.max(axis=(1, 2, 3), keepdims=True), v.mean(axis=(2, 3, 4), keepdims=True),
+            v.max(axis=(2, 3, 4))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Conv1DTranspose, DepthwiseConv1D
+
+def INIT(k3, name):
+    return km.k3_init(name, seed=None) if k3 and name != "Zeros" else (km.k3_init(name) if k3 else km._init(name))
+
+
+def conv_cfg(k3, filters, kernel, strides=1, padding="valid", dilation=1, activation="linear", use_bias=True,
+             **extra):
+    cfg = dict(kernel_size=[kernel], strides=[strides], padding=padding, data_format="channels_last",
+               dilation_rate=[dilation], activation=activation, use_bias=use_bias,
+               bias_initializer=INIT(k3, "Zeros"), bias_regularizer=None, activity_regularizer=None,
+               bias_constraint=None, **extra)
+    if filters is not None:
+        cfg.update(filters=filters, groups=1, kernel_initializer=INIT(k3, "GlorotUniform"), kernel_regularizer=None,
+                   kernel_constraint=None)
+    return cfg
+
+
+def deconv_length(n, k, padding, op, s):
+    """keras conv_utils.deconv_output_length (dilation 1)."""
+    if op is None:
+        return n * s + max(k - s, 0) if padding == "valid" else n * s
+    pad = k // 2 if padding == "same" else 0
+    return (n - 1) * s + k - 2 * pad + op
+
+
+CT_SPECS = [  # name, filters, kernel, strides, padding, output_padding, activation, use_bias
+    ("convt_same", 4, 3, 2, "same", None, "relu", True),
+    ("convt_valid", 3, 4, 3, "valid", None, "linear", True),
+    ("convt_outpad", 2, 3, 2, "same", 1, "tanh", False),
+]
+
+
+def build_conv1d_transpose(rng, k3):
+    d = Dual("conv1d_transpose_model", rng)
+    y, cin = d.input("signal", [6, 3]), 3
+    for name, f, k, s, pad, op, act, bias in CT_SPECS:
+        w = [("kernel", d.w(k, f, cin))] + ([("bias", d.w(f, scale=0.1))] if bias else [])
+        y = d.layer("Conv1DTranspose", name, conv_cfg(k3, f, k, s, pad, 1, act, bias,
+                                                      output_padding=None if op is None else [op]), y, w)
+        cin = f
+    d.output(y)
+    d.about = "Conv1DTranspose: same/relu stride 2, valid kernel 4 stride 3, output_padding 1 without bias"
+    return d
+
+
+def conv1d_transpose(x, k, b, s, pad, out_len):
+    """TF conv1d_transpose = Conv2DBackpropInput on a unit height; k is [k, out, in]."""
+    y = km.conv2d_transpose(x[:, None], k[None], b, (1, s), pad, (1, out_len))
+    return y[:, 0]
+
+
+def ref_conv1d_transpose(path, x):
+    (y,) = x
+    for name, f, k, s, pad, op, act, bias in CT_SPECS:
+        w = weights(path, name)
+        y = conv1d_transpose(y, w[0], w[1] if bias else None, s, pad, deconv_length(y.shape[1], k, pad, op, s))
+        y = {"relu": lambda v: np.maximum(v, 0), "tanh": np.tanh, "linear": lambda v: v}[act](y)
+    return [y]
+
+
+def dw_specs(k3):
+    # name, kernel, strides, padding, depth_multiplier, dilation, activation, use_bias
+    specs = [("dw1d_same", 3, 1, "same", 2, 1, "relu", True),
+             ("dw1d_stride", 3, 2, "valid", 1, 1, "linear", False),
+             ("dw1d_dilated", 2, 1, "same", 1, 2, "tanh", True)]
+    if not k3:  # tf-keras DepthwiseConv1D (a Conv1D) accepts causal padding; Keras 3 does not
+        specs.append(("dw1d_causal", 3, 1, "causal", 1, 2, "linear", True))
+    return specs
+
+
+def build_depthwise1d(rng, k3):
+    d = Dual("depthwise_conv1d_model", rng)
+    y, cin = d.input("signal", [11, 3]), 3
+    for name, k, s, pad, mult, dil, act, bias in dw_specs(k3):
+        w = [("depthwise_kernel", d.w(k, cin, mult))] + ([("bias", d.w(cin * mult, scale=0.1))] if bias else [])
+        y = d.layer("DepthwiseConv1D", name, conv_cfg(k3, None, k, s, pad, dil, act, bias, depth_multiplier=mult,
+                                                      depthwise_initializer=INIT(k3, "GlorotUniform"),
+                                                      depthwise_regularizer=None, depthwise_constraint=None), y, w)
+        cin *= mult
+    d.output(y)
+    d.about = "DepthwiseConv1D: same/relu multiplier 2, strided valid without bias, dilated same/tanh (+ causal in Keras 2)"
+    return d
+
+
+def depthwise1d(x, k, b, s, pad, dil):
+    n, c = x.shape[1], x.shape[2]
+    ks, _, mult = k.shape
+    span = (ks - 1) * dil + 1
+    if pad == "causal":
+        x = np.pad(x, [[0, 0], [span - 1, 0], [0, 0]])
+        pad, n = "valid", x.shape[1]
+    if pad == "same":
+        out = -(-n // s)
+        total = max((out - 1) * s + span - n, 0)
+        x = np.pad(x, [[0, 0], [total // 2, total - total // 2], [0, 0]])
+    else:
+        out = (n - span) // s + 1
+    y = np.zeros((1, out, c * mult))
+    for t in range(out):
+        for j in range(ks):
+            y[0, t] += (x[0, t * s + j * dil][:, None] * k[j]).reshape(-1)
+    return y + (0 if b is None else b)
+
+
+def ref_depthwise1d(k3):
+    def ref(path, x):
+        (y,) = x
+        for name, k, s, pad, mult, dil, act, bias in dw_specs(k3):
+            w = weights(path, name)
+            y = depthwise1d(y, w[0], w[1] if bias else None, s, pad, dil)
+            y = {"relu": lambda v: np.maximum(v, 0), "tanh": np.tanh, "linear": lambda v: v}[act](y)
+        return [y]
+    return ref
+
+
+# ---------------------------------------------------------------------------------------------
+# 3-D pooling, padding, cropping, upsampling
+
+P3_SPECS = [  # class, name, pool, strides, padding
+    ("MaxPooling3D", "max3d", [2, 2, 2], None, "valid"),
+    ("AveragePooling3D", "avg3d_same", [3, 2, 3], [2, 1, 2], "same"),
+    ("MaxPooling3D", "max3d_same", [2, 3, 1], [1, 2, 1], "same"),
+    ("AveragePooling3D", "avg3d_valid", [2, 1, 2], [1, 1, 1], "valid"),
+]
+
+
+def build_pool3d(rng, k3):
+    d = Dual("pool3d_model", rng)
+    x = d.input("volume", [7, 6, 9, 2])
+    for cls, name, pool, strides, pad in P3_SPECS:
+        d.output(d.layer(cls, name, dict(pool_size=pool, strides=strides or pool, padding=pad,
+                                         data_format="channels_last"), x))
+    d.about = "MaxPooling3D / AveragePooling3D: valid, same with unequal strides (odd sizes: partial SAME windows)"
+    return d
+
+
+def pool3d(x, pool, strides, pad, op):
+    _, n0, n1, n2, c = x.shape
+    outs, starts = [], []
+    for n, p, s in zip((n0, n1, n2), pool, strides):
+        if pad == "same":
+            o = -(-n // s)
+            before = max((o - 1) * s + p - n, 0) // 2
+        else:
+            o, before = (n - p) // s + 1, 0
+        outs.append(o)
+        starts.append([i * s - before for i in range(o)])
+    y = np.zeros([1] + outs + [c])
+    for i, a in enumerate(starts[0]):
+        for j, b in enumerate(starts[1]):
+            for k, e in enumerate(starts[2]):
+                win = x[0, max(a, 0):a + pool[0], max(b, 0):b + pool[1], max(e, 0):e + pool[2]].reshape(-1, c)
+                y[0, i, j, k] = win.max(axis=0) if op == "max" else win.mean(axis=0)  # mean over valid cells
+    return y
+
+
+def ref_pool3d(path, x):
+    return [pool3d(x[0], pool, strides or pool, pad, "max" if cls.startswith("Max") else "avg")
+            for cls, name, pool, strides, pad in P3_SPECS]
+
+
+def build_spatial3d(rng, k3):
+    d = Dual("spatial3d_model", rng)
+    x = d.input("volume", [3, 4, 5, 2])
+    d.output(d.layer("ZeroPadding3D", "pad3d", dict(padding=[[1, 0], [0, 2], [1, 1]], data_format="channels_last"), x))
+    d.output(d.layer("ZeroPadding3D", "pad3d_int_cf", dict(padding=1, data_format="channels_first"), x))
+    d.output(d.layer("Cropping3D", "crop3d", dict(cropping=[[1, 0], [1, 2], [0, 1]], data_format="channels_last"), x))
+    d.output(d.layer("Cropping3D", "crop3d_cf", dict(cropping=[1, 2, 0], data_format="channels_first"), x))
+    d.output(d.layer("UpSampling3D", "up3d", dict(size=[2, 1, 3], data_format="channels_last"), x))
+    d.output(d.layer("UpSampling3D", "up3d_cf", dict(size=[1, 2, 2], data_format="channels_first"), x))
+    d.about = "ZeroPadding3D / Cropping3D / UpSampling3D, channels_last and channels_first, int and per-axis specs"
+    return d
+
+
+def ref_spatial3d(path, x):
+    (v,) = x
+    return [np.pad(v, [[0, 0], [1, 0], [0, 2], [1, 1], [0, 0]]),
+            np.pad(v, [[0, 0], [0, 0], [1, 1], [1, 1], [1, 1]]),
+            v[:, 1:, 1:-2, 0:-1, :],
+            v[:, :, 1:-1, 2:-2, :],
+            v.repeat(2, axis=1).repeat(3, axis=3),
+            v.repeat(2, axis=3).repeat(2, axis=4)]
+
+
+def register(module):
+    global km
+    km = module
+    both("global_pooling_channels_first", build_global_cf, ref_global_cf, [[5, 7], [3, 4, 2, 5], [2, 3, 4]])
+    both("conv1d_transpose", build_conv1d_transpose, ref_conv1d_transpose, [[6, 3]])
+    both("depthwise_conv1d", build_depthwise1d, ref_depthwise1d(False), [[11, 3]])
+    km.REFERENCES["depthwise_conv1d_k3"] = ([[11, 3]], ref_depthwise1d(True))
+    both("pooling3d", build_pool3d, ref_pool3d, [[7, 6, 9, 2]])
+    both("spatial3d", build_spatial3d, ref_spatial3d, [[3, 4, 5, 2]])
