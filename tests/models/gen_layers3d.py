@@ -330,6 +330,66 @@ def ref_spatial3d(path, x):
             v.repeat(2, axis=3).repeat(2, axis=4)]
 
 
+# ---------------------------------------------------------------------------------------------
+# Conv3D (TFLite CONV_3D, filter DHWIO)
+
+# The dilated layer comes first: the e2e TFLite runtime (2023 WASM build) disagrees with TF's
+# semantics (and with this reference and tflc's own CONV_3D kernel) for a dilated SAME CONV_3D whose
+# input depth equals the kernel depth (2x4x3 input, kernel 2x2x2, dilation (1, 2, 1)); on larger
+# volumes it agrees.
+C3_SPECS = [  # name, filters, kernel, strides, padding, dilation, activation, use_bias
+    ("conv3d_dilated", 3, [2, 2, 2], [1, 1, 1], "same", [1, 2, 1], "tanh", True),
+    ("conv3d_same", 4, [3, 3, 3], [1, 1, 1], "same", [1, 1, 1], "relu", True),
+    ("conv3d_strided", 2, [2, 3, 2], [2, 1, 2], "valid", [1, 1, 1], "linear", False),
+]
+
+
+def build_conv3d(rng, k3):
+    d = Dual("conv3d_model", rng)
+    y, cin = d.input("volume", [5, 6, 7, 2]), 2
+    for name, f, k, s, pad, dil, act, bias in C3_SPECS:
+        cfg = dict(filters=f, kernel_size=k, strides=s, padding=pad, data_format="channels_last", dilation_rate=dil,
+                   groups=1, activation=act, use_bias=bias, kernel_initializer=INIT(k3, "GlorotUniform"),
+                   bias_initializer=INIT(k3, "Zeros"), kernel_regularizer=None, bias_regularizer=None,
+                   activity_regularizer=None, kernel_constraint=None, bias_constraint=None)
+        w = [("kernel", d.w(*k, cin, f))] + ([("bias", d.w(f, scale=0.1))] if bias else [])
+        y = d.layer("Conv3D", name, cfg, y, w)
+        cin = f
+    d.output(y)
+    d.about = "Conv3D: same/relu, strided valid without bias, dilated same/tanh"
+    return d
+
+
+def conv3d(x, k, b, strides, pad, dil):
+    n = x.shape[1:4]
+    ks = k.shape[:3]
+    span = [(ks[i] - 1) * dil[i] + 1 for i in range(3)]
+    if pad == "same":
+        out = [-(-n[i] // strides[i]) for i in range(3)]
+        tot = [max((out[i] - 1) * strides[i] + span[i] - n[i], 0) for i in range(3)]
+        x = np.pad(x, [[0, 0]] + [[t // 2, t - t // 2] for t in tot] + [[0, 0]])
+    else:
+        out = [(n[i] - span[i]) // strides[i] + 1 for i in range(3)]
+    y = np.zeros([1] + out + [k.shape[4]])
+    for a in range(ks[0]):
+        for bb in range(ks[1]):
+            for c in range(ks[2]):
+                sl = x[:, a * dil[0]:a * dil[0] + (out[0] - 1) * strides[0] + 1:strides[0],
+                       bb * dil[1]:bb * dil[1] + (out[1] - 1) * strides[1] + 1:strides[1],
+                       c * dil[2]:c * dil[2] + (out[2] - 1) * strides[2] + 1:strides[2]]
+                y += sl @ k[a, bb, c]
+    return y + (0 if b is None else b)
+
+
+def ref_conv3d(path, x):
+    (y,) = x
+    for name, f, k, s, pad, dil, act, bias in C3_SPECS:
+        w = weights(path, name)
+        y = conv3d(y, w[0], w[1] if bias else None, s, pad, dil)
+        y = {"relu": lambda v: np.maximum(v, 0), "tanh": np.tanh, "linear": lambda v: v}[act](y)
+    return [y]
+
+
 def register(module):
     global km
     km = module
@@ -338,4 +398,5 @@ def register(module):
     both("depthwise_conv1d", build_depthwise1d, ref_depthwise1d(False), [[11, 3]])
     km.REFERENCES["depthwise_conv1d_k3"] = ([[11, 3]], ref_depthwise1d(True))
     both("pooling3d", build_pool3d, ref_pool3d, [[7, 6, 9, 2]])
+    both("conv3d", build_conv3d, ref_conv3d, [[5, 6, 7, 2]])
     both("spatial3d", build_spatial3d, ref_spatial3d, [[3, 4, 5, 2]])

@@ -53,6 +53,8 @@ constexpr LayerRow kLayers[] = {
     {"Conv1DTranspose", ConvertConv1DTranspose},
     {"Convolution1DTranspose", ConvertConv1DTranspose},
     {"DepthwiseConv1D", ConvertDepthwiseConv1D},
+    {"Conv3D", ConvertConv3D},
+    {"Convolution3D", ConvertConv3D},
     // pooling
     {"MaxPooling1D", ConvertMaxPooling1D},
     {"MaxPool1D", ConvertMaxPooling1D},

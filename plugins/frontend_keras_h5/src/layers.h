@@ -36,6 +36,7 @@ Status ConvertSeparableConv2D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertConv2DTranspose(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertConv1DTranspose(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertDepthwiseConv1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertConv3D(LayerContext& ctx, std::vector<Tensor>* out);
 
 // layers_pooling.cc
 Status ConvertMaxPooling1D(LayerContext& ctx, std::vector<Tensor>* out);

@@ -333,4 +333,34 @@ Status ConvertDepthwiseConv1D(LayerContext& ctx, std::vector<Tensor>* out) {
   return OkStatus();
 }
 
+// Conv3D: tf.nn.convolution → Conv3D (strides/dilations [1, d, h, w, 1], NDHWC; kernel
+// [kd, kh, kw, in, filters] as stored) → BiasAdd → activation. With dilation TF's Python wraps the
+// Conv3D in SpaceToBatchND/BatchToSpaceND; the single dilated Conv3D emitted here computes the same.
+Status ConvertConv3D(LayerContext& ctx, std::vector<Tensor>* out) {
+  TFLC_RETURN_IF_ERROR(ctx.ExpectInputs(1));
+  const Tensor& x = ctx.in();
+  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, 5, "[batch, depth, height, width, channels]"));
+  TFLC_ASSIGN_OR_RETURN(ConvConfig c, ReadConv(ctx, 3, true));
+  TFLC_RETURN_IF_ERROR(CheckGroups(ctx));
+  TFLC_ASSIGN_OR_RETURN(int64_t in, InputChannels(ctx, x));
+  TFLC_RETURN_IF_ERROR(ctx.BindWeights(Roles({"kernel"}, c.use_bias)));
+  TFLC_ASSIGN_OR_RETURN(ValueView kernel, ctx.Weight("kernel", {c.kernel[0], c.kernel[1], c.kernel[2], in, c.filters}));
+  Tensor y;
+  y.shape = {x.shape[0], 0, 0, 0, c.filters};
+  for (size_t i = 0; i < 3; ++i)
+    y.shape[i + 1] = ConvOutputLength(x.shape[i + 1], c.kernel[i], c.padding, c.strides[i], c.dilation[i]);
+  for (size_t i = 1; i < 4; ++i)
+    if (y.shape[i] == 0 || y.shape[i] < -1)
+      return InvalidArgument("kernel_size " + ShapeStr(c.kernel) + " is larger than input shape " + ShapeStr(x.shape));
+  TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("Conv3D", {x.value, kernel},
+                                        {Attr::T(), Attr::Ints("strides", {1, c.strides[0], c.strides[1], c.strides[2], 1}),
+                                         Attr::Str("padding", TfPadding(c.padding)), Attr::Str("data_format", "NDHWC"),
+                                         Attr::Ints("dilations", {1, c.dilation[0], c.dilation[1], c.dilation[2], 1})},
+                                        "Conv3D"));
+  TFLC_RETURN_IF_ERROR(ctx.SetShape(y.value, y.shape));
+  TFLC_ASSIGN_OR_RETURN(y, BiasAndActivation(ctx, y, c.use_bias, c.filters));
+  out->push_back(y);
+  return OkStatus();
+}
+
 }  // namespace tflc::keras

@@ -105,5 +105,17 @@ TEST_P(Dialects, Spatial3D) {
   EXPECT_EQ(l.g().output(5).dims(), (Dims{1, 3, 4, 10, 4}));
 }
 
+TEST_P(Dialects, Conv3D) {
+  LOAD(l, M("conv3d"));
+  EXPECT_EQ(l.Ops(), (Ops{"Conv3D", "BiasAdd", "Tanh", "Conv3D", "BiasAdd", "Relu", "Conv3D"}));
+  EXPECT_EQ(l.InDims("conv3d_same/Conv3D", 1), (Dims{3, 3, 3, 3, 4}));  // DHWIO as stored
+  EXPECT_EQ(l.Str("conv3d_same/Conv3D", "padding"), "SAME");
+  EXPECT_EQ(l.Str("conv3d_same/Conv3D", "data_format"), "NDHWC");
+  EXPECT_EQ(l.Ints("conv3d_dilated/Conv3D", "dilations"), (Dims{1, 1, 2, 1, 1}));
+  EXPECT_EQ(l.Ints("conv3d_strided/Conv3D", "strides"), (Dims{1, 2, 1, 2, 1}));
+  EXPECT_EQ(l.Str("conv3d_strided/Conv3D", "padding"), "VALID");
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 2, 4, 3, 2}));
+}
+
 }  // namespace
 }  // namespace tflc::keras::testing

@@ -92,6 +92,83 @@ TEST_F(ConvTest, Conv2DMatchesNaiveLoop) {
   ExpectNear(got.f(), want, 1e-4f);
 }
 
+// CONV_3D against a plain loop: filter DHWIO, SAME with strides and dilation, fused RELU.
+TEST_F(ConvTest, Conv3DMatchesNaiveLoop) {
+  const int id = 4, ih = 5, iw = 3, ic = 2, oc = 3, kd = 2, kh = 3, kw = 2;
+  const int sd = 1, sh = 2, sw = 1, dd = 2, dh = 1, dw = 1;
+  std::vector<float> in(id * ih * iw * ic), w(kd * kh * kw * ic * oc), b(oc);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>((i * 7) % 11) - 5.f;
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>((i * 5) % 7) * 0.25f - 0.75f;
+  for (int i = 0; i < oc; ++i) b[i] = 0.5f * static_cast<float>(i) - 0.5f;
+  auto geo = [](int n, int k, int s, int d, int* out, int* pad) {
+    *out = (n + s - 1) / s;
+    *pad = std::max(0, (*out - 1) * s + (k - 1) * d + 1 - n) / 2;
+  };
+  int od, oh, ow, pd, ph, pw;
+  geo(id, kd, sd, dd, &od, &pd);
+  geo(ih, kh, sh, dh, &oh, &ph);
+  geo(iw, kw, sw, dw, &ow, &pw);
+  std::vector<float> want;
+  for (int z = 0; z < od; ++z)
+    for (int y = 0; y < oh; ++y)
+      for (int x = 0; x < ow; ++x)
+        for (int o = 0; o < oc; ++o) {
+          float s = b[o];
+          for (int a = 0; a < kd; ++a)
+            for (int ky = 0; ky < kh; ++ky)
+              for (int kx = 0; kx < kw; ++kx)
+                for (int c = 0; c < ic; ++c) {
+                  const int zz = z * sd + a * dd - pd, yy = y * sh + ky * dh - ph, xx = x * sw + kx * dw - pw;
+                  if (zz < 0 || zz >= id || yy < 0 || yy >= ih || xx < 0 || xx >= iw) continue;
+                  s += in[((zz * ih + yy) * iw + xx) * ic + c] * w[(((a * kh + ky) * kw + kx) * ic + c) * oc + o];
+                }
+          want.push_back(std::max(s, 0.f));
+        }
+  Tensor got = Fold1("CONV_3D", {F({1, id, ih, iw, ic}, in), F({kd, kh, kw, ic, oc}, w), F({oc}, b)},
+                     {{"padding", 0}, {"stride_d", sd}, {"stride_h", sh}, {"stride_w", sw}, {"dilation_d_factor", dd},
+                      {"fused_activation_function", 1}});
+  EXPECT_EQ(got.dims, (Dims{1, od, oh, ow, oc}));
+  ExpectNear(got.f(), want, 1e-4f);
+}
+
+TEST_F(ConvTest, Conv3DValidSmallByHand) {
+  // 1x2x2 volume 1..4, one 1x2x2 filter of ones, no bias: the sum 10.
+  Tensor y = Fold1("CONV_3D", {F({1, 1, 2, 2, 1}, Iota(4)), F({1, 2, 2, 1, 1}, {1, 1, 1, 1})},
+                   {{"padding", 1}, {"stride_d", 1}, {"stride_h", 1}, {"stride_w", 1}});
+  EXPECT_EQ(y.dims, (Dims{1, 1, 1, 1, 1}));
+  ExpectNear(y.f(), {10.f});
+}
+
+TEST_F(ConvTest, Conv3DShapes) {
+  NodeView n;
+  TFLC_ASSERT_OK(InferOne("CONV_3D", {Input(TFLC_TYPE_FLOAT32, {-1, 7, 9, 8, 3}),
+                                      Const(F({3, 3, 2, 3, 5}, std::vector<float>(270)))},
+                          {{"padding", 1}, {"stride_d", 2}, {"stride_h", 1}, {"stride_w", 3}, {"dilation_h_factor", 2}},
+                          &n));
+  EXPECT_EQ(n.output(0).dims(), (Dims{-1, 3, 5, 3, 5}));  // (7-3)/2+1, 9-5+1, (8-2)/3+1
+}
+
+TEST_F(ConvTest, Conv3DRejectsChannelMismatch) {
+  NodeView n;
+  Status s = InferOne("CONV_3D", {Input(TFLC_TYPE_FLOAT32, {1, 4, 4, 4, 2}), Const(F({1, 1, 1, 3, 1}, std::vector<float>(3)))},
+                      {{"padding", 0}, {"stride_d", 1}, {"stride_h", 1}, {"stride_w", 1}}, &n);
+  EXPECT_TRUE(StatusHas(s, TFLC_CODE_INVALID_ARGUMENT, "input channels 2 != filter input channels 3"));
+}
+
+TEST_F(ConvTest, Conv3DRejectsValidWindowLargerThanDepth) {
+  NodeView n;
+  Status s = InferOne("CONV_3D", {Input(TFLC_TYPE_FLOAT32, {1, 2, 4, 4, 1}), Const(F({3, 1, 1, 1, 1}, std::vector<float>(3)))},
+                      {{"padding", 1}, {"stride_d", 1}, {"stride_h", 1}, {"stride_w", 1}}, &n);
+  EXPECT_TRUE(StatusHas(s, TFLC_CODE_INVALID_ARGUMENT, "depth window 3"));
+}
+
+TEST_F(ConvTest, Conv3DRejectsZeroStride) {
+  NodeView n;
+  Status s = InferOne("CONV_3D", {Input(TFLC_TYPE_FLOAT32, {1, 2, 4, 4, 1}), Const(F({1, 1, 1, 1, 1}, std::vector<float>(1)))},
+                      {{"padding", 1}, {"stride_d", 0}, {"stride_h", 1}, {"stride_w", 1}}, &n);
+  EXPECT_TRUE(StatusHas(s, TFLC_CODE_INVALID_ARGUMENT, "stride_d must be positive"));
+}
+
 TEST_F(ConvTest, Conv2DShapes) {
   NodeView n;
   TFLC_ASSERT_OK(InferOne("CONV_2D", {Input(TFLC_TYPE_FLOAT32, {-1, 9, 8, 3}), Const(F({16, 3, 3, 3}, std::vector<float>(432))),
