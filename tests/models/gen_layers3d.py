@@ -390,6 +390,114 @@ def ref_conv3d(path, x):
     return [y]
 
 
+# ---------------------------------------------------------------------------------------------
+# Dot, Normalization, Resizing, CenterCrop, Identity
+
+def build_dot(rng, k3):
+    d = Dual("dot_model", rng)
+    a, b = d.input("a", [6]), d.input("b", [6])
+    p, q, r = d.input("p", [3, 4]), d.input("q", [5, 4]), d.input("r", [3, 5])
+    d.output(d.layer("Dot", "dot_vec", dict(axes=1, normalize=False), [a, b]))
+    d.output(d.layer("Dot", "dot_cosine", dict(axes=-1, normalize=True), [a, b]))
+    d.output(d.layer("Dot", "dot_last_last", dict(axes=[2, 2], normalize=False), [p, q]))
+    d.output(d.layer("Dot", "dot_first_first_norm", dict(axes=1, normalize=True), [p, r]))
+    d.output(d.layer("Dot", "dot_last_first", dict(axes=[2, 1], normalize=False), [q, d.layer(
+        "Permute", "perm", dict(dims=[2, 1]), p)]))
+    d.about = "Dot: rank 2 (plain, normalize=True cosine), rank 3 with axes (2,2), (1,1)+normalize, (2,1)"
+    return d
+
+
+def l2n(x, axis):
+    return x / np.sqrt(np.maximum((x * x).sum(axis=axis, keepdims=True), 1e-12))
+
+
+def ref_dot(path, x):
+    a, b, p, q, r = x
+    pt = p.transpose(0, 2, 1)
+    return [(a * b).sum(axis=1, keepdims=True), (l2n(a, 1) * l2n(b, 1)).sum(axis=1, keepdims=True),
+            np.einsum("bik,bjk->bij", p, q), np.einsum("bki,bkj->bij", l2n(p, 1), l2n(r, 1)),
+            np.einsum("bik,bkj->bij", q, pt)]
+
+
+def build_normalization(rng, k3):
+    d = Dual("normalization_model", rng)
+    x = d.input("features", [4, 3])
+    mean, var = d.w(3, scale=1.0), rng.uniform(0.2, 3.0, 3).astype(np.float32)
+    d.output(d.layer("Normalization", "norm_adapted", dict(axis=[-1], mean=None, variance=None, invert=False), x,
+                     [("mean", mean), ("variance", var), ("count", np.array(100, np.float32))]))
+    d.output(d.layer("Normalization", "norm_config_invert",
+                     dict(axis=1, mean=[0.5, -1.0, 2.0, 0.0], variance=[4.0, 0.25, 1.0, 9.0], invert=True), x))
+    d.output(d.layer("Normalization", "norm_scalar", dict(axis=None, mean=1.5, variance=2.0, invert=False), x))
+    d.output(d.layer("Identity", "identity", dict(), x))
+    d.about = ("Normalization: adapted weights (mean, variance, count) on axis -1; config "
+               "mean/variance on axis 1 with invert; axis None with scalar stats; Identity")
+    return d
+
+
+def ref_normalization(path, x):
+    (v,) = x
+    mean, var = weights(path, "norm_adapted")[:2]
+    eps = 1e-7
+    m1, v1 = np.array([0.5, -1.0, 2.0, 0.0])[None, :, None], np.array([4.0, 0.25, 1.0, 9.0])[None, :, None]
+    return [(v - mean) / np.maximum(np.sqrt(var), eps), m1 + v * np.maximum(np.sqrt(v1), eps),
+            (v - 1.5) / np.sqrt(2.0), v]
+
+
+def resize_nearest_half_pixel(x, oh, ow):
+    """tf.image.resize nearest: ResizeNearestNeighbor(half_pixel_centers=True)."""
+    _, h, w, _ = x.shape
+    iy = np.minimum(np.floor((np.arange(oh) + 0.5) * (h / oh)).astype(int), h - 1)
+    ix = np.minimum(np.floor((np.arange(ow) + 0.5) * (w / ow)).astype(int), w - 1)
+    return x[:, iy][:, :, ix]
+
+
+def crop_to_aspect(x, th, tw):
+    _, h, w, _ = x.shape
+    ch = max(min(h, int(w * th / tw)), 1)
+    cw = max(min(w, int(h * tw / th)), 1)
+    h0, w0 = int((h - ch) / 2), int((w - cw) / 2)
+    return x[:, h0:h0 + ch, w0:w0 + cw]
+
+
+def pad_to_aspect(x, th, tw, fill):
+    _, h, w, _ = x.shape
+    ph, pw = max(h, int(w * th / tw)), max(w, int(h * tw / th))
+    h0, w0 = int((ph - h) / 2), int((pw - w) / 2)
+    return np.pad(x, [[0, 0], [h0, ph - h - h0], [w0, pw - w - w0], [0, 0]], constant_values=fill)
+
+
+def build_resizing(rng, k3):
+    d = Dual("resizing_model", rng)
+    x = d.input("image", [6, 9, 2])
+    common = dict(data_format="channels_last") if k3 else {}
+    d.output(d.layer("Resizing", "resize_bilinear", dict(height=4, width=5, interpolation="bilinear",
+                                                         crop_to_aspect_ratio=False, **common), x))
+    d.output(d.layer("Resizing", "resize_nearest_crop", dict(height=3, width=3, interpolation="nearest",
+                                                             crop_to_aspect_ratio=True, **common), x))
+    d.output(d.layer("CenterCrop", "center_crop", dict(height=3, width=4, **common), x))
+    d.output(d.layer("CenterCrop", "center_crop_upsize", dict(height=8, width=8, **common), x))
+    if k3:
+        d.output(d.layer("Resizing", "resize_pad", dict(height=5, width=4, interpolation="bilinear",
+                                                        crop_to_aspect_ratio=False, pad_to_aspect_ratio=True,
+                                                        fill_mode="constant", fill_value=0.5, **common), x))
+    d.about = ("Resizing bilinear / nearest+crop_to_aspect_ratio, CenterCrop (crop, and upsize of a smaller "
+               "input) (+ Keras 3 pad_to_aspect_ratio with fill_value)")
+    return d
+
+
+def ref_resizing(k3):
+    def ref(path, x):
+        (v,) = x
+        outs = [km.resize_bilinear_half_pixel(v, 4, 5),
+                resize_nearest_half_pixel(crop_to_aspect(v, 3, 3), 3, 3),
+                v[:, 1:4, 2:6],
+                km.resize_bilinear_half_pixel(crop_to_aspect(v, 8, 8), 8, 8)]
+        if k3:
+            outs.append(km.resize_bilinear_half_pixel(pad_to_aspect(v, 5, 4, 0.5), 5, 4))
+        return outs
+    return ref
+
+
 def register(module):
     global km
     km = module
@@ -399,4 +507,8 @@ def register(module):
     km.REFERENCES["depthwise_conv1d_k3"] = ([[11, 3]], ref_depthwise1d(True))
     both("pooling3d", build_pool3d, ref_pool3d, [[7, 6, 9, 2]])
     both("conv3d", build_conv3d, ref_conv3d, [[5, 6, 7, 2]])
+    both("dot", build_dot, ref_dot, [[6], [6], [3, 4], [5, 4], [3, 5]])
+    both("normalization", build_normalization, ref_normalization, [[4, 3]])
+    both("resizing", build_resizing, ref_resizing(False), [[6, 9, 2]])
+    km.REFERENCES["resizing_k3"] = ([[6, 9, 2]], ref_resizing(True))
     both("spatial3d", build_spatial3d, ref_spatial3d, [[3, 4, 5, 2]])

@@ -102,6 +102,11 @@ constexpr LayerRow kLayers[] = {
     {"ZeroPadding3D", ConvertZeroPadding3D},
     {"Cropping3D", ConvertCropping3D},
     {"UpSampling3D", ConvertUpSampling3D},
+    // preprocessing (inference) and Dot
+    {"Normalization", ConvertNormalization},
+    {"Resizing", ConvertResizing},
+    {"CenterCrop", ConvertCenterCrop},
+    {"Dot", ConvertDot},
     // recurrent
     {"LSTM", ConvertLSTM},
     {"GRU", ConvertGRU},

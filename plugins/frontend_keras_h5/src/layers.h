@@ -75,6 +75,12 @@ Status ConvertZeroPadding3D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertCropping3D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertUpSampling3D(LayerContext& ctx, std::vector<Tensor>* out);
 
+// layers_preprocessing.cc
+Status ConvertNormalization(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertResizing(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertCenterCrop(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertDot(LayerContext& ctx, std::vector<Tensor>* out);
+
 // layers_recurrent.cc
 Status ConvertLSTM(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertGRU(LayerContext& ctx, std::vector<Tensor>* out);

@@ -1,5 +1,7 @@
 // Emission of the 3-D and extra layers (task layers3d): the generated models of
 // tests/models/gen_layers3d.py, each in the Keras 2 (.h5) and Keras 3 (.keras) dialect.
+#include <cmath>
+
 #include "test_util.h"
 
 namespace tflc::keras::testing {
@@ -115,6 +117,53 @@ TEST_P(Dialects, Conv3D) {
   EXPECT_EQ(l.Ints("conv3d_strided/Conv3D", "strides"), (Dims{1, 2, 1, 2, 1}));
   EXPECT_EQ(l.Str("conv3d_strided/Conv3D", "padding"), "VALID");
   EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 2, 4, 3, 2}));
+}
+
+TEST_P(Dialects, Dot) {
+  LOAD(l, M("dot"));
+  EXPECT_EQ(I32(l.Input("dot_vec/Sum", 1)), (std::vector<int32_t>{1}));
+  EXPECT_EQ(l.Int("dot_vec/Sum", "keep_dims"), 1);
+  EXPECT_TRUE(l.HasNode("dot_cosine/l2_normalize/Rsqrt"));
+  EXPECT_TRUE(l.HasNode("dot_cosine/l2_normalize_1/Rsqrt"));
+  EXPECT_EQ(l.Int("dot_last_last/MatMul", "adj_x"), 0);
+  EXPECT_EQ(l.Int("dot_last_last/MatMul", "adj_y"), 1);
+  EXPECT_EQ(l.Int("dot_first_first_norm/MatMul", "adj_x"), 1);
+  EXPECT_EQ(l.Int("dot_first_first_norm/MatMul", "adj_y"), 0);
+  EXPECT_EQ(I32(l.Input("dot_first_first_norm/l2_normalize/Sum", 1)), (std::vector<int32_t>{1}));
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 1}));
+  EXPECT_EQ(l.g().output(2).dims(), (Dims{1, 3, 5}));
+  EXPECT_EQ(l.g().output(3).dims(), (Dims{1, 4, 5}));
+  EXPECT_EQ(l.g().output(4).dims(), (Dims{1, 5, 3}));
+}
+
+TEST_P(Dialects, Normalization) {
+  LOAD(l, M("normalization"));
+  // Config stats on axis 1 with invert: mean + x * max(sqrt(variance), 1e-7), broadcast [1, 4, 1].
+  EXPECT_EQ(l.InDims("norm_config_invert/Mul", 1), (Dims{1, 4, 1}));
+  EXPECT_EQ(F32(l.Input("norm_config_invert/Mul", 1)), (std::vector<float>{2.f, 0.5f, 1.f, 3.f}));
+  EXPECT_EQ(F32(l.Input("norm_config_invert/AddV2", 0)), (std::vector<float>{0.5f, -1.f, 2.f, 0.f}));
+  EXPECT_EQ(l.InDims("norm_adapted/Sub", 1), (Dims{1, 1, 3}));
+  EXPECT_EQ(l.InDims("norm_scalar/RealDiv", 1), (Dims{1, 1, 1}));
+  EXPECT_NEAR(F32(l.Input("norm_scalar/RealDiv", 1))[0], std::sqrt(2.f), 1e-6);
+  EXPECT_EQ(l.g().output(0).dims(), (Dims{1, 4, 3}));
+}
+
+TEST_P(Dialects, ResizingAndCenterCrop) {
+  LOAD(l, M("resizing"));
+  EXPECT_EQ(I32(l.Input("resize_bilinear/resize/ResizeBilinear", 1)), (std::vector<int32_t>{4, 5}));
+  EXPECT_EQ(l.Int("resize_bilinear/resize/ResizeBilinear", "half_pixel_centers"), 1);
+  // crop_to_aspect_ratio 3x3 of 6x9: the centered 6x6 window from column int(3 / 2) = 1.
+  EXPECT_EQ(I32(l.Input("resize_nearest_crop/crop_to_aspect_ratio", 1)), (std::vector<int32_t>{0, 0, 1, 0}));
+  EXPECT_EQ(I32(l.Input("resize_nearest_crop/crop_to_aspect_ratio", 2)), (std::vector<int32_t>{-1, 6, 6, -1}));
+  EXPECT_TRUE(l.HasNode("resize_nearest_crop/resize/ResizeNearestNeighbor"));
+  EXPECT_EQ(I32(l.Input("center_crop/center_crop", 1)), (std::vector<int32_t>{0, 1, 2, 0}));
+  EXPECT_TRUE(l.HasNode("center_crop_upsize/resize/ResizeBilinear"));
+  EXPECT_EQ(l.g().output(3).dims(), (Dims{1, 8, 8, 2}));
+  if (!std::string(GetParam()).empty()) {
+    // pad_to_aspect_ratio 5x4 of 6x9: canvas int(9 * 5 / 4) = 11 rows, offset int(5 / 2) = 2.
+    EXPECT_EQ(I32(l.Input("resize_pad/pad_to_aspect_ratio", 1)), (std::vector<int32_t>{0, 0, 2, 3, 0, 0, 0, 0}));
+    EXPECT_EQ(F32(l.Input("resize_pad/pad_to_aspect_ratio", 2)), (std::vector<float>{0.5f}));
+  }
 }
 
 }  // namespace
