@@ -498,6 +498,45 @@ def ref_resizing(k3):
     return ref
 
 
+# ---------------------------------------------------------------------------------------------
+# Refused configurations: the error names the file, the layer and the option.
+
+def refused(name, build, expect):
+    def fn(path, rng):
+        d = build(rng)
+        d.write_h5(path)
+        return d.about
+    km.MODELS[name] = dict(fn=fn, ext=".h5", tfjs=False, range=[-1.0, 1.0], expect=expect)
+
+
+def bad_conv1d_transpose_dilated(rng):
+    d = Dual("bad_convt_model", rng)
+    x = d.input("signal", [6, 3])
+    d.output(d.layer("Conv1DTranspose", "convt_dilated", conv_cfg(False, 2, 3, 1, "same", 2, "linear", False,
+                                                                 output_padding=None), x,
+                     [("kernel", d.w(3, 2, 3))]))
+    d.about = "Conv1DTranspose with dilation_rate 2 (TFLite TRANSPOSE_CONV has no dilation): refused"
+    return d
+
+
+def bad_resizing_bicubic(rng):
+    d = Dual("bad_resizing_model", rng)
+    x = d.input("image", [6, 6, 1])
+    d.output(d.layer("Resizing", "resize_bicubic", dict(height=3, width=3, interpolation="bicubic",
+                                                        crop_to_aspect_ratio=False), x))
+    d.about = "Resizing with bicubic interpolation (no TFLite builtin): refused"
+    return d
+
+
+def bad_pool3d_channels_first(rng):
+    d = Dual("bad_pool3d_model", rng)
+    x = d.input("volume", [2, 4, 4, 4])
+    d.output(d.layer("MaxPooling3D", "max3d_cf", dict(pool_size=[2, 2, 2], strides=[2, 2, 2], padding="valid",
+                                                      data_format="channels_first"), x))
+    d.about = "MaxPooling3D with data_format channels_first: refused"
+    return d
+
+
 def register(module):
     global km
     km = module
@@ -511,4 +550,7 @@ def register(module):
     both("normalization", build_normalization, ref_normalization, [[4, 3]])
     both("resizing", build_resizing, ref_resizing(False), [[6, 9, 2]])
     km.REFERENCES["resizing_k3"] = ([[6, 9, 2]], ref_resizing(True))
+    refused("bad_conv1d_transpose_dilated", bad_conv1d_transpose_dilated, "layer 'convt_dilated' (Conv1DTranspose): dilation_rate")
+    refused("bad_resizing_bicubic", bad_resizing_bicubic, "interpolation 'bicubic' is not supported")
+    refused("bad_pool3d_channels_first", bad_pool3d_channels_first, "layer 'max3d_cf' (MaxPooling3D): data_format 'channels_first'")
     both("spatial3d", build_spatial3d, ref_spatial3d, [[3, 4, 5, 2]])
