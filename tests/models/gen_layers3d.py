@@ -103,6 +103,13 @@ def both(name, build, ref, shapes, tfjs=False, rng_range=(-1.0, 1.0)):
     def h5(path, rng):
         d = build(rng, False)
         d.write_h5(path)
+        for layer, wname, dtype in getattr(d, "retype", []):  # weights Keras stores as ints
+            with h5py.File(path, "r+") as f:
+                g = f["model_weights"][layer]
+                key = f"{layer}/{wname}:0"
+                data = g[key][()].astype(dtype)
+                del g[key]
+                g.create_dataset(key, data=data)
         return d.about + " (tf.keras 2 .h5)"
 
     def k3(path, rng):
@@ -429,6 +436,7 @@ def build_normalization(rng, k3):
                      dict(axis=1, mean=[0.5, -1.0, 2.0, 0.0], variance=[4.0, 0.25, 1.0, 9.0], invert=True), x))
     d.output(d.layer("Normalization", "norm_scalar", dict(axis=None, mean=1.5, variance=2.0, invert=False), x))
     d.output(d.layer("Identity", "identity", dict(), x))
+    d.retype = [("norm_adapted", "count", np.int64)]  # Keras' count is an int64 scalar
     d.about = ("Normalization: adapted weights (mean, variance, count) on axis -1; config "
                "mean/variance on axis 1 with invert; axis None with scalar stats; Identity")
     return d

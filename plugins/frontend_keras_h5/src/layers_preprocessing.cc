@@ -180,6 +180,10 @@ Status ConvertResizing(LayerContext& ctx, std::vector<Tensor>* out) {
   TFLC_ASSIGN_OR_RETURN(bool crop, ctx.Bool("crop_to_aspect_ratio", false));
   TFLC_ASSIGN_OR_RETURN(bool pad, ctx.Bool("pad_to_aspect_ratio", false));
   if (crop && pad) return InvalidArgument("config sets both crop_to_aspect_ratio and pad_to_aspect_ratio");
+  TFLC_ASSIGN_OR_RETURN(bool antialias, ctx.Bool("antialias", false));
+  if (antialias)
+    return Unimplemented("antialias=True is not supported (TFLite's resize ops have no antialiasing filter); "
+                         "use antialias=False");
   if (pad) {
     TFLC_ASSIGN_OR_RETURN(std::string mode, ctx.Str("fill_mode", "constant"));
     if (mode != "constant") return Unimplemented("fill_mode '" + mode + "' is not supported (use 'constant')");
