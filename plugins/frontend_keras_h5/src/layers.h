@@ -34,6 +34,9 @@ Status ConvertConv2D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertDepthwiseConv2D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertSeparableConv2D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertConv2DTranspose(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertConv1DTranspose(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertDepthwiseConv1D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertConv3D(LayerContext& ctx, std::vector<Tensor>* out);
 
 // layers_pooling.cc
 Status ConvertMaxPooling1D(LayerContext& ctx, std::vector<Tensor>* out);
@@ -44,6 +47,10 @@ Status ConvertGlobalAveragePooling1D(LayerContext& ctx, std::vector<Tensor>* out
 Status ConvertGlobalAveragePooling2D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertGlobalMaxPooling1D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertGlobalMaxPooling2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertGlobalAveragePooling3D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertMaxPooling3D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertAveragePooling3D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertGlobalMaxPooling3D(LayerContext& ctx, std::vector<Tensor>* out);
 
 // layers_normalization.cc
 Status ConvertBatchNormalization(LayerContext& ctx, std::vector<Tensor>* out);
@@ -73,6 +80,15 @@ Status ConvertCropping1D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertCropping2D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertUpSampling1D(LayerContext& ctx, std::vector<Tensor>* out);
 Status ConvertUpSampling2D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertZeroPadding3D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertCropping3D(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertUpSampling3D(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_preprocessing.cc
+Status ConvertNormalization(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertResizing(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertCenterCrop(LayerContext& ctx, std::vector<Tensor>* out);
+Status ConvertDot(LayerContext& ctx, std::vector<Tensor>* out);
 
 // layers_recurrent.cc
 Status ConvertLSTM(LayerContext& ctx, std::vector<Tensor>* out);

@@ -1,4 +1,4 @@
-// Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose.
+// Conv1D, Conv2D, Conv3D, DepthwiseConv1D/2D, SeparableConv2D, Conv1DTranspose, Conv2DTranspose.
 #include "layers.h"
 
 namespace tflc::keras {
@@ -240,6 +240,123 @@ Status ConvertConv2DTranspose(LayerContext& ctx, std::vector<Tensor>* out) {
                                                                     static_cast<int32_t>(ow), static_cast<int32_t>(c.filters)}));
   TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("Conv2DBackpropInput", {sizes, kernel, x.value},
                                         Conv2DAttrs(c.strides, TfPadding(c.padding), {1, 1}), "conv2d_transpose"));
+  TFLC_RETURN_IF_ERROR(ctx.SetShape(y.value, y.shape));
+  TFLC_ASSIGN_OR_RETURN(y, BiasAndActivation(ctx, y, c.use_bias, c.filters));
+  out->push_back(y);
+  return OkStatus();
+}
+
+// tf.nn.conv1d_transpose (tf-keras Conv1DTranspose.call; Keras 3 backend conv_transpose for one
+// spatial dim): ExpandDims(x, 1) → Conv2DBackpropInput(sizes [b, 1, out, filters], filter
+// expand_dims(kernel, 0) = [1, k, filters, in], strides [1, 1, s, 1]) → Squeeze([1]).
+Status ConvertConv1DTranspose(LayerContext& ctx, std::vector<Tensor>* out) {
+  TFLC_RETURN_IF_ERROR(ctx.ExpectInputs(1));
+  const Tensor& x = ctx.in();
+  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, 3, "[batch, steps, channels]"));
+  TFLC_RETURN_IF_ERROR(ctx.RequireStatic(x, "Conv1DTranspose's constant output shape"));
+  TFLC_ASSIGN_OR_RETURN(ConvConfig c, ReadConv(ctx, 1, true));
+  if (c.padding == "causal") return Unimplemented("padding 'causal' is not supported by Conv1DTranspose (use 'valid' or 'same')");
+  TFLC_RETURN_IF_ERROR(CheckGroups(ctx));
+  if (c.dilation[0] != 1)
+    return Unimplemented("dilation_rate " + ShapeStr(c.dilation) +
+                         " is not supported for Conv1DTranspose (TFLite TRANSPOSE_CONV has no dilation)");
+  const bool has_op = ctx.Has("output_padding");
+  std::vector<int64_t> op = {0};
+  if (has_op) { TFLC_ASSIGN_OR_RETURN(op, ctx.IntTuple("output_padding", 1, 0)); }
+  if (has_op && (op[0] < 0 || op[0] >= c.strides[0]))
+    return InvalidArgument("config 'output_padding' " + ShapeStr(op) + " must be smaller than the stride " +
+                           std::to_string(c.strides[0]));
+  const int64_t in = x.shape[2];
+  TFLC_RETURN_IF_ERROR(ctx.BindWeights(Roles({"kernel"}, c.use_bias)));
+  const Shape kdims = {1, c.kernel[0], c.filters, in};
+  TFLC_ASSIGN_OR_RETURN(ValueView kernel, ctx.Weight("kernel", {c.kernel[0], c.filters, in}, &kdims));
+  const int64_t ow = DeconvOutputLength(x.shape[1], c.kernel[0], c.padding, op[0], has_op, c.strides[0], 1);
+  if (ow <= 0) return InvalidArgument("the output size would be empty for input shape " + ShapeStr(x.shape));
+  TFLC_ASSIGN_OR_RETURN(ValueView dim, ctx.em().ScalarI32(ctx.scope(), "conv1d_transpose/ExpandDims/dim", 1));
+  TFLC_ASSIGN_OR_RETURN(ValueView e, ctx.Op("ExpandDims", {x.value, dim}, {Attr::T(), Attr::Type("Tdim", TFLC_TYPE_INT32)},
+                                            "conv1d_transpose/ExpandDims"));
+  TFLC_RETURN_IF_ERROR(ctx.SetShape(e, {x.shape[0], 1, x.shape[1], in}));
+  TFLC_ASSIGN_OR_RETURN(ValueView sizes, ctx.ConstI32("conv1d_transpose/concat", {4},
+                                                      {static_cast<int32_t>(x.shape[0]), 1, static_cast<int32_t>(ow),
+                                                       static_cast<int32_t>(c.filters)}));
+  TFLC_ASSIGN_OR_RETURN(ValueView v, ctx.Op("Conv2DBackpropInput", {sizes, kernel, e},
+                                            Conv2DAttrs({1, c.strides[0]}, TfPadding(c.padding), {1, 1}),
+                                            "conv1d_transpose"));
+  TFLC_RETURN_IF_ERROR(ctx.SetShape(v, {x.shape[0], 1, ow, c.filters}));
+  Tensor y;
+  y.shape = {x.shape[0], ow, c.filters};
+  TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("Squeeze", {v}, {Attr::T(), Attr::Ints("squeeze_dims", {1})}, "conv1d_transpose/Squeeze"));
+  TFLC_RETURN_IF_ERROR(ctx.SetShape(y.value, y.shape));
+  TFLC_ASSIGN_OR_RETURN(y, BiasAndActivation(ctx, y, c.use_bias, c.filters));
+  out->push_back(y);
+  return OkStatus();
+}
+
+// DepthwiseConv1D (tf-keras layers/convolutional/depthwise_conv1d.py, Keras 3 backend depthwise_conv
+// with one spatial dim): ExpandDims(x, 1) → DepthwiseConv2dNative with the kernel [k, in, mult]
+// expanded to [1, k, in, mult] → Squeeze([1]) → BiasAdd → activation. Keras passes strides
+// (1, s, s, 1); on the unit axis that equals (1, 1, s, 1), which is emitted. padding 'causal'
+// left-pads the steps by dilation * (k - 1) first, as Conv1D does.
+Status ConvertDepthwiseConv1D(LayerContext& ctx, std::vector<Tensor>* out) {
+  TFLC_RETURN_IF_ERROR(ctx.ExpectInputs(1));
+  const Tensor& x = ctx.in();
+  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, 3, "[batch, steps, channels]"));
+  TFLC_ASSIGN_OR_RETURN(ConvConfig c, ReadConv(ctx, 1, false));
+  TFLC_ASSIGN_OR_RETURN(int64_t mult, ctx.Int("depth_multiplier", 1));
+  if (mult <= 0) return InvalidArgument("config 'depth_multiplier' must be positive");
+  TFLC_ASSIGN_OR_RETURN(int64_t in, InputChannels(ctx, x));
+  TFLC_RETURN_IF_ERROR(ctx.BindWeights(Roles({"depthwise_kernel"}, c.use_bias)));
+  const Shape kdims = {1, c.kernel[0], in, mult};
+  TFLC_ASSIGN_OR_RETURN(ValueView kernel, ctx.Weight("depthwise_kernel", {c.kernel[0], in, mult}, &kdims));
+  ValueView v = x.value;
+  std::string padding = TfPadding(c.padding);
+  const int64_t left = c.padding == "causal" ? (c.kernel[0] - 1) * c.dilation[0] : 0;
+  if (left > 0) {
+    TFLC_ASSIGN_OR_RETURN(ValueView pads, ctx.ConstI32("Pad/paddings", {3, 2}, {0, 0, static_cast<int32_t>(left), 0, 0, 0}));
+    TFLC_ASSIGN_OR_RETURN(v, ctx.Op("Pad", {v, pads}, {Attr::T(), Attr::Type("Tpaddings", TFLC_TYPE_INT32)}));
+    TFLC_RETURN_IF_ERROR(ctx.SetShape(v, {x.shape[0], x.shape[1] < 0 ? -1 : x.shape[1] + left, in}));
+  }
+  if (c.padding == "causal") padding = "VALID";
+  TFLC_ASSIGN_OR_RETURN(ValueView dim, ctx.em().ScalarI32(ctx.scope(), "ExpandDims/dim", 1));
+  TFLC_ASSIGN_OR_RETURN(v, ctx.Op("ExpandDims", {v, dim}, {Attr::T(), Attr::Type("Tdim", TFLC_TYPE_INT32)}));
+  TFLC_RETURN_IF_ERROR(ctx.SetShape(v, {x.shape[0], 1, x.shape[1] < 0 ? -1 : x.shape[1] + left, in}));
+  const int64_t steps = ConvOutputLength(x.shape[1], c.kernel[0], c.padding, c.strides[0], c.dilation[0]);
+  TFLC_ASSIGN_OR_RETURN(v, ctx.Op("DepthwiseConv2dNative", {v, kernel},
+                                  DepthwiseAttrs({1, c.strides[0]}, padding, {1, c.dilation[0]}), "depthwise"));
+  TFLC_RETURN_IF_ERROR(ctx.SetShape(v, {x.shape[0], 1, steps, in * mult}));
+  Tensor y;
+  y.shape = {x.shape[0], steps, in * mult};
+  TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("Squeeze", {v}, {Attr::T(), Attr::Ints("squeeze_dims", {1})}));
+  TFLC_RETURN_IF_ERROR(ctx.SetShape(y.value, y.shape));
+  TFLC_ASSIGN_OR_RETURN(y, BiasAndActivation(ctx, y, c.use_bias, in * mult));
+  out->push_back(y);
+  return OkStatus();
+}
+
+// Conv3D: tf.nn.convolution → Conv3D (strides/dilations [1, d, h, w, 1], NDHWC; kernel
+// [kd, kh, kw, in, filters] as stored) → BiasAdd → activation. With dilation TF's Python wraps the
+// Conv3D in SpaceToBatchND/BatchToSpaceND; the single dilated Conv3D emitted here computes the same.
+Status ConvertConv3D(LayerContext& ctx, std::vector<Tensor>* out) {
+  TFLC_RETURN_IF_ERROR(ctx.ExpectInputs(1));
+  const Tensor& x = ctx.in();
+  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, 5, "[batch, depth, height, width, channels]"));
+  TFLC_ASSIGN_OR_RETURN(ConvConfig c, ReadConv(ctx, 3, true));
+  TFLC_RETURN_IF_ERROR(CheckGroups(ctx));
+  TFLC_ASSIGN_OR_RETURN(int64_t in, InputChannels(ctx, x));
+  TFLC_RETURN_IF_ERROR(ctx.BindWeights(Roles({"kernel"}, c.use_bias)));
+  TFLC_ASSIGN_OR_RETURN(ValueView kernel, ctx.Weight("kernel", {c.kernel[0], c.kernel[1], c.kernel[2], in, c.filters}));
+  Tensor y;
+  y.shape = {x.shape[0], 0, 0, 0, c.filters};
+  for (size_t i = 0; i < 3; ++i)
+    y.shape[i + 1] = ConvOutputLength(x.shape[i + 1], c.kernel[i], c.padding, c.strides[i], c.dilation[i]);
+  for (size_t i = 1; i < 4; ++i)
+    if (y.shape[i] == 0 || y.shape[i] < -1)
+      return InvalidArgument("kernel_size " + ShapeStr(c.kernel) + " is larger than input shape " + ShapeStr(x.shape));
+  TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("Conv3D", {x.value, kernel},
+                                        {Attr::T(), Attr::Ints("strides", {1, c.strides[0], c.strides[1], c.strides[2], 1}),
+                                         Attr::Str("padding", TfPadding(c.padding)), Attr::Str("data_format", "NDHWC"),
+                                         Attr::Ints("dilations", {1, c.dilation[0], c.dilation[1], c.dilation[2], 1})},
+                                        "Conv3D"));
   TFLC_RETURN_IF_ERROR(ctx.SetShape(y.value, y.shape));
   TFLC_ASSIGN_OR_RETURN(y, BiasAndActivation(ctx, y, c.use_bias, c.filters));
   out->push_back(y);

@@ -1,4 +1,4 @@
-// ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D.
+// ZeroPadding1D/2D/3D, Cropping1D/2D/3D, UpSampling1D/2D/3D.
 #include "layers.h"
 
 namespace tflc::keras {
@@ -35,22 +35,37 @@ StatusOr<std::vector<std::pair<int64_t, int64_t>>> ReadPairs(LayerContext& ctx, 
 
 int64_t Grow(int64_t d, int64_t by) { return d < 0 ? -1 : d + by; }
 
+const char* RankText(size_t spatial, bool channels_first) {
+  static const char* const kLast[] = {"", "[batch, steps, channels]", "[batch, height, width, channels]",
+                                      "[batch, depth, height, width, channels]"};
+  static const char* const kFirst[] = {"", "[batch, channels, steps]", "[batch, channels, height, width]",
+                                       "[batch, channels, depth, height, width]"};
+  return channels_first ? kFirst[spatial] : kLast[spatial];
+}
+
+// The first spatial axis: 1 (channels_last) or 2 (channels_first; 2-D and 3-D layers only, the
+// 1-D ones have no data_format in Keras 2).
+StatusOr<size_t> FirstSpatialAxis(LayerContext& ctx, size_t spatial) {
+  if (spatial == 1) return size_t{1};
+  TFLC_ASSIGN_OR_RETURN(std::string df, ctx.Str("data_format", "channels_last"));
+  if (df == "channels_last") return size_t{1};
+  if (df == "channels_first") return size_t{2};
+  return InvalidArgument("config 'data_format' is '" + df + "', expected 'channels_last' or 'channels_first'");
+}
+
 Status ZeroPad(LayerContext& ctx, size_t spatial, std::vector<Tensor>* out) {
   TFLC_RETURN_IF_ERROR(ctx.ExpectInputs(1));
   const Tensor& x = ctx.in();
-  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, static_cast<int>(spatial) + 2, spatial == 1 ? "[batch, steps, channels]"
-                                                                                     : "[batch, height, width, channels]"));
-  if (spatial == 2) TFLC_RETURN_IF_ERROR(ctx.RequireChannelsLast());
+  TFLC_ASSIGN_OR_RETURN(size_t a0, FirstSpatialAxis(ctx, spatial));
+  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, static_cast<int>(spatial) + 2, RankText(spatial, a0 == 2)));
   TFLC_ASSIGN_OR_RETURN(auto pads, ReadPairs(ctx, "padding", spatial, 1));
-  std::vector<int32_t> p = {0, 0};
+  std::vector<int32_t> p(2 * (spatial + 2), 0);
   Tensor y = x;
   for (size_t i = 0; i < spatial; ++i) {
-    p.push_back(static_cast<int32_t>(pads[i].first));
-    p.push_back(static_cast<int32_t>(pads[i].second));
-    y.shape[i + 1] = Grow(x.shape[i + 1], pads[i].first + pads[i].second);
+    p[2 * (a0 + i)] = static_cast<int32_t>(pads[i].first);
+    p[2 * (a0 + i) + 1] = static_cast<int32_t>(pads[i].second);
+    y.shape[a0 + i] = Grow(x.shape[a0 + i], pads[i].first + pads[i].second);
   }
-  p.push_back(0);
-  p.push_back(0);
   TFLC_ASSIGN_OR_RETURN(ValueView pv, ctx.ConstI32("Pad/paddings", {static_cast<int64_t>(spatial) + 2, 2}, p));
   TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("Pad", {x.value, pv}, {Attr::T(), Attr::Type("Tpaddings", TFLC_TYPE_INT32)}));
   out->push_back(y);
@@ -61,24 +76,24 @@ Status ZeroPad(LayerContext& ctx, size_t spatial, std::vector<Tensor>* out) {
 Status Crop(LayerContext& ctx, size_t spatial, std::vector<Tensor>* out) {
   TFLC_RETURN_IF_ERROR(ctx.ExpectInputs(1));
   const Tensor& x = ctx.in();
-  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, static_cast<int>(spatial) + 2, spatial == 1 ? "[batch, steps, channels]"
-                                                                                     : "[batch, height, width, channels]"));
-  if (spatial == 2) TFLC_RETURN_IF_ERROR(ctx.RequireChannelsLast());
+  TFLC_ASSIGN_OR_RETURN(size_t a0, FirstSpatialAxis(ctx, spatial));
+  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, static_cast<int>(spatial) + 2, RankText(spatial, a0 == 2)));
   TFLC_RETURN_IF_ERROR(ctx.RequireStatic(x, "Cropping"));
   TFLC_ASSIGN_OR_RETURN(auto crops, ReadPairs(ctx, "cropping", spatial, spatial == 1 ? 1 : 0));
   const int32_t r = static_cast<int32_t>(spatial) + 2;
   std::vector<int32_t> begin(static_cast<size_t>(r), 0), end(static_cast<size_t>(r), 0), strides(static_cast<size_t>(r), 1);
   Tensor y = x;
   for (size_t i = 0; i < spatial; ++i) {
-    const int64_t d = x.shape[i + 1];
+    const int64_t d = x.shape[a0 + i];
     const int64_t n = d - crops[i].first - crops[i].second;
     if (n <= 0)
       return InvalidArgument("config 'cropping' leaves nothing of input shape " + ShapeStr(x.shape));
-    begin[i + 1] = static_cast<int32_t>(crops[i].first);
-    end[i + 1] = static_cast<int32_t>(d - crops[i].second);
-    y.shape[i + 1] = n;
+    begin[a0 + i] = static_cast<int32_t>(crops[i].first);
+    end[a0 + i] = static_cast<int32_t>(d - crops[i].second);
+    y.shape[a0 + i] = n;
   }
-  const int64_t mask = 1 | (int64_t{1} << (r - 1));  // batch and channel axes: whole range
+  // batch and channel axes: whole range
+  const int64_t mask = 1 | (int64_t{1} << (a0 == 1 ? r - 1 : 1));
   TFLC_ASSIGN_OR_RETURN(ValueView b, ctx.ConstI32("strided_slice/stack", {r}, begin));
   TFLC_ASSIGN_OR_RETURN(ValueView e, ctx.ConstI32("strided_slice/stack_1", {r}, end));
   TFLC_ASSIGN_OR_RETURN(ValueView s, ctx.ConstI32("strided_slice/stack_2", {r}, strides));
@@ -97,6 +112,8 @@ Status ConvertZeroPadding1D(LayerContext& ctx, std::vector<Tensor>* out) { retur
 Status ConvertZeroPadding2D(LayerContext& ctx, std::vector<Tensor>* out) { return ZeroPad(ctx, 2, out); }
 Status ConvertCropping1D(LayerContext& ctx, std::vector<Tensor>* out) { return Crop(ctx, 1, out); }
 Status ConvertCropping2D(LayerContext& ctx, std::vector<Tensor>* out) { return Crop(ctx, 2, out); }
+Status ConvertZeroPadding3D(LayerContext& ctx, std::vector<Tensor>* out) { return ZeroPad(ctx, 3, out); }
+Status ConvertCropping3D(LayerContext& ctx, std::vector<Tensor>* out) { return Crop(ctx, 3, out); }
 
 Status ConvertUpSampling2D(LayerContext& ctx, std::vector<Tensor>* out) {
   TFLC_RETURN_IF_ERROR(ctx.ExpectInputs(1));
@@ -138,6 +155,47 @@ Status ConvertUpSampling1D(LayerContext& ctx, std::vector<Tensor>* out) {
   Tensor y = x;
   y.shape = {x.shape[0], x.shape[1] * size, x.shape[2]};
   TFLC_ASSIGN_OR_RETURN(y.value, ctx.Reshape(t, y.shape));
+  out->push_back(y);
+  return OkStatus();
+}
+
+// UpSampling3D: backend.resize_volumes (Keras 2) / ops.repeat (Keras 3) repeats each element
+// size[i] times along each spatial axis in turn (depth, height, width); each repeat is
+// ExpandDims → Tile → Reshape, as UpSampling1D's repeat_elements.
+Status ConvertUpSampling3D(LayerContext& ctx, std::vector<Tensor>* out) {
+  TFLC_RETURN_IF_ERROR(ctx.ExpectInputs(1));
+  const Tensor& x = ctx.in();
+  TFLC_ASSIGN_OR_RETURN(size_t a0, FirstSpatialAxis(ctx, 3));
+  TFLC_RETURN_IF_ERROR(ctx.ExpectRank(x, 5, RankText(3, a0 == 2)));
+  TFLC_RETURN_IF_ERROR(ctx.RequireStatic(x, "UpSampling3D"));
+  TFLC_ASSIGN_OR_RETURN(auto size, ctx.IntTuple("size", 3, 2));
+  for (int64_t s : size)
+    if (s <= 0) return InvalidArgument("config 'size' must be positive");
+  Tensor y = x;
+  for (size_t i = 0; i < 3; ++i) {
+    if (size[i] == 1) continue;
+    const size_t axis = a0 + i;
+    const std::string base = "repeat_" + std::to_string(i);
+    Shape e_shape = y.shape;
+    e_shape.insert(e_shape.begin() + static_cast<std::ptrdiff_t>(axis) + 1, 1);
+    TFLC_ASSIGN_OR_RETURN(ValueView dim, ctx.em().ScalarI32(ctx.scope(), base + "/ExpandDims/dim",
+                                                            static_cast<int32_t>(axis + 1)));
+    TFLC_ASSIGN_OR_RETURN(ValueView e, ctx.Op("ExpandDims", {y.value, dim}, {Attr::T(), Attr::Type("Tdim", TFLC_TYPE_INT32)},
+                                              base + "/ExpandDims"));
+    TFLC_RETURN_IF_ERROR(ctx.SetShape(e, e_shape));
+    std::vector<int32_t> mult(6, 1);
+    mult[axis + 1] = static_cast<int32_t>(size[i]);
+    TFLC_ASSIGN_OR_RETURN(ValueView m, ctx.ConstI32(base + "/Tile/multiples", {6}, mult));
+    TFLC_ASSIGN_OR_RETURN(ValueView t, ctx.Op("Tile", {e, m}, {Attr::T(), Attr::Type("Tmultiples", TFLC_TYPE_INT32)},
+                                              base + "/Tile"));
+    e_shape[axis + 1] = size[i];
+    TFLC_RETURN_IF_ERROR(ctx.SetShape(t, e_shape));
+    y.shape[axis] *= size[i];
+    TFLC_ASSIGN_OR_RETURN(y.value, ctx.Reshape(t, y.shape, base + "/Reshape"));
+  }
+  if (y.value.get() == x.value.get()) {
+    TFLC_ASSIGN_OR_RETURN(y.value, ctx.Op("Identity", {x.value}, {Attr::T()}));
+  }
   out->push_back(y);
   return OkStatus();
 }

@@ -122,4 +122,57 @@ TflcStatus* LowerPool2D(TflcLowerNode_Args* args) {
   });
 }
 
+// Conv3D(input NDHWC, filter [D,H,W,I,O]) → CONV_3D(input, filter unchanged, zeros[O]). TFLite
+// keeps TF's DHWIO filter layout (tflite/kernels/conv3d.cc; TF's legalize_tf.cc passes the filter
+// through). The zero bias lets the host fuse a following BiasAdd, as for CONV_2D.
+TflcStatus* LowerConv3D(TflcLowerNode_Args* args) {
+  return Run(args, [](Lowering& l) -> Status {
+    const NodeView& n = l.node();
+    TFLC_ASSIGN_OR_RETURN(std::string fmt, n.StringAttrOr("data_format", std::string("NDHWC")));
+    if (fmt != "NDHWC") {
+      return UnsupportedAttr("data_format", "\"" + fmt + "\"", "\"NDHWC\"; convert channels-first models to channels-last first");
+    }
+    auto read5 = [&](std::string_view attr, bool required) -> StatusOr<std::vector<int64_t>> {
+      if (!n.HasAttr(attr)) {
+        if (required) return AttrError(attr, "is missing");
+        return std::vector<int64_t>{1, 1, 1, 1, 1};
+      }
+      TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> v, n.IntListAttr(attr));
+      if (v.size() != 5) return AttrError(attr, "must have 5 values [1, d, h, w, 1], got " + std::to_string(v.size()));
+      if (v[0] != 1 || v[4] != 1) {
+        return UnsupportedAttr(attr, "[" + std::to_string(v[0]) + ", ..., " + std::to_string(v[4]) + "]",
+                               "1 in the batch and channel positions");
+      }
+      if (v[1] < 1 || v[2] < 1 || v[3] < 1) return AttrError(attr, "must be positive");
+      return v;
+    };
+    TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> strides, read5("strides", true));
+    TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> dilations, read5("dilations", false));
+    TFLC_ASSIGN_OR_RETURN(std::string padding, n.StringAttr("padding"));
+    int64_t pad = kPaddingValid;
+    if (padding == "SAME") {
+      pad = kPaddingSame;
+    } else if (padding != "VALID") {
+      return UnsupportedAttr("padding", "\"" + padding + "\"", "\"SAME\", \"VALID\"");
+    }
+    TFLC_ASSIGN_OR_RETURN(ValueView x, l.Input(0));
+    TFLC_ASSIGN_OR_RETURN(ValueView f, l.Input(1));
+    if (f.rank() != 5 || !f.fully_defined()) {
+      return Unimplemented("the filter (input 1) must have a known 5-D shape [D,H,W,I,O]; got " +
+                           std::string(f.rank() < 0 ? "an unknown shape" : "rank " + std::to_string(f.rank())));
+    }
+    TFLC_ASSIGN_OR_RETURN(ValueView bias, l.Zeros("bias", BiasType(f), {f.dims()[4]}));
+    TFLC_ASSIGN_OR_RETURN(ValueView y, l.Emit1("CONV_3D", "", {x, f, bias},
+                                               {{"padding", pad},
+                                                {"stride_d", strides[1]},
+                                                {"stride_w", strides[3]},
+                                                {"stride_h", strides[2]},
+                                                {"fused_activation_function", static_cast<int64_t>(kActNone)},
+                                                {"dilation_d_factor", dilations[1]},
+                                                {"dilation_w_factor", dilations[3]},
+                                                {"dilation_h_factor", dilations[2]}}));
+    return l.Replace(0, y);
+  });
+}
+
 }  // namespace tflc::lower_builtin

@@ -119,6 +119,7 @@ constexpr TflcLoweringEntry kRows[] = {
     R("ConcatV2",                  "CONCATENATION",                4, LowerConcatV2,             "concatenation along a constant axis"),
     R("Conv2D",                    "CONV_2D",                      8, LowerConv2D,               "2-D convolution, NHWC; filter HWIO→OHWI by TRANSPOSE, zero bias; EXPLICIT padding → PAD + VALID"),
     R("Conv2DBackpropInput",       "TRANSPOSE_CONV",               5, LowerConv2DBackpropInput,  "transposed convolution, NHWC; filter [H,W,O,I]→OHWI by TRANSPOSE, bias omitted"),
+    R("Conv3D",                    "CONV_3D",                      1, LowerConv3D,               "3-D convolution, NDHWC; filter kept as DHWIO (TFLite's layout), zero bias"),
     R("Cos",                       "COS",                          1, LowerSimple,               "elementwise cosine", &kCos),
     R("Cumsum",                    "CUMSUM",                       1, LowerCumsum,               "cumulative sum (exclusive, reverse)"),
     R("DepthToSpace",              "DEPTH_TO_SPACE",               2, LowerSpaceDepth,           "depth to spatial blocks, NHWC", &kDepthToSpace),

@@ -35,6 +35,7 @@ TflcStatus* LowerCast(TflcLowerNode_Args* args);
 
 // ---- conv.cc ----
 TflcStatus* LowerConv2D(TflcLowerNode_Args* args);
+TflcStatus* LowerConv3D(TflcLowerNode_Args* args);
 TflcStatus* LowerDepthwiseConv2D(TflcLowerNode_Args* args);
 TflcStatus* LowerConv2DBackpropInput(TflcLowerNode_Args* args);
 TflcStatus* LowerPool2D(TflcLowerNode_Args* args);         // user_data: const SimpleSpec*

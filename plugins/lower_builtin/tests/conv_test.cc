@@ -132,6 +132,48 @@ TEST_F(LowerTest, Conv2DRejectsUnknownPadding) {
   EXPECT_NE(s.message().find("padding"), std::string::npos) << s;
 }
 
+TEST_F(LowerTest, Conv3DKeepsDhwioFilterAndAddsZeroBias) {
+  NodeView src = h.Src("Conv3D", "model/conv3d", {h.In("x", {1, 4, 5, 6, 2}), h.F("model/conv3d/kernel", {2, 3, 1, 2, 4}, Values(48))});
+  TFLC_ASSERT_OK(src.SetIntList("strides", {1, 2, 1, 3, 1}));
+  TFLC_ASSERT_OK(src.SetIntList("dilations", {1, 1, 2, 1, 1}));
+  TFLC_ASSERT_OK(src.SetString("padding", "VALID"));
+  TFLC_ASSERT_OK(src.SetString("data_format", "NDHWC"));
+  TFLC_ASSERT_OK(h.Lower());
+  EXPECT_EQ(h.OpsString(), "CONV_3D");
+  NodeView conv = h.One("CONV_3D");
+  EXPECT_EQ(conv.name(), "model/conv3d");
+  ASSERT_EQ(conv.num_inputs(), 3u);
+  EXPECT_EQ(conv.input(1).name(), "model/conv3d/kernel");  // TFLite keeps TF's DHWIO layout
+  EXPECT_EQ(Harness::F32(conv.input(2)), std::vector<float>(4, 0.f));
+  EXPECT_EQ(Harness::Int(conv, "padding"), 1);
+  EXPECT_EQ(Harness::Int(conv, "stride_d"), 2);
+  EXPECT_EQ(Harness::Int(conv, "stride_h"), 1);
+  EXPECT_EQ(Harness::Int(conv, "stride_w"), 3);
+  EXPECT_EQ(Harness::Int(conv, "dilation_d_factor"), 1);
+  EXPECT_EQ(Harness::Int(conv, "dilation_h_factor"), 2);
+  EXPECT_EQ(Harness::Int(conv, "dilation_w_factor"), 1);
+}
+
+TEST_F(LowerTest, Conv3DRejectsChannelsFirstAndBadStrides) {
+  NodeView src = h.Src("Conv3D", "model/conv3d", {h.In("x", {1, 2, 4, 4, 4}), h.F("model/conv3d/kernel", {1, 1, 1, 2, 1}, Values(2))});
+  TFLC_ASSERT_OK(src.SetIntList("strides", {1, 1, 1, 1, 1}));
+  TFLC_ASSERT_OK(src.SetString("padding", "SAME"));
+  TFLC_ASSERT_OK(src.SetString("data_format", "NCDHW"));
+  Status s = h.Lower();
+  EXPECT_EQ(s.code(), TFLC_CODE_UNIMPLEMENTED) << s;
+  EXPECT_NE(s.message().find("data_format"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("model/conv3d"), std::string::npos) << s;
+}
+
+TEST_F(LowerTest, Conv3DRejectsBatchStride) {
+  NodeView src = h.Src("Conv3D", "model/conv3d", {h.In("x", {1, 2, 4, 4, 2}), h.F("model/conv3d/kernel", {1, 1, 1, 2, 1}, Values(2))});
+  TFLC_ASSERT_OK(src.SetIntList("strides", {2, 1, 1, 1, 1}));
+  TFLC_ASSERT_OK(src.SetString("padding", "SAME"));
+  Status s = h.Lower();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("strides"), std::string::npos) << s;
+}
+
 TEST_F(LowerTest, DepthwiseReshapesFilter) {
   Conv(h, "DepthwiseConv2dNative", {1, 4, 4, 2}, {3, 3, 2, 2}, Values(36), {1, 1, 1, 1}, "VALID");
   TFLC_ASSERT_OK(h.Lower());

@@ -149,6 +149,11 @@ std::map<std::string, Recipe> Recipes() {
     TFLC_EXPECT_OK(n.SetIntList("strides", {1, 1, 1, 1}));
     TFLC_EXPECT_OK(n.SetString("padding", "SAME"));
   };
+  m["Conv3D"] = [](Harness& h, const std::string& op) {
+    NodeView n = h.Src(op, "m/conv3d", {h.In("x", {1, 2, 3, 3, 1}), h.F("w", {1, 2, 2, 1, 2}, std::vector<float>(8, 1))});
+    TFLC_EXPECT_OK(n.SetIntList("strides", {1, 1, 1, 1, 1}));
+    TFLC_EXPECT_OK(n.SetString("padding", "SAME"));
+  };
   m["DepthwiseConv2dNative"] = [](Harness& h, const std::string& op) {
     NodeView n = h.Src(op, "m/dw", {h.In("x", {1, 3, 3, 2}), h.F("w", {2, 2, 2, 1}, std::vector<float>(8, 1))});
     TFLC_EXPECT_OK(n.SetIntList("strides", {1, 1, 1, 1}));

@@ -1,4 +1,4 @@
-// CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, BATCH_MATMUL.
+// CONV_2D, CONV_3D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, FULLY_CONNECTED, BATCH_MATMUL.
 // Layouts (TFLite): activations NHWC; CONV_2D / TRANSPOSE_CONV filters OHWI; DEPTHWISE_CONV_2D
 // filter [1, H, W, C*M]; FULLY_CONNECTED weights [units, in]. Float reference kernels follow
 // tflite/kernels/internal/reference/{conv,depthwiseconv_float,transpose_conv,fully_connected}.h.
@@ -108,6 +108,112 @@ Status EvalConv2D(EvalContext& c) {
   // Blocked kernel; same float operations per output element as the reference loop
   // (conv_kernels.h).
   Conv2DFloat(ShapeOf(g), in, filter, bias, act, out);
+  return OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// CONV_3D: input [N,D,H,W,C], filter [KD,KH,KW,C,O] (TF's DHWIO, kept by TFLite), bias [O].
+// Options: padding, stride_d/h/w, dilation_d/h/w_factor, fused_activation_function
+// (tflite/kernels/conv3d.cc; reference kernel tflite/kernels/internal/reference/conv3d.h).
+
+namespace {
+
+struct Conv3DWindow {
+  int64_t padding = kPaddingSame;
+  int64_t stride[3] = {1, 1, 1};    // d, h, w
+  int64_t dilation[3] = {1, 1, 1};  // d, h, w
+};
+
+StatusOr<Conv3DWindow> ReadConv3DWindow(const OpContext& c) {
+  Conv3DWindow w;
+  TFLC_ASSIGN_OR_RETURN(w.padding, c.Int("padding", kPaddingSame));
+  if (w.padding != kPaddingSame && w.padding != kPaddingValid) {
+    return InvalidArgument("padding " + std::to_string(w.padding) + " is not a Padding value (SAME=0, VALID=1)");
+  }
+  static const char* const kStride[] = {"stride_d", "stride_h", "stride_w"};
+  static const char* const kDilation[] = {"dilation_d_factor", "dilation_h_factor", "dilation_w_factor"};
+  for (int i = 0; i < 3; ++i) {
+    TFLC_ASSIGN_OR_RETURN(w.stride[i], c.Int(kStride[i], 0));
+    TFLC_ASSIGN_OR_RETURN(w.dilation[i], c.Int(kDilation[i], 1));
+    if (w.stride[i] <= 0) return InvalidArgument(std::string(kStride[i]) + " must be positive, got " + std::to_string(w.stride[i]));
+    if (w.dilation[i] <= 0) {
+      return InvalidArgument(std::string(kDilation[i]) + " must be positive, got " + std::to_string(w.dilation[i]));
+    }
+  }
+  return w;
+}
+
+}  // namespace
+
+Status InferConv3D(ShapeContext& c) {
+  TFLC_RETURN_IF_ERROR(c.ExpectInputs(2, 3));
+  TFLC_RETURN_IF_ERROR(c.ExpectOutputs(1));
+  TFLC_RETURN_IF_ERROR(c.ExpectRank(0, 5, "input"));
+  TFLC_RETURN_IF_ERROR(c.ExpectRank(1, 5, "filter"));
+  TFLC_ASSIGN_OR_RETURN(Conv3DWindow w, ReadConv3DWindow(c));
+  TFLC_RETURN_IF_ERROR(c.FusedActivation().status());
+  Dims in = c.rank(0) == 5 ? c.dims(0) : Dims(5, kUnknownDim);
+  Dims f = c.rank(1) == 5 ? c.dims(1) : Dims(5, kUnknownDim);
+  if (in[4] >= 0 && f[3] >= 0 && in[4] != f[3]) {
+    return InvalidArgument("input channels " + std::to_string(in[4]) + " != filter input channels " +
+                           std::to_string(f[3]) + " (filter is DHWIO " + DimsToString(f) + ")");
+  }
+  TFLC_RETURN_IF_ERROR(CheckBias(c, 2, f[4]));
+  Dims out = {in[0], kUnknownDim, kUnknownDim, kUnknownDim, f[4]};
+  static const char* const kAxis[] = {"depth", "height", "width"};
+  for (int i = 0; i < 3; ++i) {
+    if (in[i + 1] < 0 || f[i] < 0) continue;
+    const int64_t effective = (f[i] - 1) * w.dilation[i] + 1;
+    if (w.padding == kPaddingValid && in[i + 1] < effective) {
+      return InvalidArgument(std::string("VALID padding: the ") + kAxis[i] + " window " + std::to_string(effective) +
+                             " is larger than the input " + kAxis[i] + " " + std::to_string(in[i + 1]));
+    }
+    out[i + 1] = ConvOutSize(w.padding, in[i + 1], f[i], w.stride[i], w.dilation[i]);
+  }
+  return c.Set(0, c.type(0), out);
+}
+
+Status EvalConv3D(EvalContext& c) {
+  TFLC_RETURN_IF_ERROR(RequireFloat(c, {0, 1, 2}, "CONV_3D"));
+  TFLC_ASSIGN_OR_RETURN(Conv3DWindow w, ReadConv3DWindow(c));
+  TFLC_ASSIGN_OR_RETURN(int64_t act, c.FusedActivation());
+  const Dims in_d = c.dims(0), f = c.dims(1), out_d = c.out_dims(0);
+  const int64_t n = in_d[0], ic = in_d[4], oc = f[4];
+  const int64_t id[3] = {in_d[1], in_d[2], in_d[3]}, od[3] = {out_d[1], out_d[2], out_d[3]};
+  if (f[3] != ic) return InvalidArgument("CONV_3D: input channels " + std::to_string(ic) + " != filter's " + std::to_string(f[3]));
+  int64_t pad[3];
+  for (int i = 0; i < 3; ++i) pad[i] = ConvPadding(id[i], f[i], w.stride[i], w.dilation[i], od[i]).before;
+  const float* in = c.in<float>(0);
+  const float* filter = c.in<float>(1);
+  const float* bias = c.has_input(2) ? c.in<float>(2) : nullptr;
+  float* out = c.out<float>(0);
+  for (int64_t b = 0; b < n; ++b) {
+    for (int64_t z = 0; z < od[0]; ++z) {
+      for (int64_t y = 0; y < od[1]; ++y) {
+        for (int64_t x = 0; x < od[2]; ++x) {
+          for (int64_t o = 0; o < oc; ++o) {
+            float acc = 0.f;
+            for (int64_t kz = 0; kz < f[0]; ++kz) {
+              const int64_t iz = z * w.stride[0] - pad[0] + kz * w.dilation[0];
+              if (iz < 0 || iz >= id[0]) continue;
+              for (int64_t ky = 0; ky < f[1]; ++ky) {
+                const int64_t iy = y * w.stride[1] - pad[1] + ky * w.dilation[1];
+                if (iy < 0 || iy >= id[1]) continue;
+                for (int64_t kx = 0; kx < f[2]; ++kx) {
+                  const int64_t ix = x * w.stride[2] - pad[2] + kx * w.dilation[2];
+                  if (ix < 0 || ix >= id[2]) continue;
+                  const float* src = in + (((b * id[0] + iz) * id[1] + iy) * id[2] + ix) * ic;
+                  const float* k = filter + ((kz * f[1] + ky) * f[2] + kx) * ic * oc + o;
+                  for (int64_t ci = 0; ci < ic; ++ci) acc += src[ci] * k[ci * oc];
+                }
+              }
+            }
+            out[(((b * od[0] + z) * od[1] + y) * od[2] + x) * oc + o] = ApplyActivation(act, acc + (bias ? bias[o] : 0.f));
+          }
+        }
+      }
+    }
+  }
   return OkStatus();
 }
 

@@ -24,7 +24,7 @@ enum BuiltinCode : int32_t {
   kResizeNearestNeighbor = 97, kLeakyRelu = 98, kSquaredDifference = 99, kMirrorPad = 100, kAbs = 101,
   kSplitV = 102, kCeil = 104, kReverseV2 = 105, kAddN = 106, kGatherNd = 107, kCos = 108, kElu = 111,
   kQuantize = 114, kRound = 116, kHardSwish = 117, kSelectV2 = 123, kBatchMatMul = 126, kCumsum = 128,
-  kBroadcastTo = 130, kReduceAll = 140, kRandomUniform = 148, kGelu = 150, kRelu0To1 = 152,
+  kBroadcastTo = 130, kConv3D = 132, kReduceAll = 140, kRandomUniform = 148, kGelu = 150, kRelu0To1 = 152,
 };
 
 using InferFn = Status (*)(ShapeContext&);
@@ -152,6 +152,8 @@ Status InferSplitV(ShapeContext& c);
 Status EvalSplitV(EvalContext& c);
 Status InferTile(ShapeContext& c);
 Status EvalTile(EvalContext& c);
+Status InferConv3D(ShapeContext& c);  // conv.cc
+Status EvalConv3D(EvalContext& c);
 Status InferBroadcastTo(ShapeContext& c);
 Status EvalBroadcastTo(EvalContext& c);
 Status InferShapeOp(ShapeContext& c);

@@ -207,6 +207,16 @@ constexpr TflcOptionField kTransposeConvOptions[] = {
     Field("fused_activation_function", 3, TFLC_OPTION_INT8),
     Field("quantized_bias_type", 4, TFLC_OPTION_INT8),
 };
+constexpr TflcOptionField kConv3DOptions[] = {
+    Field("padding", 0, TFLC_OPTION_INT8),
+    Field("stride_d", 1, TFLC_OPTION_INT32),
+    Field("stride_w", 2, TFLC_OPTION_INT32),
+    Field("stride_h", 3, TFLC_OPTION_INT32),
+    Field("fused_activation_function", 4, TFLC_OPTION_INT8),
+    Field("dilation_d_factor", 5, TFLC_OPTION_INT32, 1),
+    Field("dilation_w_factor", 6, TFLC_OPTION_INT32, 1),
+    Field("dilation_h_factor", 7, TFLC_OPTION_INT32, 1),
+};
 constexpr TflcOptionField kFullyConnectedOptions[] = {
     Field("fused_activation_function", 0, TFLC_OPTION_INT8),
     Field("weights_format", 1, TFLC_OPTION_INT8),
@@ -318,7 +328,7 @@ enum OptionsType : int32_t {
   kSquareOptionsT = 66, kZerosLikeOptionsT = 67, kUnidirectionalSequenceLSTMOptionsT = 71,
   kResizeNearestNeighborOptionsT = 74, kLeakyReluOptionsT = 75, kMirrorPadOptionsT = 77, kSplitVOptionsT = 79,
   kDepthToSpaceOptionsT = 94, kSelectV2OptionsT = 98, kBatchMatMulOptionsT = 101, kCumsumOptionsT = 102,
-  kRandomOptionsT = 114, kGeluOptionsT = 116,
+  kConv3DOptionsT = 106, kRandomOptionsT = 114, kGeluOptionsT = 116,
 };
 
 // ---- Minimum runtime per op version ([v-1]) ------------------------------------------------
@@ -398,6 +408,7 @@ constexpr const char* kRtSelectV2[] = {"2.2.0", "2.12.0"};
 constexpr const char* kRtBatchMatMul[] = {"2.3.0", "2.3.0", "2.4.0", "2.5.0"};
 constexpr const char* kRtCumsum[] = {"2.4.0"};
 constexpr const char* kRtBroadcastTo[] = {"", "2.5.0", "2.5.0"};  // v1 was rolled back upstream
+constexpr const char* kRtConv3D[] = {"2.5.0"};
 constexpr const char* kRtRandomUniform[] = {"2.8.0"};
 constexpr const char* kRtGelu[] = {"2.9.0", "2.9.0"};
 constexpr const char* kRtRelu0To1[] = {"2.10.0"};
@@ -643,6 +654,10 @@ constexpr TflcOpsetEntry kOps[] = {
     TFLC_OP("CUMSUM", kCumsum, InferCumsum, EvalCumsum).Options(kCumsumOptionsT, kCumsumOptions).Runtime(kRtCumsum),
     TFLC_OP("BROADCAST_TO", kBroadcastTo, InferBroadcastTo, EvalBroadcastTo).Runtime(kRtBroadcastTo)
         .Quant(kQuantPassThroughParam1),
+    // Float only (the runtime's CONV_3D has no integer kernel): no quantization spec.
+    TFLC_OP("CONV_3D", kConv3D, InferConv3D, EvalConv3D)
+        .Options(kConv3DOptionsT, kConv3DOptions).Runtime(kRtConv3D).FusesActivation().Weights(2, 1, 4)
+        .Query(QueryConvPadding),
     TFLC_OP("REDUCE_ALL", kReduceAll, InferReduce, EvalReduceAll)
         .Options(kReducerOptionsT, kReducerOptions).Runtime(kRtReduceAll),
     // No kernel: a random op is never folded.

@@ -92,6 +92,98 @@ TEST_F(ConvTest, Conv2DMatchesNaiveLoop) {
   ExpectNear(got.f(), want, 1e-4f);
 }
 
+// CONV_3D against a plain loop: filter DHWIO, SAME with strides and dilation, fused RELU.
+struct Conv3DCase {
+  int id, ih, iw, ic, oc, kd, kh, kw, sd, sh, sw, dd, dh, dw;
+  bool relu;
+};
+
+class Conv3DLoopTest : public OpsetTest, public ::testing::WithParamInterface<Conv3DCase> {};
+
+TEST_P(Conv3DLoopTest, MatchesNaiveLoop) {
+  const Conv3DCase& k = GetParam();
+  std::vector<float> in(static_cast<size_t>(k.id * k.ih * k.iw * k.ic)), w(static_cast<size_t>(k.kd * k.kh * k.kw * k.ic * k.oc)),
+      b(static_cast<size_t>(k.oc));
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>((i * 7) % 11) - 5.f;
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>((i * 5) % 7) * 0.25f - 0.75f;
+  for (int i = 0; i < k.oc; ++i) b[static_cast<size_t>(i)] = 0.5f * static_cast<float>(i) - 0.5f;
+  auto geo = [](int n, int kk, int s, int d, int* out, int* pad) {
+    *out = (n + s - 1) / s;
+    *pad = std::max(0, (*out - 1) * s + (kk - 1) * d + 1 - n) / 2;
+  };
+  int od, oh, ow, pd, ph, pw;
+  geo(k.id, k.kd, k.sd, k.dd, &od, &pd);
+  geo(k.ih, k.kh, k.sh, k.dh, &oh, &ph);
+  geo(k.iw, k.kw, k.sw, k.dw, &ow, &pw);
+  std::vector<float> want;
+  for (int z = 0; z < od; ++z)
+    for (int y = 0; y < oh; ++y)
+      for (int x = 0; x < ow; ++x)
+        for (int o = 0; o < k.oc; ++o) {
+          float s = b[static_cast<size_t>(o)];
+          for (int a = 0; a < k.kd; ++a)
+            for (int ky = 0; ky < k.kh; ++ky)
+              for (int kx = 0; kx < k.kw; ++kx)
+                for (int c = 0; c < k.ic; ++c) {
+                  const int zz = z * k.sd + a * k.dd - pd, yy = y * k.sh + ky * k.dh - ph, xx = x * k.sw + kx * k.dw - pw;
+                  if (zz < 0 || zz >= k.id || yy < 0 || yy >= k.ih || xx < 0 || xx >= k.iw) continue;
+                  s += in[static_cast<size_t>(((zz * k.ih + yy) * k.iw + xx) * k.ic + c)] *
+                       w[static_cast<size_t>((((a * k.kh + ky) * k.kw + kx) * k.ic + c) * k.oc + o)];
+                }
+          want.push_back(k.relu ? std::max(s, 0.f) : s);
+        }
+  Tensor got = Fold1("CONV_3D", {F({1, k.id, k.ih, k.iw, k.ic}, in), F({k.kd, k.kh, k.kw, k.ic, k.oc}, w), F({k.oc}, b)},
+                     {{"padding", 0}, {"stride_d", k.sd}, {"stride_h", k.sh}, {"stride_w", k.sw}, {"dilation_d_factor", k.dd},
+                      {"dilation_h_factor", k.dh}, {"dilation_w_factor", k.dw}, {"fused_activation_function", k.relu ? 1 : 0}});
+  EXPECT_EQ(got.dims, (Dims{1, od, oh, ow, k.oc}));
+  ExpectNear(got.f(), want, 1e-4f);
+}
+
+INSTANTIATE_TEST_SUITE_P(Conv3D, Conv3DLoopTest,
+                         ::testing::Values(Conv3DCase{4, 5, 3, 2, 3, 2, 3, 2, 1, 2, 1, 2, 1, 1, true},
+                                           // input depth = kernel depth with a height dilation: the case
+                                           // the 2023 WASM TFLite runtime computes differently
+                                           Conv3DCase{2, 4, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 2, 1, false},
+                                           Conv3DCase{5, 6, 7, 1, 2, 3, 1, 2, 2, 3, 2, 1, 1, 2, false}));
+
+TEST_F(ConvTest, Conv3DValidSmallByHand) {
+  // 1x2x2 volume 1..4, one 1x2x2 filter of ones, no bias: the sum 10.
+  Tensor y = Fold1("CONV_3D", {F({1, 1, 2, 2, 1}, Iota(4)), F({1, 2, 2, 1, 1}, {1, 1, 1, 1})},
+                   {{"padding", 1}, {"stride_d", 1}, {"stride_h", 1}, {"stride_w", 1}});
+  EXPECT_EQ(y.dims, (Dims{1, 1, 1, 1, 1}));
+  ExpectNear(y.f(), {10.f});
+}
+
+TEST_F(ConvTest, Conv3DShapes) {
+  NodeView n;
+  TFLC_ASSERT_OK(InferOne("CONV_3D", {Input(TFLC_TYPE_FLOAT32, {-1, 7, 9, 8, 3}),
+                                      Const(F({3, 3, 2, 3, 5}, std::vector<float>(270)))},
+                          {{"padding", 1}, {"stride_d", 2}, {"stride_h", 1}, {"stride_w", 3}, {"dilation_h_factor", 2}},
+                          &n));
+  EXPECT_EQ(n.output(0).dims(), (Dims{-1, 3, 5, 3, 5}));  // (7-3)/2+1, 9-5+1, (8-2)/3+1
+}
+
+TEST_F(ConvTest, Conv3DRejectsChannelMismatch) {
+  NodeView n;
+  Status s = InferOne("CONV_3D", {Input(TFLC_TYPE_FLOAT32, {1, 4, 4, 4, 2}), Const(F({1, 1, 1, 3, 1}, std::vector<float>(3)))},
+                      {{"padding", 0}, {"stride_d", 1}, {"stride_h", 1}, {"stride_w", 1}}, &n);
+  EXPECT_TRUE(StatusHas(s, TFLC_CODE_INVALID_ARGUMENT, "input channels 2 != filter input channels 3"));
+}
+
+TEST_F(ConvTest, Conv3DRejectsValidWindowLargerThanDepth) {
+  NodeView n;
+  Status s = InferOne("CONV_3D", {Input(TFLC_TYPE_FLOAT32, {1, 2, 4, 4, 1}), Const(F({3, 1, 1, 1, 1}, std::vector<float>(3)))},
+                      {{"padding", 1}, {"stride_d", 1}, {"stride_h", 1}, {"stride_w", 1}}, &n);
+  EXPECT_TRUE(StatusHas(s, TFLC_CODE_INVALID_ARGUMENT, "depth window 3"));
+}
+
+TEST_F(ConvTest, Conv3DRejectsZeroStride) {
+  NodeView n;
+  Status s = InferOne("CONV_3D", {Input(TFLC_TYPE_FLOAT32, {1, 2, 4, 4, 1}), Const(F({1, 1, 1, 1, 1}, std::vector<float>(1)))},
+                      {{"padding", 1}, {"stride_d", 0}, {"stride_h", 1}, {"stride_w", 1}}, &n);
+  EXPECT_TRUE(StatusHas(s, TFLC_CODE_INVALID_ARGUMENT, "stride_d must be positive"));
+}
+
 TEST_F(ConvTest, Conv2DShapes) {
   NodeView n;
   TFLC_ASSERT_OK(InferOne("CONV_2D", {Input(TFLC_TYPE_FLOAT32, {-1, 9, 8, 3}), Const(F({16, 3, 3, 3}, std::vector<float>(432))),

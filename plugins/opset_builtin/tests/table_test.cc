@@ -124,7 +124,7 @@ const std::map<std::string, std::string>& ExpectedOptions() {
   static const std::map<std::string, std::string> m = {
       {"ADD", "AddOptions"}, {"SUB", "SubOptions"}, {"MUL", "MulOptions"}, {"DIV", "DivOptions"},
       {"MAXIMUM", ""}, {"MINIMUM", ""}, {"SQUARED_DIFFERENCE", ""}, {"POW", ""}, {"FLOOR_DIV", ""},
-      {"FLOOR_MOD", ""}, {"ADD_N", ""}, {"CONV_2D", "Conv2DOptions"},
+      {"FLOOR_MOD", ""}, {"ADD_N", ""}, {"CONV_2D", "Conv2DOptions"}, {"CONV_3D", "Conv3DOptions"},
       {"DEPTHWISE_CONV_2D", "DepthwiseConv2DOptions"}, {"TRANSPOSE_CONV", "TransposeConvOptions"},
       {"FULLY_CONNECTED", "FullyConnectedOptions"}, {"BATCH_MATMUL", "BatchMatMulOptions"},
       {"AVERAGE_POOL_2D", "Pool2DOptions"}, {"MAX_POOL_2D", "Pool2DOptions"}, {"L2_POOL_2D", "Pool2DOptions"},
@@ -301,6 +301,7 @@ TEST(OpsetTable, FusionFacts) {
     return std::vector<int>{e->bias_input, e->weight_input, e->weight_output_axis};
   };
   EXPECT_EQ(weights("CONV_2D"), (std::vector<int>{2, 1, 0}));
+  EXPECT_EQ(weights("CONV_3D"), (std::vector<int>{2, 1, 4}));  // filter DHWIO: output channels last
   EXPECT_EQ(weights("DEPTHWISE_CONV_2D"), (std::vector<int>{2, 1, 3}));
   EXPECT_EQ(weights("FULLY_CONNECTED"), (std::vector<int>{2, 1, 0}));
   EXPECT_EQ(weights("TRANSPOSE_CONV"), (std::vector<int>{3, 1, 0}));
