@@ -421,9 +421,10 @@ def register_custom(km):
     def m_stock_unsupported(path, rng):
         m = km.Model("model", rng)
         x = m.input("input_1", [4, 4, 4, 2])
-        y = m.layer("Conv3D", dict(km.c_simple("conv3d"), filters=2, kernel_size=[1, 1, 1], strides=[1, 1, 1],
-                                   padding="valid", data_format="channels_last", dilation_rate=[1, 1, 1],
-                                   groups=1, activation="linear", use_bias=False), x,
+        y = m.layer("Conv3DTranspose", dict(km.c_simple("conv3d_transpose"), filters=2, kernel_size=[1, 1, 1],
+                                            strides=[1, 1, 1], padding="valid", data_format="channels_last",
+                                            dilation_rate=[1, 1, 1], output_padding=None, activation="linear",
+                                            use_bias=False), x,
                     [("kernel", m.w(1, 1, 1, 2, 2))])
         m.output(y)
         km.write_legacy_h5(path, m)

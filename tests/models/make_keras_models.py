@@ -1490,7 +1490,12 @@ def _load_generator_modules():
         spec = importlib.util.spec_from_file_location(os.path.basename(p)[:-3], p)
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
-        mod.register(sys.modules[__name__])
+        # This module as loaded (a script, an import, or a spec loader that did not register it).
+        km = sys.modules.get(__name__)
+        if km is None or getattr(km, "MODELS", None) is not MODELS:
+            import types
+            km = types.SimpleNamespace(**globals())
+        mod.register(km)
 
 
 _load_generator_modules()

@@ -322,7 +322,7 @@ TEST(Containers, StockUnsupportedSaysSo) {
   Loaded l(Model("stock_unsupported_layer"));
   ASSERT_FALSE(l.status().ok());
   const std::string& m = l.status().message();
-  EXPECT_NE(m.find("layer 'conv3d' (class Conv3D) is a stock Keras layer tflc does not support yet"), std::string::npos)
+  EXPECT_NE(m.find("layer 'conv3d_transpose' (class Conv3DTranspose) is a stock Keras layer tflc does not support yet"), std::string::npos)
       << m;
   EXPECT_NE(m.find("file an issue"), std::string::npos) << m;
   EXPECT_EQ(m.find("custom"), std::string::npos) << m;

@@ -368,10 +368,9 @@ TEST(Layers, ReshapePermuteFlatten) {
   EXPECT_EQ(I32(l.Input("permute/Transpose", 1)), (std::vector<int32_t>{0, 2, 1}));
   EXPECT_EQ(I32(l.Input("reshape_3d/Reshape", 1)), (std::vector<int32_t>{1, 2, 4, 3}));
   EXPECT_EQ(I32(l.Input("flatten/Reshape", 1)), (std::vector<int32_t>{1, 24}));
-  // Dense on [1, 4, 6]: Tensordot as Reshape → MatMul → Reshape, then BiasAdd.
-  EXPECT_EQ(I32(l.Input("dense_3d/Tensordot/Reshape", 1)), (std::vector<int32_t>{4, 6}));
-  EXPECT_EQ(l.Node("dense_3d/Tensordot/MatMul").op(), "MatMul");
-  EXPECT_EQ(I32(l.Input("dense_3d/Tensordot", 1)), (std::vector<int32_t>{1, 4, 3}));
+  // Dense on [1, 4, 6]: matmul(x, kernel) as Keras 3 traces it (one BatchMatMulV2), then BiasAdd.
+  EXPECT_EQ(l.InDims("dense_3d/BatchMatMulV2", 1), (Dims{6, 3}));
+  EXPECT_EQ(l.Node("dense_3d/BatchMatMulV2").output(0).dims(), (Dims{1, 4, 3}));
   EXPECT_TRUE(l.HasNode("dense_3d/BiasAdd"));
   EXPECT_EQ(I32(l.Input("repeat/Tile", 1)), (std::vector<int32_t>{1, 2, 1}));
   EXPECT_EQ(l.g().output(1).dims(), (Dims{1, 2, 12}));
@@ -521,14 +520,14 @@ TEST(Layers, BidirectionalMergeModesAndStates) {
 TEST(Layers, TimeDistributed) {
   LOAD(l, "time_distributed");
   EXPECT_EQ(l.Ops(), (Ops{"Reshape", "Conv2D", "BiasAdd", "Relu", "Reshape", "Reshape", "MaxPool", "Reshape",
-                          "Reshape", "Reshape", "MatMul", "Reshape", "BiasAdd", "Relu", "tflc.LSTM"}));
+                          "Reshape", "BatchMatMulV2", "BiasAdd", "Relu", "tflc.LSTM"}));
   // (1, 3, 6, 6, 2) → (3, 6, 6, 2) → Conv2D → (1, 3, 4, 4, 3).
   EXPECT_EQ(l.Node("time_distributed/Reshape").output(0).dims(), (Dims{3, 6, 6, 2}));
   EXPECT_EQ(l.InDims("time_distributed/conv2d/Conv2D", 1), (Dims{3, 3, 2, 3}));
   EXPECT_EQ(l.Node("time_distributed/Reshape_1").output(0).dims(), (Dims{1, 3, 4, 4, 3}));
   // Flatten per slice is one Reshape; Dense is applied to the rank-3 input directly.
   EXPECT_EQ(l.Node("time_distributed_2/Reshape").output(0).dims(), (Dims{1, 3, 12}));
-  EXPECT_EQ(l.InDims("time_distributed_3/dense/Tensordot/MatMul", 1), (Dims{12, 4}));
+  EXPECT_EQ(l.InDims("time_distributed_3/dense/BatchMatMulV2", 1), (Dims{12, 4}));
   EXPECT_EQ(l.Node("lstm/LSTM").input(0).producer().op(), "Relu");
 }
 
@@ -549,7 +548,7 @@ TEST(Layers, Keras3RecurrentAndWrappers) {
     ASSERT_TRUE(f && b);
     EXPECT_EQ(*b.BoolAttr("go_backwards"), true);  // from the saved backward_layer config
     EXPECT_NE(F32(f.input(1)), F32(b.input(1)));
-    EXPECT_EQ(l.InDims("time_distributed/dense/Tensordot/MatMul", 1), (Dims{5, 4}));
+    EXPECT_EQ(l.InDims("time_distributed/dense/BatchMatMulV2", 1), (Dims{5, 4}));
     EXPECT_EQ(l.g().num_outputs(), 4u);
     EXPECT_EQ(l.g().output(3).dims(), (Dims{1, 4, 2, 2}));
   }

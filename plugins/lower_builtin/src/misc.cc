@@ -20,6 +20,17 @@ TflcStatus* LowerIdentity(TflcLowerNode_Args* args) {
     }
     for (size_t k = 0; k < n; ++k) {
       TFLC_ASSIGN_OR_RETURN(ValueView x, l.Input(k));
+      // A graph output that repeats another graph output, or is a graph input, keeps a tensor of its
+      // own (a RESHAPE to the same shape): LiteRT miscomputes a subgraph that lists one tensor as two
+      // outputs or as an input and an output (LiteRT.js 2.5.3; the 2023 runtime was right).
+      const ValueView out = l.node().output(k);
+      const bool graph_input = !x.producer() && !x.is_const();
+      if (out.is_graph_output() && (x.is_graph_output() || graph_input) && (x.fully_defined() || out.fully_defined())) {
+        TFLC_ASSIGN_OR_RETURN(ValueView copy, l.Reshape(x, x.fully_defined() ? x.dims() : out.dims(),
+                                                        "copy_" + std::to_string(k)));
+        TFLC_RETURN_IF_ERROR(l.Replace(k, copy));
+        continue;
+      }
       TFLC_RETURN_IF_ERROR(l.Replace(k, x));
     }
     return OkStatus();

@@ -150,20 +150,32 @@ StatusOr<ValueView> FullyConnected(const Lowering& l, const ValueView& x, const 
                  {{"fused_activation_function", static_cast<int64_t>(kActNone)}, {"keep_num_dims", false}});
 }
 
+// Output `k` of the source node as `v`. When output 0 is `v` too and both are graph outputs, output
+// k gets its own tensor (a RESHAPE to the same shape): LiteRT miscomputes a subgraph that lists
+// one tensor as two outputs (seen with LiteRT.js 2.5.3; the 2023 runtime was right).
+Status ReplaceDistinct(const Lowering& l, size_t k, const ValueView& v, const ValueView& output0) {
+  const ValueView out = l.node().output(k);
+  if (v.get() == output0.get() && l.node().output(0).is_graph_output() && out.is_graph_output() &&
+      out.fully_defined()) {
+    TFLC_ASSIGN_OR_RETURN(ValueView copy, l.Reshape(v, out.dims(), "state_" + std::to_string(k)));
+    return l.Replace(k, copy);
+  }
+  return l.Replace(k, v);
+}
+
 // The sequence output [batch, time, u] (or [time, batch, u]) from per-step states, or the last one;
 // then the return_state outputs: 1 = final h, 2 = final c (LSTM, `final_c`).
 Status FinishUnrolled(const Lowering& l, const RnnConfig& c, const std::vector<ValueView>& states,
                       const ValueView& final_c = ValueView()) {
-  if (!c.return_sequences) {
-    TFLC_RETURN_IF_ERROR(l.Replace(0, states.back()));
-  } else {
-    TFLC_ASSIGN_OR_RETURN(ValueView y, l.Emit1("PACK", "", states,
-                                               {{"values_count", static_cast<int64_t>(states.size())},
-                                                {"axis", static_cast<int64_t>(c.time_axis)}}));
-    TFLC_RETURN_IF_ERROR(l.Replace(0, y));
+  ValueView y = states.back();
+  if (c.return_sequences) {
+    TFLC_ASSIGN_OR_RETURN(y, l.Emit1("PACK", "", states,
+                                     {{"values_count", static_cast<int64_t>(states.size())},
+                                      {"axis", static_cast<int64_t>(c.time_axis)}}));
   }
   const size_t n = l.node().num_outputs();
-  if (n > 1) TFLC_RETURN_IF_ERROR(l.Replace(1, states.back()));
+  if (n > 1) TFLC_RETURN_IF_ERROR(ReplaceDistinct(l, 1, states.back(), y));
+  TFLC_RETURN_IF_ERROR(l.Replace(0, y));
   if (n > 2) {
     if (!final_c) return InvalidArgument("only tflc.LSTM has a third output (the final cell state)");
     TFLC_RETURN_IF_ERROR(l.Replace(2, final_c));
@@ -272,8 +284,9 @@ Status LowerLstmFused(const Lowering& l, const RnnConfig& c) {
                                                  {"new_axis_mask", int64_t{0}},
                                                  {"shrink_axis_mask", int64_t{1} << t},
                                                  {"offset", false}}));
-  TFLC_RETURN_IF_ERROR(l.Replace(0, c.return_sequences ? seq : last));
-  if (l.node().num_outputs() > 1) TFLC_RETURN_IF_ERROR(l.Replace(1, last));  // return_state h
+  const ValueView y = c.return_sequences ? seq : last;
+  if (l.node().num_outputs() > 1) TFLC_RETURN_IF_ERROR(ReplaceDistinct(l, 1, last, y));  // return_state h
+  TFLC_RETURN_IF_ERROR(l.Replace(0, y));
   return OkStatus();
 }
 

@@ -462,8 +462,9 @@ TEST_F(LowerTest, EinsumDenseEquationsUseFullyConnected) {
       {"abc,cd->abd", {-1, 3, 4}, {4, 5}, "RESHAPE FULLY_CONNECTED RESHAPE"},
       {"abcd,cde->abe", {-1, 3, 4, 2}, {4, 2, 5}, "RESHAPE FULLY_CONNECTED RESHAPE"},
       {"...b,bc->...c", {-1, 7, 4}, {4, 5}, "RESHAPE FULLY_CONNECTED RESHAPE"},
-      {"ab...,bc->ac...", {2, 3, 4}, {3, 5}, "TRANSPOSE RESHAPE FULLY_CONNECTED RESHAPE TRANSPOSE"},
-      {"cd,abc->abd", {4, 5}, {2, 3, 4}, "RESHAPE FULLY_CONNECTED RESHAPE"},  // operands swapped
+      // Static shapes: FULLY_CONNECTED flattens its input itself, so the leading RESHAPE goes.
+      {"ab...,bc->ac...", {2, 3, 4}, {3, 5}, "TRANSPOSE FULLY_CONNECTED RESHAPE TRANSPOSE"},
+      {"cd,abc->abd", {4, 5}, {2, 3, 4}, "FULLY_CONNECTED RESHAPE"},  // operands swapped
       // A constant first operand whose FULLY_CONNECTED form needs TRANSPOSEs of the input and the
       // output: BATCH_MATMUL instead.
       {"ab,bc->ac", {3, 4}, {4, 5}, "BATCH_MATMUL"},
