@@ -454,19 +454,7 @@ Status LayerWeights::Bind(const std::vector<std::string>& roles) {
         }
       }
     }
-    for (size_t i = 0; i < roles.size(); ++i) {
-      if (bound_[i] < 0)
-        return NotFound("weight '" + DisplayName(roles[i]) + "' not found in " + file_desc + " (" + where_ +
-                        " lists: " + Join(listed) + "); the file does not match its model config: save the model "
-                        "again with model.save()");
-    }
-    std::vector<std::string> extra;
-    for (size_t k = 0; k < refs_.size(); ++k)
-      if (!used[k]) extra.push_back(refs_[k].name);
-    if (!extra.empty())
-      return InvalidArgument("the file has weights the layer config does not use (" + Join(extra) + ", expected " +
-                             Join(roles) + "); the file does not match its model config");
-    return OkStatus();
+    return CheckBound(used, listed, file_desc);
   }
   if (refs_.size() != roles.size())
     return InvalidArgument("the file has " + std::to_string(refs_.size()) + " weight(s) for this layer (" +
@@ -524,6 +512,14 @@ Status LayerWeights::BindSubLayers(const std::vector<std::string>& listed, const
         if (by_position_) ++next_index[sub];
       }
     }
+  }
+  return CheckBound(used, listed, file_desc);
+}
+
+// Every role found a weight and every weight of the file was used.
+Status LayerWeights::CheckBound(const std::vector<bool>& used, const std::vector<std::string>& listed,
+                                const std::string& file_desc) const {
+  for (size_t i = 0; i < roles_.size(); ++i) {
     if (bound_[i] < 0)
       return NotFound("weight '" + DisplayName(roles_[i]) + "' not found in " + file_desc + " (" + where_ +
                       " lists: " + Join(listed) + "); the file does not match its model config: save the model "

@@ -74,6 +74,9 @@ class LayerWeights {
   StatusOr<int64_t> InPlaceOffset(const WeightRef& ref, const std::string& role, const Shape& expected) const;
   // Bind() for roles of sub-layers ("query/kernel"; MultiHeadAttention): see weights.cc.
   Status BindSubLayers(const std::vector<std::string>& listed, const std::string& file_desc);
+  // After binding: every role has a weight and no weight of the file is left over.
+  Status CheckBound(const std::vector<bool>& used, const std::vector<std::string>& listed,
+                    const std::string& file_desc) const;
 
   const KerasFile* file_ = nullptr;
   std::string layer_;
