@@ -354,6 +354,10 @@ class Importer {
       roots.push_back(r);
     }
     TFLC_RETURN_IF_ERROR(Order(roots));
+    for (const std::string& name : order_) {
+      const FlatNode* fn = g_.Find(name);
+      if (fn && fn->def && IsControlFlowV1(fn->def->op())) return ControlFlowV1Error(*fn);
+    }
     // Outputs used per node (source nodes get max(declared, used) outputs).
     for (const std::string& name : order_)
       for (const Ref& r : deps_[name]) used_[r.node] = std::max(used_[r.node], r.index + 1);
@@ -381,6 +385,26 @@ class Importer {
     return out;
   }
 
+  // TF1 control flow (tf.cond / tf.while_loop built without control flow v2): TFLite has no form
+  // for it, as TensorFlow's converter says too; the graph must be exported again with v2.
+  static bool IsControlFlowV1(const std::string& op) {
+    static const char* const kOps[] = {"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
+                                       "RefExit", "NextIteration", "RefNextIteration", "LoopCond"};
+    for (const char* k : kOps)
+      if (op == k) return true;
+    return false;
+  }
+
+  Status ControlFlowV1Error(const FlatNode& n) const {
+    return Unimplemented(
+        "the graph uses TensorFlow 1 control flow: node '" + n.name + "' (op " + n.def->op() +
+        "; Switch / Merge / Enter / Exit / NextIteration / LoopCond nodes come from tf.cond or "
+        "tf.while_loop built with control flow v1), which TFLite cannot represent. What to do: export the "
+        "model again with control flow v2 - in TF 2.x save it with tf.saved_model.save (tf.function graphs use "
+        "v2); in TF1 code call tf.compat.v1.enable_control_flow_v2() before building the graph - and convert "
+        "the new file");
+  }
+
   // Post-order DFS from the roots; a back edge is a cycle (named in the error).
   Status Order(const std::vector<Ref>& roots) {
     enum Color { kWhite, kGray, kBlack };
@@ -404,6 +428,11 @@ class Importer {
           const std::string& next = d[f.next++].node;
           Color c = color[next];
           if (c == kGray) {
+            // A TF1 while loop is a cycle through NextIteration: say what it is.
+            for (const Frame& s : stack) {
+              const FlatNode* fn = g_.Find(s.name);
+              if (fn && fn->def && IsControlFlowV1(fn->def->op())) return ControlFlowV1Error(*fn);
+            }
             std::string cycle;
             bool in = false;
             for (const Frame& s : stack) {
