@@ -24,7 +24,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const {readIoQuantization} = require('./tflite_runtime');
+const {readIoQuantization, vectorToArray, runtimeLogLines} = require('./tflite_runtime');
 const {readSignatures} = require('./tflite_signatures');
 
 const WASM_DIR = path.join(__dirname, '..', 'node_modules', '@litertjs', 'core', 'wasm');
@@ -89,26 +89,9 @@ async function loadRuntime() {
       `(run tests/e2e/setup.sh?):\n  ${errors.join('\n  ')}`);
 }
 
-function vectorToArray(vec) {
-  const out = [];
-  try {
-    for (let i = 0; i < vec.size(); i++) out.push(vec.get(i));
-  } finally {
-    vec.delete();
-  }
-  return out;
-}
-
-// The runtime's log lines since `from`, without INFO/WARNING chatter and repeats.
+// The runtime's log lines since `from`, without INFO/WARNING/VERBOSE chatter and repeats.
 function runtimeLog(runtime, from) {
-  const lines = [];
-  for (const chunk of runtime.logs.slice(from)) {
-    for (const line of chunk.split('\n')) {
-      const l = line.trim();
-      if (l && !/^(INFO|WARNING|VERBOSE):/.test(l) && !lines.includes(l)) lines.push(l);
-    }
-  }
-  return lines;
+  return runtimeLogLines(runtime, from, /^(INFO|WARNING|VERBOSE):/);
 }
 
 // Throws when the runtime logged an "ERROR:" line since `from` (LiteRT's silent failures).

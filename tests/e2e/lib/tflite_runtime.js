@@ -74,16 +74,21 @@ function vectorToArray(vec) {
   return out;
 }
 
-// The runtime's own log lines since `from`, without INFO chatter and repeats.
-function runtimeLog(runtime, from) {
+// The runtime's own log lines since `from`, without repeats and without lines matching `skip`
+// (INFO chatter by default; the LiteRT runner also drops WARNING/VERBOSE).
+function runtimeLogLines(runtime, from, skip = /^INFO:/) {
   const lines = [];
   for (const chunk of runtime.logs.slice(from)) {
     for (const line of chunk.split('\n')) {
       const l = line.trim();
-      if (l && !l.startsWith('INFO:') && !lines.includes(l)) lines.push(l);
+      if (l && !skip.test(l) && !lines.includes(l)) lines.push(l);
     }
   }
-  return lines.join('\n  ');
+  return lines;
+}
+
+function runtimeLog(runtime, from) {
+  return runtimeLogLines(runtime, from).join('\n  ');
 }
 
 function describe(info) {
@@ -338,4 +343,4 @@ function readIoQuantization(modelBytes) {
   };
 }
 
-module.exports = {loadRuntime, createRunner, runModel, readIoQuantization, vectorToArray, TYPED_ARRAYS};
+module.exports = {loadRuntime, createRunner, runModel, readIoQuantization, vectorToArray, runtimeLogLines, TYPED_ARRAYS};
