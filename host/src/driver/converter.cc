@@ -96,7 +96,7 @@ StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, c
   }
   if (model->graphs.empty()) return Internal("frontend '" + std::string(best->frontend->name) + "' produced no graph for " + path);
   for (auto& g : model->graphs) {
-    if (g->outputs.empty()) return InvalidArgument(path + ": signature '" + g->signature_key + "' has no outputs");
+    if (!g->is_subgraph && g->outputs.empty()) return InvalidArgument(path + ": signature '" + g->signature_key + "' has no outputs");
   }
   return model;
 }

@@ -94,8 +94,35 @@ TflcGraph* AddGraph(TflcModel* model, const std::string& signature_key) {
   auto g = std::make_unique<TflcGraph>();
   g->model = model;
   g->signature_key = signature_key;
+  g->id = static_cast<int64_t>(model->graphs.size());
   model->graphs.push_back(std::move(g));
   return model->graphs.back().get();
+}
+
+TflcGraph* AddSubgraph(TflcModel* model, const std::string& name) {
+  TflcGraph* g = AddGraph(model, "");
+  g->is_subgraph = true;
+  g->name = name;
+  return g;
+}
+
+TflcGraph* SubgraphById(const TflcModel* model, int64_t id) {
+  if (!model || id < 0 || id >= static_cast<int64_t>(model->graphs.size())) return nullptr;
+  TflcGraph* g = model->graphs[static_cast<size_t>(id)].get();
+  return g->is_subgraph ? g : nullptr;
+}
+
+std::vector<std::pair<std::string, TflcGraph*>> CalledSubgraphs(const TflcNode* n) {
+  std::vector<std::pair<std::string, TflcGraph*>> out;
+  for (const auto& [name, a] : n->attrs) {
+    if (a.kind == TFLC_ATTR_GRAPH) out.emplace_back(name, SubgraphById(n->graph->model, a.i));
+  }
+  return out;
+}
+
+std::string DescribeGraph(const TflcGraph* g) {
+  if (g->is_subgraph) return "subgraph `" + g->name + "`";
+  return "graph `" + (g->signature_key.empty() ? std::string("main") : g->signature_key) + "`";
 }
 
 TflcValue* NewValue(TflcGraph* g, const std::string& name) {
@@ -298,7 +325,9 @@ std::string ShapeString(const TflcValue& v) {
 
 std::string DescribeNode(const TflcNode* node) {
   if (!node) return "";
-  return "node `" + node->name + "` (" + node->op + ")";
+  std::string where;
+  if (node->graph && node->graph->is_subgraph) where = " in subgraph `" + node->graph->name + "`";
+  return "node `" + node->name + "` (" + node->op + ")" + where;
 }
 
 }  // namespace tflc::host
