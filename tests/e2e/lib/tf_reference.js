@@ -765,6 +765,36 @@ function prepareSavedModel(dir, opts) {
     tfVersion: meta.metaInfoDef.tensorflowVersion || ''};
 }
 
+// TensorList ops tfjs-converter 4.22 gets wrong or lacks, as custom ops (its lists are
+// mutable and keyed by the id of their handle tensor, context.getTensorList(id)):
+//  - TensorListPopBack returns only [tensor]; TF's OpDef has (output_handle, tensor);
+//  - TensorListElementShape is missing: the list's element_shape, -1 for an unknown
+//    dim, scalar -1 for an unknown rank (TF:tensorflow/core/kernels/list_kernels.cc).
+let customOpsRegistered = false;
+function registerTensorListOps() {
+  if (customOpsRegistered) return;
+  customOpsRegistered = true;
+  const listOf = (node, what) => {
+    const h = node.inputs[0];
+    const list = h && node.context && node.context.getTensorList(h.id);
+    if (!list) throw new Error(`${what}: input is not a TensorList handle`);
+    return list;
+  };
+  const shapeParam = (t) => {
+    const d = Array.from(t.dataSync());
+    return t.rank === 0 ? d[0] : d;
+  };
+  tfconv.registerOp('TensorListPopBack', (node) => {
+    const list = listOf(node, 'TensorListPopBack');
+    const t = list.popBack(shapeParam(node.inputs[1]), node.attrs.element_dtype);
+    return [list.idTensor, t];
+  });
+  tfconv.registerOp('TensorListElementShape', (node) => {
+    const es = listOf(node, 'TensorListElementShape').elementShape;
+    return [Array.isArray(es) ? tf.tensor1d(es, 'int32') : tf.scalar(-1, 'int32')];
+  });
+}
+
 let backendReady = null;
 async function ensureBackend() {
   if (!backendReady) {
@@ -836,6 +866,7 @@ async function loadTfReference(modelPath, opts = {}) {
   // Control flow runs only in executeAsync; TensorLists need Tensor.dispose held off (see run).
   const controlFlow = functions.length > 0 || [...allOps].some((op) => op.startsWith('TensorList'));
   await ensureBackend();
+  registerTensorListOps();
   let model;
   try {
     model = await tfconv.loadGraphModel(tf.io.fromMemory(artifacts));
