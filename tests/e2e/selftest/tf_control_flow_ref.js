@@ -169,7 +169,8 @@ function loopGraph() {
   };
 }
 
-// If(Sum(v) > 0; v): then (via a call) [2 * v[2:4], v[0:2]] from one Split node, else [-v[0:2], v[2:4]].
+// If(Sum(v) > 0; v): then [2 * v[2:4] (via a call), v[0:2], v[2:4]], else [-v[0:2], v[2:4], v[0:2]];
+// outputs 1 and 2 are two outputs of one Split/SplitV node.
 function ifGraph() {
   return {
     node: [
@@ -179,28 +180,29 @@ function ifGraph() {
       node('total', 'Sum', ['v', 'axis'], {T: attr.type(F), Tidx: attr.type(I)}),
       node('pos', 'Greater', ['total', 'zero'], {T: attr.type(F)}),
       node('branch', 'StatelessIf', ['pos', 'v'], {
-        Tcond: attr.type('DT_BOOL'), Tin: attr.types(F), Tout: attr.types(F, F),
+        Tcond: attr.type('DT_BOOL'), Tin: attr.types(F), Tout: attr.types(F, F, F),
         then_branch: attr.func('then_fn'), else_branch: attr.func('else_fn'),
       }),
       node('first', 'Identity', ['branch'], {T: attr.type(F)}),
       node('second', 'Identity', ['branch:1'], {T: attr.type(F)}),
+      node('third', 'Identity', ['branch:2'], {T: attr.type(F)}),
     ],
     library: {
       function: [
-        fdef('then_fn', [['v', F]], [['a', F], ['b', F]], [
+        fdef('then_fn', [['v', F]], [['a', F], ['b', F], ['c', F]], [
           constNode('axis', I, [], [0]),
           node('sp', 'Split', ['axis:output:0', 'v'], {T: attr.type(F), num_split: attr.i(2)}),
           node('dbl', 'PartitionedCall', ['sp:output:1'], {
             Tin: attr.types(F), Tout: attr.types(F), f: attr.func('double_fn'),
           }),
-        ], {a: 'dbl:output:0', b: 'sp:output:0'}),
-        fdef('else_fn', [['v', F]], [['a', F], ['b', F]], [
+        ], {a: 'dbl:output:0', b: 'sp:output:0', c: 'sp:output:1'}),
+        fdef('else_fn', [['v', F]], [['a', F], ['b', F], ['c', F]], [
           constNode('axis', I, [], [0]),
           constNode('sizes', I, [2], [2, 2]),
           node('sp', 'SplitV', ['v', 'sizes:output:0', 'axis:output:0'],
               {T: attr.type(F), Tlen: attr.type(I), num_split: attr.i(2)}),
           node('neg', 'Neg', ['sp:output:0'], {T: attr.type(F)}),
-        ], {a: 'neg:y:0', b: 'sp:output:1'}),
+        ], {a: 'neg:y:0', b: 'sp:output:1', c: 'sp:output:0'}),
         fdef('double_fn', [['t', F]], [['y', F]], [
           constNode('two', F, [], [2]),
           node('m', 'Mul', ['t', 'two:output:0'], {T: attr.type(F)}),
@@ -257,7 +259,7 @@ async function handBuilt(tmp) {
   await check('hand-built StatelessIf graph (two rets from one Split node, PartitionedCall in a branch, SplitV)',
       async () => {
         const pb = writeGraphDef(tmp, 'if.pb', ifGraph());
-        const ref = await loadTfReference(pb, {inputs: ['v'], outputs: ['first', 'second']});
+        const ref = await loadTfReference(pb, {inputs: ['v'], outputs: ['first', 'second', 'third']});
         try {
           const rand = mulberry32(3);
           const taken = {then: 0, else: 0};
@@ -265,13 +267,14 @@ async function handBuilt(tmp) {
             const v = Float32Array.from({length: 4}, () => 2 * rand() - 1);
             if (k === 0) v.fill(0.25);
             if (k === 1) v.fill(-0.25);
-            const [first, second] = await ref.run({v: {data: v, shape: [4]}});
+            const [first, second, third] = await ref.run({v: {data: v, shape: [4]}});
             const pos = v.reduce((p, q) => Math.fround(p + q), 0) > 0;
             taken[pos ? 'then' : 'else']++;
             const want1 = pos ? [2 * v[2], 2 * v[3]] : [-v[0], -v[1]];
             const want2 = pos ? [v[0], v[1]] : [v[2], v[3]];
             agree(first.data, want1, 0, `output 0 (${pos ? 'then' : 'else'})`);
             agree(second.data, want2, 0, `output 1 (${pos ? 'then' : 'else'})`);
+            agree(third.data, pos ? [v[2], v[3]] : [v[0], v[1]], 0, `output 2 (${pos ? 'then' : 'else'})`);
           }
           if (!taken.then || !taken.else) throw new Error(`branches taken: ${JSON.stringify(taken)}`);
           return `then ${taken.then}x, else ${taken.else}x, exact`;
