@@ -13,9 +13,17 @@
 // variables read from the TensorBundle checkpoint (lib/tf_checkpoint.js) and
 // frozen: VariableV2 → Const, VarHandleOp → Const + ReadVariableOp → Identity.
 //
+// TF2 control flow: While/StatelessWhile/If/StatelessIf keep their functions, which
+// go to modelTopology.library made runnable by tfjs-converter (buildLibrary: Consts
+// moved to the weight map, flat output indices, Identity results); the model then
+// runs in executeAsync with Tensor.dispose held off (runHoldingDisposal), and
+// TensorListPopBack / TensorListElementShape run as custom ops. Float64 runs as
+// float32, int64 as int32. Input shapes come from the caller (unknown dims allowed).
+//
 // API:
 //   await loadTfReference(path, {signature, inputs: [names], outputs: [names], feeds})
-//     → {kind, inputs: [{name, key, dtype, shape}], outputs: [{name, key}], run(feedMap), dispose()}
+//     → {kind, inputs: [{name, key, dtype, shape}], outputs: [{name, key}], run(feedMap), dispose(),
+//        controlFlow (bool), functions: [library function names handed over], ops, nodeCount}
 //        run({name: {data, shape}}) → [{name, shape, data: Float32Array}]
 //   await graphDefReference(pbPath, {inputs: {name: {data, shape}}, outputs: [names]})
 //   await savedModelReference(dir, {signature, inputs, outputs})
@@ -811,17 +819,22 @@ async function ensureBackend() {
  * async executor disposes, at the end of each function call, tensors that a
  * TensorList still holds (a return_sequences LSTM feeding another then fails with
  * "Cannot read properties of undefined (reading 'backend')"); holding disposal off
- * for the run leaves the values unchanged. `fn` must read its outputs itself.
+ * for the run leaves the values unchanged; the requested disposals happen afterwards.
+ * `fn` must read its outputs itself.
  */
 async function runHoldingDisposal(fn) {
   const proto = tf.Tensor.prototype;
   const dispose = proto.dispose;
+  const deferred = new Set();
   tf.engine().startScope();
-  proto.dispose = function heldDispose() {};
+  proto.dispose = function heldDispose() {
+    deferred.add(this);
+  };
   try {
     return await fn();
   } finally {
     proto.dispose = dispose;
+    for (const t of deferred) t.dispose();  // what tfjs asked to free, kept list entries too
     tf.engine().endScope();
   }
 }

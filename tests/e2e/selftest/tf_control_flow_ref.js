@@ -5,12 +5,12 @@
 //
 //  1. Hand-built GraphDefs (no model corpus needed), each checked against values
 //     computed here from the ops' documented semantics:
-//     - a While that pushes to a TensorList (body Consts, a float64 input with an
-//       unknown batch dim), then a second While that pops the list empty
+//     - a While that pushes to a TensorList (body Consts, a float64 input of
+//       shape [-1,-1]), then a second While that pops the list empty
 //       (TensorListPopBack read as "node:tensor:0" / "node:output_handle:0",
 //       TopKV2 "indices", TensorListLength in the cond, TensorListElementShape after);
-//     - an If whose then branch returns two outputs of one Split node (swapped) and
-//       calls a function through PartitionedCall, else branch SplitV + Neg.
+//     - an If whose branches return two outputs of one Split/SplitV node, the then
+//       branch calling a function through PartitionedCall.
 //  2. The stock Keras LSTM and GRU SavedModels (TF 2.15, StatelessWhile over
 //     TensorLists) against a plain JS forward pass written from Keras' documented
 //     semantics, with the weights read from the checkpoint (lib/tf_checkpoint.js) and
@@ -114,7 +114,7 @@ function loopGraph() {
   const loopT = attr.types(I, F, V);
   return {
     node: [
-      node('x', 'Placeholder', [], {dtype: attr.type('DT_DOUBLE'), shape: attr.shape([-1, 3])}),
+      node('x', 'Placeholder', [], {dtype: attr.type('DT_DOUBLE'), shape: attr.shape([-1, -1])}),
       node('xf', 'Cast', ['x'], {SrcT: attr.type('DT_DOUBLE'), DstT: attr.type(F)}),
       constNode('zero', I, [], [0]),
       constNode('eshape', I, [2], [-1, 3]),
@@ -216,7 +216,7 @@ function ifGraph() {
 async function handBuilt(tmp) {
   const f32 = Math.fround;
   await check('hand-built While/TensorList graph (body Consts, PushBack/PopBack/Length/ElementShape, ' +
-      'TopKV2 indices, float64 input with unknown batch)', async () => {
+      'TopKV2 indices, float64 input [-1,-1])', async () => {
     const pb = writeGraphDef(tmp, 'loops.pb', loopGraph());
     const ref = await loadTfReference(pb, {inputs: ['x'], outputs: ['acc', 'sum', 'pops', 'left', 'eshape_out']});
     try {
