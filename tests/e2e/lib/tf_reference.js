@@ -822,7 +822,10 @@ async function ensureBackend() {
  * for the run leaves the values unchanged; the requested disposals happen afterwards.
  * `fn` must read its outputs itself.
  */
+let holding = false;
 async function runHoldingDisposal(fn) {
+  if (holding) throw new Error('tf_reference: control-flow runs must not overlap (await each run())');
+  holding = true;
   const proto = tf.Tensor.prototype;
   const dispose = proto.dispose;
   const deferred = new Set();
@@ -836,6 +839,7 @@ async function runHoldingDisposal(fn) {
     proto.dispose = dispose;
     for (const t of deferred) t.dispose();  // what tfjs asked to free, kept list entries too
     tf.engine().endScope();
+    holding = false;
   }
 }
 
