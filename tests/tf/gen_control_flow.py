@@ -358,8 +358,7 @@ def make_while(g, scope, loop_vars, captures, cond_fn, body_fn, op='StatelessWhi
     bargs = sig(bg, True)
     new_user = body_fn(bg, bargs)
     assert len(new_user) == n_user
-    one = bg.const('add/y', np.int32(1))
-    cnt = bg.binary('AddV2', 'add', bargs[0], one, I32)
+    cnt = incr(bg, bargs[0])
     outs = [cnt, bargs[1]] + list(new_user)
     for k, (r, v) in enumerate(zip(outs, allv)):
         bg.rets.append((f'{p}_identity' + (f'_{k}' if k else ''),
@@ -395,7 +394,8 @@ def make_if(g, scope, pred, inputs, then_fn, else_fn, out_dts, out_dims, op='Sta
         'output_shapes': A.shapes(out_dims), '_lower_using_switch_merge': A.b(True),
         '_read_only_resource_inputs': A.ints([])})
     res = res if n > 1 else [res]
-    return [g.identity('Identity', r, dt) for r, dt in zip(res, out_dts)]
+    # cond_v2 returns identities of the op's outputs (`cond/Identity`, `cond/Identity_1`, ...).
+    return [g.identity(f'{scope}/Identity', r, dt) for r, dt in zip(res, out_dts)]
 
 
 def new_graph():
@@ -417,28 +417,40 @@ def weights(rng, *shape, scale=0.5):
 
 def entry(name, inputs, outputs=('Identity',), expect='ok', args=(), note=None, compare=(), file=None,
           expect_also=()):
+    """expect: "ok" or a case-insensitive ERE the error must match (the driver first replaces the
+    model's path in the message by <model>); expect_also: substrings it must contain too; error
+    entries must not fail for the generic reason that some op has no lowering."""
     e = {'name': name, 'file': file or f'{name}.pb',
          'inputs': [{'name': n, 'shape': s, 'dtype': d} for n, s, d in inputs],
          'outputs': list(outputs), 'args': list(args), 'expect': expect, 'compare': list(compare)}
     if expect_also:
         e['expect_also'] = list(expect_also)
+    if expect != 'ok':
+        e['expect_not'] = ['cannot be lowered to TFLite builtins']
     if note:
         e['note'] = note
     return e
 
 
+def binary_const(fg, op, base, a, value):
+    """`a <op> python constant`: the constant is the Const `<op name>/y`, as TF names it."""
+    name = fg.reserve(base)
+    return fg.op(op, name, [a, fg.sub_const(f'{name}/y', value)], {'T': A.type(NP_DT[np.asarray(value).dtype])},
+                 exact=True)
+
+
 def less_const(cg, a, limit, base='Less'):
-    return cg.binary('Less', base, a, cg.const(f'{base}/y', np.int32(limit)), I32)
+    return binary_const(cg, 'Less', base, a, np.int32(limit))
 
 
 def incr(fg, a, base='add'):
-    return fg.binary('AddV2', base, a, fg.const(f'{base}/y', np.int32(1)), I32)
+    return binary_const(fg, 'AddV2', base, a, np.int32(1))
 
 
 def sum_greater_zero(g, x):
     axes = g.const('Const', np.array([0, 1], np.int32))
     s = g.op('Sum', 'Sum', [x, axes], {'T': A.type(F32), 'Tidx': A.type(I32), 'keep_dims': A.b(False)})
-    return g.binary('Greater', 'Greater', s, g.const('Greater/y', np.float32(0)))
+    return binary_const(g, 'Greater', 'Greater', s, np.float32(0))
 
 
 def m_nested_while():
@@ -483,17 +495,18 @@ def m_while_in_if():
         i0 = fg.const('Const', np.int32(0))
 
         def body(bg, c):
-            m = bg.binary('Mul', 'mul', c[3], bg.const('mul/y', np.float32(0.5)))
-            y = bg.binary('AddV2', 'add', m, bg.const('add/y', np.float32(1.0)))
+            m = binary_const(bg, 'Mul', 'mul', c[3], np.float32(0.5))
+            y = binary_const(bg, 'AddV2', 'add', m, np.float32(1.0))
             return [incr(bg, c[2], 'add_1'), y]
         w = make_while(fg, 'cond/while', [Var(i0, I32, []), Var(a[0], F32, [1, 4])], [],
                        lambda cg, c: less_const(cg, c[2], 3), body)
         return [w[3]]
 
     def else_fn(fg, a):
-        m = fg.binary('Mul', 'mul', a[0], fg.const('mul/y', np.float32(2.0)))
-        return [fg.binary('Sub', 'sub', m, fg.const('sub/y', np.float32(1.0)))]
-    make_if(g, 'cond', pred, [Var(x, F32, [1, 4], 'x', 'x')], then_fn, else_fn, [F32], [[1, 4]])
+        m = binary_const(fg, 'Mul', 'mul', a[0], np.float32(2.0))
+        return [binary_const(fg, 'Sub', 'sub', m, np.float32(1.0))]
+    y = make_if(g, 'cond', pred, [Var(x, F32, [1, 4], 'x', 'x')], then_fn, else_fn, [F32], [[1, 4]])
+    g.identity('Identity', y[0])
 
     def ref(f):
         x = f['x']
@@ -591,12 +604,13 @@ def m_if_shape_mismatch():
     def branch(n):
         return lambda fg, a: [fg.strided_slice('strided_slice', a[0], [0, 0], [1, n], [1, 1], shrink=1)]
     # cond_v2 gives the output the most specific compatible shape of [2] and [3]: [-1].
-    make_if(g, 'cond', pred, [Var(x, F32, [1, 6], 'x', 'x')], branch(2), branch(3), [F32], [[-1]], op='If')
+    y = make_if(g, 'cond', pred, [Var(x, F32, [1, 6], 'x', 'x')], branch(2), branch(3), [F32], [[-1]], op='If')
+    g.identity('Identity', y[0])
 
     def ref(f):
         x = f['x']
         return [x[0, :2] if x.sum() > 0 else x[0, :3]]
-    return gd, [entry('if_shape_mismatch', [('x', [1, 6], 'float32')], expect='shape',
+    return gd, [entry('if_shape_mismatch', [('x', [1, 6], 'float32')], expect='shape', expect_also=['branch'],
                       note="then-branch returns [2], else-branch [3]; loose pattern, tighten to tflc's message")], ref
 
 
@@ -863,8 +877,8 @@ def m_float64_input():
     i0 = g.const('Const', np.int32(0))
 
     def body(bg, a):
-        m = bg.binary('Mul', 'mul', a[3], bg.const('mul/y', np.float32(0.9)))
-        return [incr(bg, a[2], 'add_1'), bg.binary('AddV2', 'add', m, bg.const('add/y', np.float32(0.1)))]
+        m = binary_const(bg, 'Mul', 'mul', a[3], np.float32(0.9))
+        return [incr(bg, a[2], 'add_1'), binary_const(bg, 'AddV2', 'add', m, np.float32(0.1))]
     w = make_while(g, 'while', [Var(i0, I32, []), Var(y, F32, [1, 4])], [],
                    lambda cg, a: less_const(cg, a[2], 3), body)
     g.identity('Identity', w[3])
@@ -1026,6 +1040,99 @@ class Interp:
         return [val(o) for o in outputs]
 
 
+# op -> (number of inputs, attrs without a default in the op registry); list-input ops: None inputs.
+OP_SIG = {
+    'Const': (0, ('dtype', 'value')), 'Placeholder': (0, ('dtype',)), 'Identity': (1, ('T',)),
+    'MatMul': (2, ('T',)), 'BatchMatMulV2': (2, ('T',)), 'AddV2': (2, ('T',)), 'Mul': (2, ('T',)),
+    'Sub': (2, ('T',)), 'Less': (2, ('T',)), 'Greater': (2, ('T',)), 'LogicalAnd': (2, ()),
+    'BiasAdd': (2, ('T',)), 'Tanh': (1, ('T',)), 'Sigmoid': (1, ('T',)), 'Relu': (1, ('T',)),
+    'Transpose': (2, ('T', 'Tperm')), 'Split': (2, ('T', 'num_split')), 'Squeeze': (1, ('T',)),
+    'Reshape': (2, ('T', 'Tshape')), 'Shape': (1, ('T',)), 'Pack': (None, ('N', 'T')), 'Fill': (2, ('T',)),
+    'Cast': (1, ('SrcT', 'DstT')), 'Sum': (2, ('T', 'Tidx')), 'Max': (2, ('T', 'Tidx')), 'Range': (3, ('Tidx',)),
+    'StridedSlice': (4, ('T', 'Index')), 'TensorListReserve': (2, ('element_dtype', 'shape_type')),
+    'TensorListFromTensor': (2, ('element_dtype', 'shape_type')), 'TensorListGetItem': (3, ('element_dtype',)),
+    'TensorListSetItem': (3, ('element_dtype',)), 'TensorListStack': (2, ('element_dtype',)),
+    'While': (None, ('T', 'cond', 'body')), 'StatelessWhile': (None, ('T', 'cond', 'body')),
+    'If': (None, ('Tcond', 'Tin', 'Tout', 'then_branch', 'else_branch')),
+    'StatelessIf': (None, ('Tcond', 'Tin', 'Tout', 'then_branch', 'else_branch')),
+    'PartitionedCall': (None, ('Tin', 'Tout', 'f')),
+}
+
+
+def validate(gd):
+    """Structural checks TF's importer would make: known ops, input counts, required attrs, every
+    reference resolvable, call sites matching the callee signatures (counts and types)."""
+    errs = []
+    fns = {f.signature.name: f for f in gd.library.function}
+
+    def sig_types(name, which):
+        f = fns.get(name)
+        if f is None:
+            errs.append(f'unknown function {name}')
+            return None
+        return [a.type for a in getattr(f.signature, which)]
+
+    def check_nodes(where, nodes, args):
+        names = {n.name for n in nodes}
+        for n in nodes:
+            if n.op not in OP_SIG:
+                errs.append(f'{where}/{n.name}: op {n.op} not in OP_SIG')
+                continue
+            k, req = OP_SIG[n.op]
+            data = [i for i in n.input if not i.startswith('^')]
+            if k is not None and len(data) != k:
+                errs.append(f'{where}/{n.name}: {n.op} wants {k} inputs, has {len(data)}')
+            for a in req:
+                if a not in n.attr:
+                    errs.append(f'{where}/{n.name}: {n.op} lacks attr {a}')
+            for i in data:
+                node = i.split(':')[0]
+                if node not in names and i not in args:
+                    errs.append(f'{where}/{n.name}: input {i} resolves to nothing')
+            if n.op in ('While', 'StatelessWhile'):
+                t = list(n.attr['T'].list.type)
+                if len(t) != len(data):
+                    errs.append(f'{where}/{n.name}: T has {len(t)} types, {len(data)} inputs')
+                for fn, which in (('cond', 'input_arg'), ('body', 'input_arg'), ('body', 'output_arg')):
+                    got = sig_types(n.attr[fn].func.name, which)
+                    if got is not None and got != t:
+                        errs.append(f'{where}/{n.name}: {fn} {which} types {got} != T {t}')
+                if len(n.attr['output_shapes'].list.shape) != len(t):
+                    errs.append(f'{where}/{n.name}: output_shapes count != len(T)')
+                c = sig_types(n.attr['cond'].func.name, 'output_arg')
+                if c is not None and c != [BOOL]:
+                    errs.append(f'{where}/{n.name}: cond returns {c}')
+            if n.op in ('If', 'StatelessIf'):
+                tin, tout = list(n.attr['Tin'].list.type), list(n.attr['Tout'].list.type)
+                if len(tin) + 1 != len(data):
+                    errs.append(f'{where}/{n.name}: Tin has {len(tin)} types, {len(data) - 1} inputs')
+                for br in ('then_branch', 'else_branch'):
+                    fname = n.attr[br].func.name
+                    if sig_types(fname, 'input_arg') not in (None, tin) or \
+                            sig_types(fname, 'output_arg') not in (None, tout):
+                        errs.append(f'{where}/{n.name}: {br} {fname} signature != Tin/Tout')
+            if n.op == 'PartitionedCall':
+                fname = n.attr['f'].func.name
+                if sig_types(fname, 'input_arg') not in (None, list(n.attr['Tin'].list.type)) or \
+                        sig_types(fname, 'output_arg') not in (None, list(n.attr['Tout'].list.type)):
+                    errs.append(f'{where}/{n.name}: {fname} signature != Tin/Tout')
+
+    check_nodes('main', gd.node, set())
+    for f in gd.library.function:
+        args = {a.name for a in f.signature.input_arg}
+        check_nodes(f.signature.name, f.node_def, args)
+        outs = [a.name for a in f.signature.output_arg]
+        if sorted(outs) != sorted(f.ret):
+            errs.append(f'{f.signature.name}: ret keys {sorted(f.ret)} != output args {outs}')
+        for o in outs:
+            r = f.ret.get(o, '')
+            if r not in args and r.split(':')[0] not in {n.name for n in f.node_def}:
+                errs.append(f'{f.signature.name}: ret {o} -> {r} resolves to nothing')
+        if len(set(outs)) != len(outs) or len(args) != len(f.signature.input_arg):
+            errs.append(f'{f.signature.name}: duplicate arg names')
+    return errs
+
+
 def selfcheck(outdir, results):
     rng = np.random.default_rng(1)
     ok = True
@@ -1038,6 +1145,9 @@ def selfcheck(outdir, results):
             print(f'{path}: protoc --decode failed: {dec.stderr.decode()}')
             ok = False
             continue
+        for err in validate(gd):
+            print(f'{entries[0]["file"]}: {err}')
+            ok = False
         for e in entries:
             worst, peak = 0.0, 0.0
             for _ in range(4):
@@ -1083,7 +1193,8 @@ def main(argv):
             manifest += entries
         with open(os.path.join(outdir, 'manifest.json'), 'w') as f:
             json.dump({'models': manifest, 'expect_syntax': '"ok", or a case-insensitive extended regex '
-                       '(grep -Ei) the error message must match; expect_also: more substrings (grep -Fi)'},
+                       '(grep -Ei) the error message (model path replaced by <model>) must match; expect_also: more '
+                       'substrings it must contain, expect_not: substrings it must not contain (grep -Fi)'},
                       f, indent=1)
             f.write('\n')
         if '--selfcheck' in argv:
