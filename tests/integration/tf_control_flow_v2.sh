@@ -46,9 +46,12 @@ shapes=${f[7]}
 IFS=$'\x1f' read -r -a never <<< "${f[8]}"
 [ "${f[9]:-}" = end ] || { echo "FAIL: bad manifest fields for $name"; exit 1; }
 tfl="$dir/$name.tflite"
+for k in "${!args[@]}"; do [[ ${args[$k]} == @* ]] && args[$k]="$dir/${args[$k]#@}"; done
 
-"$tflc" convert --graph_def_file "$model" --input_arrays "$inputs" --output_arrays "$outputs" \
-  "${args[@]}" --output_file "$tfl" 2>"$dir/convert.err"
+conv=("$tflc" convert --graph_def_file "$model" --input_arrays "$inputs" --output_arrays "$outputs"
+      "${args[@]}" --output_file "$tfl")
+echo "${conv[*]}"
+"${conv[@]}" 2>"$dir/convert.err"
 rc=$?
 msg=$(cat "$dir/convert.err")
 msg=${msg//"$model"/<model>}  # the file name must not satisfy a pattern

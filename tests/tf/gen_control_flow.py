@@ -841,9 +841,18 @@ def m_quant_while():
         for _ in range(4):
             y = np.maximum(y @ W2 + b2, 0)
         return [y @ K3]
-    return gd, [entry('quant_while', [('x', [1, 8], 'float32')],
-                      note='for float16 / dynamic-range / int8 quantization tests (representative data: '
-                           'uniform [-1,1] [1,8])')], ref
+    ins = [('x', [1, 8], 'float32')]
+    f = 'quant_while.pb'
+    q = ['--optimizations', 'DEFAULT']
+    loose = 'quantized: tolerance is a first guess, tighten once it converts'
+    return gd, [entry('quant_while', ins),
+                entry('quant_while_float16', ins, file=f, args=q + ['--target_spec.supported_types', 'float16'],
+                      compare=['--tolerance', '1e-2'], note=loose),
+                entry('quant_while_dynamic_range', ins, file=f, args=q, compare=['--tolerance', '5e-2'], note=loose),
+                entry('quant_while_int8', ins, file=f, args=q + ['--representative_dataset', '@quant_while_repr.npz'],
+                      compare=['--tolerance', '1e-1'],
+                      note=loose + '; @FILE = a file the generator writes beside the model (100 samples '
+                           'uniform [-1,1], seed 1, array "x" of shape (100, 8))')], ref
 
 
 def m_tensorlist_dynamic_element():
@@ -1191,10 +1200,14 @@ def main(argv):
                 f.write(gd.SerializeToString(deterministic=True))
             results.append((gd, entries, ref))
             manifest += entries
+        # Representative dataset of quant_while_int8 (make_dataset.py layout: samples replace the batch dim).
+        np.savez(os.path.join(outdir, 'quant_while_repr.npz'),
+                 x=np.random.default_rng(1).uniform(-1, 1, (100, 8)).astype(np.float32))
         with open(os.path.join(outdir, 'manifest.json'), 'w') as f:
             json.dump({'models': manifest, 'expect_syntax': '"ok", or a case-insensitive extended regex '
                        '(grep -Ei) the error message (model path replaced by <model>) must match; expect_also: more '
-                       'substrings it must contain, expect_not: substrings it must not contain (grep -Fi)'},
+                       'substrings it must contain, expect_not: substrings it must not contain (grep -Fi); '
+                       'args: extra tflc convert args, @NAME = OUTDIR/NAME; compare: extra compare_tf.js args'},
                       f, indent=1)
             f.write('\n')
         if '--selfcheck' in argv:
