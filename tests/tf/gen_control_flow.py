@@ -398,6 +398,31 @@ def make_if(g, scope, pred, inputs, then_fn, else_fn, out_dts, out_dims, op='Sta
     return [g.identity(f'{scope}/Identity', r, dt) for r, dt in zip(res, out_dts)]
 
 
+# Attr defaults of the op registry for the attrs this generator writes (tf.saved_model.save strips
+# default-valued attrs, so SavedModel-derived graphs lack them; frozen as_graph_def() graphs keep them).
+ATTR_DEFAULTS = {
+    'transpose_a': ('b', False), 'transpose_b': ('b', False), 'adj_x': ('b', False), 'adj_y': ('b', False),
+    'data_format': ('s', b'NHWC'), 'begin_mask': ('i', 0), 'end_mask': ('i', 0), 'ellipsis_mask': ('i', 0),
+    'new_axis_mask': ('i', 0), 'shrink_axis_mask': ('i', 0), 'out_type': ('type', I32),
+    'index_type': ('type', I32), 'axis': ('i', 0), 'Truncate': ('b', False), 'num_elements': ('i', -1),
+    'keep_dims': ('b', False), 'parallel_iterations': ('i', 10), 'config': ('s', b''),
+    'executor_type': ('s', b''), 'Tperm': ('type', I32), 'Tidx': ('type', I32), 'Tshape': ('type', I32),
+}
+
+
+def strip_default_attrs(gd):
+    def strip(nodes):
+        for n in nodes:
+            for k, (field, value) in ATTR_DEFAULTS.items():
+                if k in n.attr and n.attr[k].WhichOneof('value') == field and getattr(n.attr[k], field) == value:
+                    del n.attr[k]
+            if n.op == 'Squeeze' and not n.attr['squeeze_dims'].list.i:
+                del n.attr['squeeze_dims']
+    strip(gd.node)
+    for f in gd.library.function:
+        strip(f.node_def)
+
+
 def new_graph():
     gd = pb.GraphDef()
     gd.versions.producer = PRODUCER
@@ -810,6 +835,8 @@ def m_keras2_lstm_tagged():
     y = g.bias_add('sequential/dense/BiasAdd', g.matmul('sequential/dense/MatMul', call[0], dk), db)
     g.identity('Identity', y)
 
+    strip_default_attrs(gd)  # as in the TF 2.15 SavedModel this layout follows
+
     def ref(f):
         _, h = lstm_ref(f['input_1'], K, R, B, u)
         return [h @ DK + DB]
@@ -1008,7 +1035,7 @@ class Interp:
             return [np.arange(ins[0], ins[1], ins[2], dtype=np.int32)]
         if op == 'StridedSlice':
             x, b, e, st = ins
-            assert at['ellipsis_mask'].i == 0 and at['new_axis_mask'].i == 0
+            assert at['ellipsis_mask'].i == 0 and at['new_axis_mask'].i == 0  # absent attr reads 0
             sl = []
             for k in range(len(b)):
                 bb = None if at['begin_mask'].i >> k & 1 else int(b[k])
@@ -1055,9 +1082,9 @@ OP_SIG = {
     'MatMul': (2, ('T',)), 'BatchMatMulV2': (2, ('T',)), 'AddV2': (2, ('T',)), 'Mul': (2, ('T',)),
     'Sub': (2, ('T',)), 'Less': (2, ('T',)), 'Greater': (2, ('T',)), 'LogicalAnd': (2, ()),
     'BiasAdd': (2, ('T',)), 'Tanh': (1, ('T',)), 'Sigmoid': (1, ('T',)), 'Relu': (1, ('T',)),
-    'Transpose': (2, ('T', 'Tperm')), 'Split': (2, ('T', 'num_split')), 'Squeeze': (1, ('T',)),
-    'Reshape': (2, ('T', 'Tshape')), 'Shape': (1, ('T',)), 'Pack': (None, ('N', 'T')), 'Fill': (2, ('T',)),
-    'Cast': (1, ('SrcT', 'DstT')), 'Sum': (2, ('T', 'Tidx')), 'Max': (2, ('T', 'Tidx')), 'Range': (3, ('Tidx',)),
+    'Transpose': (2, ('T',)), 'Split': (2, ('T', 'num_split')), 'Squeeze': (1, ('T',)),
+    'Reshape': (2, ('T',)), 'Shape': (1, ('T',)), 'Pack': (None, ('N', 'T')), 'Fill': (2, ('T',)),
+    'Cast': (1, ('SrcT', 'DstT')), 'Sum': (2, ('T',)), 'Max': (2, ('T',)), 'Range': (3, ()),
     'StridedSlice': (4, ('T', 'Index')), 'TensorListReserve': (2, ('element_dtype', 'shape_type')),
     'TensorListFromTensor': (2, ('element_dtype', 'shape_type')), 'TensorListGetItem': (3, ('element_dtype',)),
     'TensorListSetItem': (3, ('element_dtype',)), 'TensorListStack': (2, ('element_dtype',)),
