@@ -21,6 +21,22 @@ The protobuf classes are generated at run time with protoc from the project's ow
 interpreter of the ops used here (functions, While/If, TensorLists included) and compares it with an
 independent numpy formula of what the model computes; it prints the max |output| per model. The
 numbers are a sanity check of the generator only: the test oracle is tfjs-converter (compare_tf.js).
+Models (inputs -> output node `Identity`; float32 unless said):
+  nested_while        x[1,4]: While(i<3){ StatelessWhile(j<2){ x = tanh(x@W + b) } }, W[4,4], b[4] captured
+  while_in_if         x[1,4]: StatelessIf(Sum(x) > 0){ StatelessWhile 3x: x = x*0.5+1 } else { x*2-1 }
+  tensorlist_loop     x[1,5,3]: Keras 2 backend.rnn style TensorList loop, h = tanh(x_t@W + h@U) -> [1,5,4]
+  if_shape_mismatch   x[1,6]: If whose branches return [2] / [3] slices -> error
+  keras3_lstm         input_layer[1,6,3]: Keras 3 LSTM(5, return_sequences) while loop (no api_implements),
+                      Dense(2) as BatchMatMulV2 + BiasAdd -> [1,6,2]
+  keras2_lstm_tagged  input_1[1,6,3]: PartitionedCall of __inference_standard_lstm_* (api_implements lstm_...,
+                      CPU), return_sequences=False, Dense(2) -> [1,2]; default-valued attrs stripped
+  quant_while         x[1,8]: Dense+Relu, While 4x relu(x@W2+b2), MatMul 8x3 -> [1,3] (+ fp16/dynamic/int8)
+  tensorlist_dynamic_element  x[1,4], new_shape:int32[2]: Reserve(element_shape=-1) filled with
+                      Reshape(x, new_shape) -> error about the element shape
+  while_unknown_time  x[-1,-1,3]: tensorlist_loop with dynamic batch/time -> error without --input_shapes,
+                      ok with --input_shapes 1,5,3
+  float64_input       x:float64[1,4] -> Cast -> StatelessWhile 3x: x*0.9+0.1 -> float32 [1,4]
+
 Layout facts: shared/reference/CONTROL_FLOW.md sections 1, 2 and 7 (TF 2.15 Keras LSTM SavedModel),
 keras-team/keras keras/src/backend/tensorflow/rnn.py (rnn), numpy.py (add, matmul),
 keras/src/layers/rnn/lstm.py (LSTMCell.call).
@@ -743,6 +759,11 @@ def m_keras3_lstm():
     return gd, [entry('keras3_lstm', [('input_layer', [1, T, n_in], 'float32')])], ref
 
 
+# ConfigProto{device_count {CPU: 1} {GPU: 0}, graph_options {rewrite_options {}}, allow_soft_placement,
+# experimental {}} as Keras' PartitionedCall carries it (CONTROL_FLOW.md 7.1 call site).
+CONFIG_PROTO = b'\n\x07\n\x03CPU\x10\x01\n\x07\n\x03GPU\x10\x002\x02J\x008\x01\x82\x01\x00'
+
+
 def keras2_cell(fg, x, h, c, K, R, B):
     """Keras 2 standard_lstm step (keras/layers/rnn/lstm.py): MatMul, MatMul_1, add, BiasAdd, split,
     Sigmoid, Sigmoid_1, mul(f, c), Tanh, mul_1, add_1, Sigmoid_2, Tanh_1, mul_2."""
@@ -829,7 +850,7 @@ def m_keras2_lstm_tagged():
     call = g.op('PartitionedCall', 'sequential/lstm/PartitionedCall', [x, zeros[0], zeros[1], kc, rc, bc], n_out=5,
                 attrs={'Tin': A.types([F32] * 6), 'Tout': A.types([F32] * 5), 'f': A.func(fname),
                        'config': A.s(''), 'executor_type': A.s(''),
-                       'config_proto': A.s(b'\n\x07\n\x03CPU\x10\x01\n\x07\n\x03GPU\x10\x002\x02J\x008\x01\x82\x01\x00'),
+                       'config_proto': A.s(CONFIG_PROTO),
                        '_collective_manager_ids': A.ints([]), '_read_only_resource_inputs': A.ints([])})
     dk, db = g.const('sequential/dense/kernel', DK), g.const('sequential/dense/bias', DB)
     y = g.bias_add('sequential/dense/BiasAdd', g.matmul('sequential/dense/MatMul', call[0], dk), db)
