@@ -108,6 +108,10 @@ class A:
         a = pb.AttrValue(); a.b = v; return a
 
     @staticmethod
+    def f(v):
+        a = pb.AttrValue(); a.f = v; return a
+
+    @staticmethod
     def s(v):
         a = pb.AttrValue(); a.s = v.encode() if isinstance(v, str) else v; return a
 
@@ -141,7 +145,8 @@ class A:
         return a
 
 
-# Output arg names of the ops used (TF op registry); every op here has one output arg.
+# Output arg names of the ops used (TF op registry); every op here has one output arg (CudnnRNNV3,
+# which has several, is referenced by explicit strings).
 OUT_ARG = {
     'Const': 'output', 'Placeholder': 'output', 'Identity': 'output', 'MatMul': 'product',
     'BatchMatMulV2': 'output', 'AddV2': 'z', 'Mul': 'z', 'Sub': 'z', 'Less': 'z', 'Greater': 'z',
@@ -152,6 +157,7 @@ OUT_ARG = {
     'If': 'output', 'StatelessIf': 'output', 'PartitionedCall': 'output',
     'TensorListReserve': 'handle', 'TensorListFromTensor': 'output_handle',
     'TensorListGetItem': 'item', 'TensorListSetItem': 'output_handle', 'TensorListStack': 'tensor',
+    'ExpandDims': 'output', 'ConcatV2': 'output',
 }
 
 
@@ -781,6 +787,41 @@ def keras2_cell(fg, x, h, c, K, R, B):
     return h2, c2
 
 
+def gpu_lstm_twin(gd, tag, T, n_in, u):
+    """The unreferenced `gpu_lstm_with_fallback` twin Keras 2 registers with the same api_implements
+    (CONTROL_FLOW.md 1.4): a CudnnRNNV3 path that only Grappler's ImplementationSelector would swap in on
+    a GPU. Reduced body (params packing simplified); a converter must follow the call's `f`, never
+    pick a function by its tag or name."""
+    fg = Graph(gd.library, f'__inference_gpu_lstm_with_fallback_{Uid.next()}')
+    a = [fg.add_arg('inputs', F32, [1, T, n_in], 'inputs'), fg.add_arg('init_h', F32, [1, u], 'init_h'),
+         fg.add_arg('init_c', F32, [1, u], 'init_c'), fg.add_arg('kernel', F32, [n_in, 4 * u], 'kernel'),
+         fg.add_arg('recurrent_kernel', F32, [u, 4 * u], 'recurrent_kernel'),
+         fg.add_arg('bias', F32, [4 * u], 'bias')]
+    xt = fg.transpose('transpose', a[0], [1, 0, 2])
+    dim0 = fg.const('ExpandDims/dim', np.int32(0))
+    eh = fg.op('ExpandDims', 'ExpandDims', [a[1], dim0], {'T': A.type(F32), 'Tdim': A.type(I32)})
+    ec = fg.op('ExpandDims', 'ExpandDims_1', [a[2], dim0], {'T': A.type(F32), 'Tdim': A.type(I32)})
+    flat = fg.const('Reshape/shape', np.array([-1], np.int32))
+    parts = [fg.op('Reshape', 'Reshape', [w, flat], {'T': A.type(F32), 'Tshape': A.type(I32)}) for w in a[3:]]
+    params = fg.op('ConcatV2', 'concat', parts + [fg.const('concat/axis', np.int32(0))],
+                   {'N': A.i(3), 'T': A.type(F32), 'Tidx': A.type(I32)})
+    seq_len = fg.const('sequence_lengths', np.full([1], T, np.int32))
+    rnn = 'CudnnRNNV3'
+    fg.op(rnn, rnn, [xt, eh, ec, params, seq_len], {
+        'T': A.type(F32), 'rnn_mode': A.s('lstm'), 'input_mode': A.s('linear_input'),
+        'direction': A.s('unidirectional'), 'dropout': A.f(0.0), 'seed': A.i(0), 'seed2': A.i(0),
+        'num_proj': A.i(0), 'is_training': A.b(True), 'time_major': A.b(True)}, exact=True)
+    outs = fg.strided_slice('strided_slice', f'{rnn}:output:0', [-1], [0], [1], shrink=1)
+    seq = fg.transpose('transpose_1', f'{rnn}:output:0', [1, 0, 2])
+    h = fg.op('Squeeze', 'Squeeze', [f'{rnn}:output_h:0'], {'T': A.type(F32), 'squeeze_dims': A.ints([0])})
+    c = fg.op('Squeeze', 'Squeeze_1', [f'{rnn}:output_c:0'], {'T': A.type(F32), 'squeeze_dims': A.ints([0])})
+    runtime = fg.const('runtime', np.float32(2.0))
+    for k, r in enumerate([outs, seq, h, c, runtime]):
+        fg.rets.append(('identity' + (f'_{k}' if k else ''), fg.identity('Identity', r), F32))
+    fg.finish({'api_implements': A.s(tag), 'api_preferred_device': A.s('GPU'), 'time_major': A.b(False),
+               'go_backwards': A.b(False)})
+
+
 def m_keras2_lstm_tagged():
     """tf.keras 2 Sequential([LSTM(5) on Input(batch_size=1, shape=(6,3)), Dense(2)]): the LSTM is a
     PartitionedCall of __inference_standard_lstm_* (api_implements lstm_<uuid>, CPU), laid out as
@@ -844,8 +885,10 @@ def m_keras2_lstm_tagged():
     runtime = fg.const('runtime', np.float32(1.0))
     for k, r in enumerate([last, seq, w[4], w[5], runtime]):
         fg.rets.append(('identity' + (f'_{k}' if k else ''), fg.identity('Identity', r), F32))
-    fg.finish({'api_implements': A.s('lstm_3f6e2d1c-8b7a-4c5d-9e0f-1a2b3c4d5e6f'),
-               'api_preferred_device': A.s('CPU'), 'time_major': A.b(False), 'go_backwards': A.b(False)})
+    tag = 'lstm_3f6e2d1c-8b7a-4c5d-9e0f-1a2b3c4d5e6f'
+    fg.finish({'api_implements': A.s(tag), 'api_preferred_device': A.s('CPU'), 'time_major': A.b(False),
+               'go_backwards': A.b(False)})
+    gpu_lstm_twin(gd, tag, T, n_in, u)
 
     call = g.op('PartitionedCall', 'sequential/lstm/PartitionedCall', [x, zeros[0], zeros[1], kc, rc, bc], n_out=5,
                 attrs={'Tin': A.types([F32] * 6), 'Tout': A.types([F32] * 5), 'f': A.func(fname),
@@ -1113,6 +1156,7 @@ OP_SIG = {
     'If': (None, ('Tcond', 'Tin', 'Tout', 'then_branch', 'else_branch')),
     'StatelessIf': (None, ('Tcond', 'Tin', 'Tout', 'then_branch', 'else_branch')),
     'PartitionedCall': (None, ('Tin', 'Tout', 'f')),
+    'ExpandDims': (2, ('T',)), 'ConcatV2': (None, ('N', 'T')), 'CudnnRNNV3': (5, ('T',)),
 }
 
 
