@@ -240,7 +240,8 @@ StatusOr<ValueView> ListInput(const Lowering& l) {
 
 Status CheckItem(const ValueView& list, const ValueView& item) {
   if (item.rank() < 0) return OkStatus();
-  std::vector<int64_t> element(list.dims().begin() + 1, list.dims().end());
+  const std::vector<int64_t> dims = list.dims();
+  std::vector<int64_t> element(dims.begin() + 1, dims.end());
   if (item.dims() != element || item.type() != list.type()) {
     return InvalidArgument("writes an element of shape " + ShapeOf(item) + " (" + TypeName(item.type()) +
                            ") into a list whose elements are " + DimsString(element) + " (" + TypeName(list.type()) +
@@ -402,6 +403,131 @@ TflcStatus* LowerTensorListPopBack(TflcLowerNode_Args* args) {
     TFLC_ASSIGN_OR_RETURN(ValueView item, l.Reshape(tail, element, "last"));
     TFLC_RETURN_IF_ERROR(l.Replace(0, head));
     return l.Replace(1, item);
+  });
+}
+
+}  // namespace tflc::lower_builtin
+
+// ---- calls ---------------------------------------------------------------------------------------
+
+namespace tflc::lower_builtin {
+namespace {
+
+bool AllZero(const ValueView& v) {
+  if (!v.is_const()) return false;
+  auto x = v.ConstVector<double>();
+  if (!x.ok()) return false;
+  for (double d : *x)
+    if (d != 0) return false;
+  return true;
+}
+
+// The last time step of a sequence [b,t,u] (time-major [t,b,u]) as TF's StridedSlice, which its
+// own row lowers (TF's converter slices the fused LSTM's output the same way, lstm_utils.cc).
+StatusOr<ValueView> LastStep(const Lowering& l, const ValueView& seq, bool time_major) {
+  TFLC_ASSIGN_OR_RETURN(ValueView begin, l.ConstInt32Vector("last/begin", time_major ? std::vector<int64_t>{-1, 0, 0}
+                                                                                     : std::vector<int64_t>{0, -1, 0}));
+  TFLC_ASSIGN_OR_RETURN(ValueView end, l.ConstInt32Vector("last/end", {0, 0, 0}));
+  TFLC_ASSIGN_OR_RETURN(ValueView strides, l.ConstInt32Vector("last/strides", {1, 1, 1}));
+  TFLC_ASSIGN_OR_RETURN(NodeView s, l.builder().Source("StridedSlice", l.Name("last"), {seq, begin, end, strides}));
+  TFLC_RETURN_IF_ERROR(s.SetInt("begin_mask", time_major ? 6 : 5));
+  TFLC_RETURN_IF_ERROR(s.SetInt("end_mask", time_major ? 6 : 5));
+  TFLC_RETURN_IF_ERROR(s.SetInt("shrink_axis_mask", time_major ? 1 : 2));
+  TFLC_RETURN_IF_ERROR(s.SetInt("ellipsis_mask", 0));
+  TFLC_RETURN_IF_ERROR(s.SetInt("new_axis_mask", 0));
+  return s.output(0);
+}
+
+// A Keras 2 RNN layer function (api_implements "lstm_*" / "gru_*"; CONTROL_FLOW.md §1.4):
+//   LSTM (inputs, init_h, init_c, kernel, recurrent_kernel, bias) → (last, outputs, h, c, runtime)
+//   GRU  (inputs, init_h, kernel, recurrent_kernel, bias)         → (last, outputs, h, runtime)
+// becomes the Keras frontend's composite (tflc.LSTM → UNIDIRECTIONAL_SEQUENCE_LSTM; tflc.GRU), whose
+// semantics are the layer's: gates i,f,c,o / z,r,h with sigmoid and tanh (the only activations
+// Keras tags). `outputs` is [b,t,u] with return_sequences, else [b,1,u] (Keras sizes its output list
+// 1): read from the function's lowered result. Returns false (not fused) for a masked call or
+// weights that are not constants; the caller inlines the function then.
+StatusOr<bool> FuseKerasRnn(const Lowering& l, const GraphBuilder& fn, bool lstm) {
+  const size_t states = lstm ? 2 : 1;
+  const size_t num_args = 4 + states;
+  if (l.num_inputs() != num_args || fn.num_outputs() != num_args - 1) return false;  // e.g. a mask argument
+  std::vector<ValueView> in;
+  for (size_t i = 0; i < num_args; ++i) in.push_back(l.OptionalInput(i));
+  const ValueView x = in[0];
+  const ValueView kernel = in[1 + states], recurrent = in[2 + states], bias = in[3 + states];
+  if (x.rank() != 3 || !kernel.is_const() || !recurrent.is_const() || !bias.is_const() || recurrent.rank() != 2) return false;
+  TFLC_ASSIGN_OR_RETURN(bool time_major, l.node().BoolAttrOr("time_major", false));
+  TFLC_ASSIGN_OR_RETURN(bool go_backwards, l.node().BoolAttrOr("go_backwards", false));
+  const int64_t units = recurrent.dims()[0];
+  const int64_t steps = x.dims()[time_major ? 0 : 1];
+  const ValueView seq_result = fn.output(1);
+  const bool return_sequences = !(seq_result.rank() == 3 && seq_result.dims()[time_major ? 0 : 1] == 1 && steps != 1);
+  // Zero initial states are the composite's default; others are passed (the composite unrolls).
+  bool zero_states = true;
+  for (size_t s = 0; s < states; ++s) zero_states = zero_states && AllZero(in[1 + s]);
+  const ValueView final_c = lstm ? l.node().output(3) : ValueView();
+  const bool need_c = lstm && final_c.num_consumers() > 0;
+  std::vector<ValueView> ins{x, kernel, recurrent, bias};
+  if (!zero_states) ins.insert(ins.end(), in.begin() + 1, in.begin() + 1 + static_cast<std::ptrdiff_t>(states));
+  const size_t outs = need_c ? 3 : 1;
+  TFLC_ASSIGN_OR_RETURN(NodeView rnn, l.builder().Source(lstm ? "tflc.LSTM" : "tflc.GRU", l.Name(lstm ? "lstm" : "gru"), ins, outs));
+  TFLC_RETURN_IF_ERROR(rnn.SetInt("units", units));
+  TFLC_RETURN_IF_ERROR(rnn.SetString("activation", "tanh"));
+  TFLC_RETURN_IF_ERROR(rnn.SetString("recurrent_activation", "sigmoid"));
+  TFLC_RETURN_IF_ERROR(rnn.SetBool("return_sequences", true));
+  TFLC_RETURN_IF_ERROR(rnn.SetBool("go_backwards", go_backwards));
+  TFLC_RETURN_IF_ERROR(rnn.SetBool("time_major", time_major));
+  if (!lstm) TFLC_RETURN_IF_ERROR(rnn.SetBool("reset_after", bias.rank() == 2));
+  if (!zero_states) TFLC_RETURN_IF_ERROR(rnn.SetInt("num_initial_states", static_cast<int64_t>(states)));
+  const int64_t batch = x.dims()[time_major ? 1 : 0];
+  const std::vector<int64_t> seq_dims = time_major ? std::vector<int64_t>{steps, batch, units}
+                                                   : std::vector<int64_t>{batch, steps, units};
+  TFLC_RETURN_IF_ERROR(rnn.output(0).SetShape(x.type(), seq_dims));
+  const ValueView seq = rnn.output(0);
+  TFLC_ASSIGN_OR_RETURN(ValueView last, LastStep(l, seq, time_major));
+  TFLC_RETURN_IF_ERROR(last.SetShape(x.type(), {batch, units}));
+  TFLC_RETURN_IF_ERROR(l.Replace(0, last));
+  if (return_sequences) {
+    TFLC_RETURN_IF_ERROR(l.Replace(1, seq));
+  } else {
+    TFLC_ASSIGN_OR_RETURN(ValueView one, l.Reshape(last, time_major ? std::vector<int64_t>{1, batch, units}
+                                                                      : std::vector<int64_t>{batch, 1, units}, "outputs"));
+    TFLC_RETURN_IF_ERROR(l.Replace(1, one));
+  }
+  TFLC_RETURN_IF_ERROR(l.Replace(2, last));
+  if (need_c) TFLC_RETURN_IF_ERROR(l.Replace(3, rnn.output(2)));
+  // `runtime`: Keras' marker of the implementation that ran (1 = CPU).
+  if (l.node().output(num_args - 2).num_consumers() > 0) {
+    TFLC_ASSIGN_OR_RETURN(ValueView runtime, l.ScalarFloat("runtime", 1.0f));
+    TFLC_RETURN_IF_ERROR(l.Replace(num_args - 2, runtime));
+  }
+  return true;
+}
+
+}  // namespace
+
+// PartitionedCall / StatefulPartitionedCall kept by the frontend (a Keras 2 RNN layer function,
+// subgraph `f`): fused into the RNN composite when it matches, else the function inlined.
+TflcStatus* LowerCall(TflcLowerNode_Args* args) {
+  return Run(args, [](Lowering& l) -> Status {
+    TFLC_ASSIGN_OR_RETURN(int64_t id, l.node().GraphAttr("f"));
+    (void)id;
+    TflcGraph* g = l.node().Subgraph("f");
+    if (!g) return AttrError("f", "names no subgraph");
+    GraphBuilder fn(l.host(), g);
+    TFLC_ASSIGN_OR_RETURN(std::string api, l.node().StringAttrOr("api_implements", ""));
+    if (api.rfind("lstm_", 0) == 0 || api.rfind("gru_", 0) == 0) {
+      TFLC_ASSIGN_OR_RETURN(bool fused, FuseKerasRnn(l, fn, api.rfind("lstm_", 0) == 0));
+      if (fused) return OkStatus();
+    }
+    std::vector<ValueView> ins;
+    for (size_t i = 0; i < l.num_inputs(); ++i) ins.push_back(l.OptionalInput(i));
+    if (fn.num_inputs() != ins.size()) {
+      return InvalidArgument("passes " + std::to_string(ins.size()) + " values to function `" + std::string(fn.name()) +
+                             "`, which takes " + std::to_string(fn.num_inputs()));
+    }
+    TFLC_ASSIGN_OR_RETURN(std::vector<ValueView> outs, l.builder().Inline(fn, l.Name(""), ins));
+    for (size_t i = 0; i < l.node().num_outputs() && i < outs.size(); ++i) TFLC_RETURN_IF_ERROR(l.Replace(i, outs[i]));
+    return OkStatus();
   });
 }
 

@@ -78,6 +78,7 @@ TflcStatus* LowerSpaceDepth(TflcLowerNode_Args* args);     // user_data: const S
 // ---- control_flow.cc: If/While → IF/WHILE with subgraphs, TensorLists → tensors ----
 TflcStatus* LowerIf(TflcLowerNode_Args* args);
 TflcStatus* LowerWhile(TflcLowerNode_Args* args);
+TflcStatus* LowerCall(TflcLowerNode_Args* args);  // PartitionedCall kept by the frontend (Keras RNN fusion)
 TflcStatus* LowerTensorListReserve(TflcLowerNode_Args* args);  // also EmptyTensorList
 TflcStatus* LowerTensorListFromTensor(TflcLowerNode_Args* args);
 TflcStatus* LowerTensorListGetItem(TflcLowerNode_Args* args);

@@ -199,15 +199,32 @@ class Flattener {
     } else if (funcs_.count(n.op())) {
       callee = n.op();
     }
-    if (!callee.empty()) return Inline(name, callee, inputs);
+    if (!callee.empty() && !KeptCall(callee)) return Inline(name, callee, inputs);
     FlatNode f;
+    if (!callee.empty()) {
+      f.callee = callee;
+      f.declared_outputs = funcs_.at(callee)->signature().output_arg_size();
+    }
     f.name = name;
     f.def = &n;
     f.inputs = std::move(inputs);
-    f.declared_outputs = DeclaredOutputs(n);
-    f.output_types = OutputTypes(n);
+    if (f.callee.empty()) {
+      f.declared_outputs = DeclaredOutputs(n);
+      f.output_types = OutputTypes(n);
+    }
     g_->nodes_.emplace(name, std::move(f));
     return OkStatus();
+  }
+
+  // A Keras RNN layer function (api_implements "lstm_<uuid>" / "gru_<uuid>", Keras 2): kept as one
+  // call so the lowering can fuse it (CONTROL_FLOW.md §1.4, §3).
+  bool KeptCall(const std::string& fname) const {
+    auto it = funcs_.find(fname);
+    if (it == funcs_.end()) return false;
+    auto a = it->second->attr().find("api_implements");
+    if (a == it->second->attr().end()) return false;
+    const std::string& tag = a->second.s();
+    return tag.rfind("lstm_", 0) == 0 || tag.rfind("gru_", 0) == 0;
   }
 
   Status Inline(const std::string& call, const std::string& fname, const std::vector<Ref>& inputs) {
@@ -555,6 +572,22 @@ class Importer {
       declared = dims;
       dims[0] = 1;
     }
+    // Any other unknown dimension (an RNN's time axis, an image size) must be given: tflc writes
+    // static shapes.
+    for (size_t k = 1; k < dims.size(); ++k) {
+      if (dims[k] >= 0) continue;
+      std::string shape, example;
+      for (size_t j = 0; j < dims.size(); ++j) {
+        const int64_t d = declared.empty() ? dims[j] : declared[j];
+        shape += (j ? "," : "") + (d < 0 ? std::string("?") : std::to_string(d));
+        example += (j ? "," : "") + (j == 0 && dims[j] == 1 && !declared.empty() ? std::string("1")
+                                      : dims[j] < 0 ? std::string("N") : std::to_string(dims[j]));
+      }
+      return InvalidArgument("input '" + n.name + "' has shape [" + shape + "]: dimension " + std::to_string(k) +
+                             " is unknown (e.g. a time axis of any length). tflc writes static shapes: give the "
+                             "sizes to convert for with " + spec_.shape_option + " (e.g. " + spec_.shape_option +
+                             "=" + example + " with N the size you need)");
+    }
     std::string sig = in && !in->signature_name.empty() ? in->signature_name : n.name;
     std::string tensor_name = in ? in->tensor : n.name;
     TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, gb_.Input(tensor_name, type, dims, sig, declared));
@@ -683,6 +716,23 @@ class Importer {
     return node.SetGraph("else_branch", else_id);
   }
 
+  // A kept call (a Keras RNN layer function): the function becomes subgraph `f`, and its tags
+  // (api_implements, time_major, go_backwards) attributes of the call, for the fusing lowering.
+  Status ImportCall(const FlatNode& n, const std::vector<sdk::ValueView>& ins, const sdk::NodeView& node) {
+    const FunctionDef* fn = g_.Function(n.callee);
+    if (!fn) return NotFound("function '" + n.callee + "' called by node '" + n.name + "' is not in the library");
+    TFLC_ASSIGN_OR_RETURN(int64_t id, ImportSubgraph(n, "f", n.callee, ins, std::vector<bool>(ins.size(), true)));
+    TFLC_RETURN_IF_ERROR(node.SetGraph("f", id));
+    for (const char* key : {"api_implements", "api_preferred_device", "time_major", "go_backwards"}) {
+      auto it = fn->attr().find(key);
+      if (it == fn->attr().end()) continue;
+      AttrStorage keep;
+      TflcAttrValue a;
+      if (ToTflcAttr(it->second, &a, &keep)) TFLC_RETURN_IF_ERROR(node.SetAttr(key, a));
+    }
+    return OkStatus();
+  }
+
   Status Emit(const FlatNode& n) {
     const NodeDef& d = *n.def;
     const std::string& op = d.op();
@@ -738,7 +788,8 @@ class Importer {
       auto t = d.attr().find("Tout");
       if (t != d.attr().end()) num_outputs = static_cast<size_t>(t->second.list().type_size());
     }
-    TFLC_ASSIGN_OR_RETURN(sdk::NodeView node, gb_.Source(op, n.name, ins, num_outputs));
+    const std::string source_op = n.callee.empty() || IsCallOp(op) ? op : std::string("PartitionedCall");
+    TFLC_ASSIGN_OR_RETURN(sdk::NodeView node, gb_.Source(source_op, n.name, ins, num_outputs));
     std::vector<std::string> keys;
     for (const auto& [k, v] : d.attr()) keys.push_back(k);
     std::sort(keys.begin(), keys.end());
@@ -751,6 +802,7 @@ class Importer {
     }
     TFLC_RETURN_IF_ERROR(AttachNodeDef(n, node));
     if (IsWhileOp(op) || IsIfOp(op)) TFLC_RETURN_IF_ERROR(ImportControlFlow(n, ins, node));
+    if (!n.callee.empty()) TFLC_RETURN_IF_ERROR(ImportCall(n, ins, node));
     std::vector<sdk::ValueView> outs;
     for (size_t i = 0; i < num_outputs; ++i) outs.push_back(node.output(i));
     TFLC_RETURN_IF_ERROR(DeclareOutputs(n, outs));

@@ -34,6 +34,10 @@ struct FlatNode {
   std::vector<Ref> inputs;       // data inputs only
   int declared_outputs = 0;      // from the OpDef when known, else 0
   std::vector<TflcDataType> output_types;  // from the OpDef when known, else empty
+  // A call kept as a call (not inlined): the library function it calls. Calls of functions that
+  // Keras tags as an RNN implementation (attr api_implements "lstm_..." / "gru_...") are kept, so
+  // the lowering can fuse the whole layer; every other call is inlined.
+  std::string callee;
 };
 
 // The attribute of every imported source node (other than Const, Placeholder and variables) that
