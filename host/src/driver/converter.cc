@@ -135,7 +135,8 @@ StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& 
     timer.Mark("quantize");
   }
   ConvertResult result;
-  for (auto& g : model->graphs) {
+  TFLC_ASSIGN_OR_RETURN(std::vector<TflcGraph*> live, LiveGraphs(model.get()));
+  for (TflcGraph* g : live) {
     result.num_ops += g->nodes.size();
     result.num_tensors += g->values.size();
     for (auto& n : g->nodes) {

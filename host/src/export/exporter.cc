@@ -161,44 +161,12 @@ StatusOr<int32_t> OpVersion(const Registry& r, const TflcNode* n) {
   return a.version < 1 ? 1 : a.version;
 }
 
-// The graphs written, in output order: the entry graphs (one per signature, in order), then every
-// subgraph they call, directly or through other subgraphs, in creation order (TFLite's converter
-// also puts entry functions first). Subgraphs nothing calls any more (an IF inlined on a constant
-// condition) are not written.
-StatusOr<std::vector<TflcGraph*>> ExportOrder(TflcModel* model) {
-  std::vector<TflcGraph*> order;
-  std::vector<bool> reached(model->graphs.size(), false);
-  std::vector<TflcGraph*> stack;
-  for (auto& g : model->graphs) {
-    if (g->is_subgraph) continue;
-    order.push_back(g.get());
-    stack.push_back(g.get());
-  }
-  while (!stack.empty()) {
-    TflcGraph* g = stack.back();
-    stack.pop_back();
-    TFLC_RETURN_IF_ERROR(Sorted(g));
-    for (auto& n : g->nodes) {
-      for (const auto& [attr, sub] : CalledSubgraphs(n.get())) {
-        if (!sub) return Internal(DescribeNode(n.get()) + ": attribute '" + attr + "' names no subgraph");
-        if (reached[static_cast<size_t>(sub->id)]) continue;
-        reached[static_cast<size_t>(sub->id)] = true;
-        stack.push_back(sub);
-      }
-    }
-  }
-  for (auto& g : model->graphs) {
-    if (g->is_subgraph && reached[static_cast<size_t>(g->id)]) order.push_back(g.get());
-  }
-  return order;
-}
-
 StatusOr<Plan> MakePlan(const Registry& registry, TflcModel* model) {
   Plan plan;
   std::map<OpCodeKey, uint32_t> opcode_index;
   std::unordered_multimap<uint64_t, uint32_t> by_hash;
   std::unordered_map<const ConstBuffer*, uint32_t> by_ptr;
-  TFLC_ASSIGN_OR_RETURN(std::vector<TflcGraph*> order, ExportOrder(model));
+  TFLC_ASSIGN_OR_RETURN(std::vector<TflcGraph*> order, LiveGraphs(model));
   for (size_t i = 0; i < order.size(); ++i) plan.subgraph_index[order[i]->id] = static_cast<int32_t>(i);
   for (TflcGraph* g : order) {
     TFLC_RETURN_IF_ERROR(Sorted(g));

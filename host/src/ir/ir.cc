@@ -120,6 +120,35 @@ std::vector<std::pair<std::string, TflcGraph*>> CalledSubgraphs(const TflcNode* 
   return out;
 }
 
+StatusOr<std::vector<TflcGraph*>> LiveGraphs(TflcModel* model) {
+  std::vector<TflcGraph*> order;
+  std::vector<bool> reached(model->graphs.size(), false);
+  std::vector<TflcGraph*> stack;
+  for (auto& g : model->graphs) {
+    if (g->is_subgraph) continue;
+    order.push_back(g.get());
+    stack.push_back(g.get());
+  }
+  while (!stack.empty()) {
+    TflcGraph* g = stack.back();
+    stack.pop_back();
+    TFLC_RETURN_IF_ERROR(Sorted(g));
+    for (auto& n : g->nodes) {
+      if (n->dead) continue;
+      for (const auto& [attr, sub] : CalledSubgraphs(n.get())) {
+        if (!sub) return Internal(DescribeNode(n.get()) + ": attribute '" + attr + "' names no subgraph");
+        if (reached[static_cast<size_t>(sub->id)]) continue;
+        reached[static_cast<size_t>(sub->id)] = true;
+        stack.push_back(sub);
+      }
+    }
+  }
+  for (auto& g : model->graphs) {
+    if (g->is_subgraph && reached[static_cast<size_t>(g->id)]) order.push_back(g.get());
+  }
+  return order;
+}
+
 std::string DescribeGraph(const TflcGraph* g) {
   if (g->is_subgraph) return "subgraph `" + g->name + "`";
   return "graph `" + (g->signature_key.empty() ? std::string("main") : g->signature_key) + "`";

@@ -187,6 +187,11 @@ TflcGraph* AddSubgraph(TflcModel* model, const std::string& name);
 TflcGraph* SubgraphById(const TflcModel* model, int64_t id);
 // The subgraphs `n` calls (its TFLC_ATTR_GRAPH attributes), in attribute-name order.
 std::vector<std::pair<std::string, TflcGraph*>> CalledSubgraphs(const TflcNode* n);
+// The graphs of the output, in order: the entry graphs (one per signature), then every subgraph
+// they call, directly or through other subgraphs, in creation order (TF's converter also puts
+// entry functions first). Subgraphs nothing calls any more (an IF inlined on a constant
+// condition, a fused RNN function) are left out.
+StatusOr<std::vector<TflcGraph*>> LiveGraphs(TflcModel* model);
 // "subgraph `name`" / "graph `signature`" for messages.
 std::string DescribeGraph(const TflcGraph* g);
 TflcValue* NewValue(TflcGraph* g, const std::string& name);
