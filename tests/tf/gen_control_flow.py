@@ -463,10 +463,11 @@ def weights(rng, *shape, scale=0.5):
 # Models. Each returns (GraphDef, manifest entries, numpy reference fn(feeds) -> [outputs]).
 
 def entry(name, inputs, outputs=('Identity',), expect='ok', args=(), note=None, compare=(), file=None,
-          expect_also=()):
+          expect_also=(), expect_ops=None):
     """expect: "ok" or a case-insensitive ERE the error must match (the driver first replaces the
     model's path in the message by <model>); expect_also: substrings it must contain too; error
-    entries must not fail for the generic reason that some op has no lowering."""
+    entries must not fail for the generic reason that some op has no lowering. expect_ops
+    {OP: N}: the .tflite has exactly N operators OP over all its subgraphs."""
     e = {'name': name, 'file': file or f'{name}.pb',
          'inputs': [{'name': n, 'shape': s, 'dtype': d} for n, s, d in inputs],
          'outputs': list(outputs), 'args': list(args), 'expect': expect, 'compare': list(compare)}
@@ -476,6 +477,8 @@ def entry(name, inputs, outputs=('Identity',), expect='ok', args=(), note=None, 
         e['expect_not'] = ['cannot be lowered to TFLite builtins']
     if note:
         e['note'] = note
+    if expect_ops:
+        e['expect_ops'] = dict(expect_ops)
     return e
 
 
@@ -762,7 +765,8 @@ def m_keras3_lstm():
     def ref(f):
         seq, _ = lstm_ref(f['input_layer'], K, R, B, u)
         return [seq @ DK + DB]
-    return gd, [entry('keras3_lstm', [('input_layer', [1, T, n_in], 'float32')])], ref
+    return gd, [entry('keras3_lstm', [('input_layer', [1, T, n_in], 'float32')],
+                      expect_ops={'UNIDIRECTIONAL_SEQUENCE_LSTM': 1, 'WHILE': 0})], ref
 
 
 # ConfigProto{device_count {CPU: 1} {GPU: 0}, graph_options {rewrite_options {}}, allow_soft_placement,
@@ -1299,7 +1303,8 @@ def main(argv):
             json.dump({'models': manifest, 'expect_syntax': '"ok", or a case-insensitive extended regex '
                        '(grep -Ei) the error message (model path replaced by <model>) must match; expect_also: more '
                        'substrings it must contain, expect_not: substrings it must not contain (grep -Fi); '
-                       'args: extra tflc convert args, @NAME = OUTDIR/NAME; compare: extra compare_tf.js args'},
+                       'args: extra tflc convert args, @NAME = OUTDIR/NAME; compare: extra compare_tf.js args; '
+                       'expect_ops: {OP: N} exact operator counts over all subgraphs of the .tflite'},
                       f, indent=1)
             f.write('\n')
         if '--selfcheck' in argv:
