@@ -25,6 +25,7 @@
 // Anything else: not fused (the caller emits the WHILE). Facts: keras-team/keras
 // keras/src/layers/rnn/lstm.py, gru.py (cell call), keras/src/backend/tensorflow/rnn.py.
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -336,6 +337,14 @@ bool AllZero(const ValueView& v) {
   return std::all_of(x->begin(), x->end(), [](float f) { return f == 0.0f; });
 }
 
+// A constant the body returns for a loop variable that enters as an equal constant (the importer
+// shares an invariant constant into the body): a pass-through.
+bool SameConst(const ValueView& a, const ValueView& b) {
+  if (!a.is_const() || !b.is_const() || a.type() != b.type() || a.rank() != b.rank() || a.dims() != b.dims() ||
+      a.byte_size() != b.byte_size()) return false;
+  return a.byte_size() == 0 || std::memcmp(a.data(), b.data(), a.byte_size()) == 0;
+}
+
 bool Used(const ValueView& v) { return v && (v.num_consumers() > 0 || v.is_graph_output()); }
 
 enum class Role { kUnknown, kPass, kCounter, kList, kState };
@@ -542,7 +551,7 @@ StatusOr<bool> FuseRnnLoop(const Lowering& l, const GraphBuilder& cond, const Gr
   for (size_t i = 0; i < n; ++i) {
     const ValueView in = body.input(i), out = StripCopies(body.output(i));
     if (!vars[i] || !in || !out) return false;
-    if (out.get() == in.get()) {
+    if (out.get() == in.get() || SameConst(out, vars[i])) {
       roles[i] = Role::kPass;
       continue;
     }
