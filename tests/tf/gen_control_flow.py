@@ -1006,7 +1006,8 @@ MODELS = [m_nested_while, m_while_in_if, m_tensorlist_loop, m_if_shape_mismatch,
 # reset_after settings), Keras 3 LSTM with return_sequences=False, and an LSTM-shaped hand-written
 # loop that is NOT an LSTM (must stay a WHILE).
 
-def keras3_rnn_model(name, T, n_in, u, weights_fn, cell_fn, n_states, return_sequences, dense_out=2):
+def keras3_rnn_model(name, T, n_in, u, weights_fn, cell_fn, n_states, return_sequences, dense_out=2,
+                     initial_states=False):
     """Keras 3 RNN layer on the TF backend (keras/src/backend/tensorflow/rnn.py): the input is
     transposed time-major and unstacked into a TensorList; time and the states are loop vars; the
     output TensorArray has T elements written at `time` (return_sequences) or 1 element written at
@@ -1014,14 +1015,19 @@ def keras3_rnn_model(name, T, n_in, u, weights_fn, cell_fn, n_states, return_seq
     0`); cond = logical_and(loop_counter < maximum_iterations, time < T). The weights are captured
     (passed after the loop vars, returned unchanged). weights_fn(g) -> (main-graph weight consts,
     capture base names); cell_fn(fg, x, states, weights) -> (output, new states). Dense(dense_out)
-    after the layer (BatchMatMulV2 on the sequence, MatMul on the last output, + BiasAdd)."""
+    after the layer (BatchMatMulV2 on the sequence, MatMul on the last output, + BiasAdd).
+    initial_states: the states start from graph inputs `h0`, `c0`, ... (Keras initial_state) instead of
+    zeros, and the final states are outputs `Identity_1`, ... (return_state)."""
     gd, g = new_graph()
     rng = rng_for(name)
     x = g.placeholder('input_layer', F32, [1, T, n_in])
     ws, bases = weights_fn(g, rng)
     DK, DB = weights(rng, u, dense_out), weights(rng, dense_out, scale=0.1)
-    zeros = [g.const(f'rnn/zeros{"_" + str(k) if k else ""}', np.float32(0), broadcast_shape=[1, u])
-             for k in range(n_states)]
+    if initial_states:
+        zeros = [g.placeholder(n, F32, [1, u]) for n in ('h0', 'c0')[:n_states]]
+    else:
+        zeros = [g.const(f'rnn/zeros{"_" + str(k) if k else ""}', np.float32(0), broadcast_shape=[1, u])
+                 for k in range(n_states)]
     xt = g.transpose('rnn/transpose', x, [1, 0, 2])
     g.tl_reserve('rnn/TensorArrayV2', np.int32(-1), T)  # replaced by unstack's FromTensor (dead)
     in_list = g.tl_from_tensor('rnn/TensorArrayUnstack/TensorListFromTensor', xt, [1, n_in])
@@ -1056,6 +1062,9 @@ def keras3_rnn_model(name, T, n_in, u, weights_fn, cell_fn, n_states, return_seq
     else:
         mm = g.matmul('dense/MatMul', last, dk)
     g.identity('Identity', g.bias_add('dense/BiasAdd', mm, db))
+    if initial_states:
+        for k in range(n_states):
+            g.identity(f'Identity_{k + 1}', w[4 + k])
     return gd, [w for _, w in ws], DK, DB
 
 
@@ -1215,7 +1224,34 @@ def m_handwritten_loop_nomatch():
                       expect_ops={'WHILE': 1, 'UNIDIRECTIONAL_SEQUENCE_LSTM': 0})], ref
 
 
-MODELS += [m_keras3_gru, m_keras3_gru_reset_before, m_keras3_lstm_last, m_handwritten_loop_nomatch]
+def m_keras3_lstm_state():
+    """keras3_lstm_last with initial_state=[h0, c0] inputs and return_state=True: the fused composite
+    needs its initial-state inputs and its final-c output (tflc.LSTM unrolls then: no WHILE left)."""
+    T, n_in, u = 4, 3, 5
+    W = {}
+
+    def cell(fg, x, s, w):
+        h, c = keras3_cell(fg, x, s[0], s[1], w[0], w[1], w[2])
+        return h, [h, c]
+    gd, _, DK, DB = keras3_rnn_model('keras3_lstm_state', T, n_in, u, lstm_weights(n_in, u, W), cell, 2, False,
+                                     initial_states=True)
+
+    def ref(f):
+        x = f['input_layer']
+        sig = lambda v: 1 / (1 + np.exp(-v))
+        h, c = f['h0'].astype(np.float32), f['c0'].astype(np.float32)
+        for t in range(x.shape[1]):
+            zi, zf, zg, zo = np.split(x[:, t] @ W['K'] + h @ W['R'] + W['B'], 4, axis=1)
+            c = sig(zf) * c + sig(zi) * np.tanh(zg)
+            h = sig(zo) * np.tanh(c)
+        return [h @ DK + DB, h, c]
+    ins = [('input_layer', [1, T, n_in], 'float32'), ('h0', [1, u], 'float32'), ('c0', [1, u], 'float32')]
+    return gd, [entry('keras3_lstm_state', ins, outputs=('Identity', 'Identity_1', 'Identity_2'),
+                      expect_ops={'WHILE': 0})], ref
+
+
+MODELS += [m_keras3_gru, m_keras3_gru_reset_before, m_keras3_lstm_last, m_handwritten_loop_nomatch,
+           m_keras3_lstm_state]
 
 
 # ---------------------------------------------------------------------------------------------
