@@ -1250,8 +1250,21 @@ def m_keras3_lstm_state():
                       expect_ops={'WHILE': 0})], ref
 
 
+def m_keras2_lstm_untagged():
+    """keras2_lstm_tagged without api_implements on its functions (a Keras 2 LSTM that took the generic
+    backend.rnn path, e.g. built in a context where _could_use_gpu_kernel is false): the call is
+    inlined and the While (zeros from Fill, the time limit a captured strided_slice of Shape) must be
+    recognized by its structure."""
+    gd, _, ref = m_keras2_lstm_tagged()
+    for f in gd.library.function:
+        if 'api_implements' in f.attr:
+            del f.attr['api_implements']
+    return gd, [entry('keras2_lstm_untagged', [('input_1', [1, 6, 3], 'float32')],
+                      expect_ops={'UNIDIRECTIONAL_SEQUENCE_LSTM': 1, 'WHILE': 0})], ref
+
+
 MODELS += [m_keras3_gru, m_keras3_gru_reset_before, m_keras3_lstm_last, m_handwritten_loop_nomatch,
-           m_keras3_lstm_state]
+           m_keras3_lstm_state, m_keras2_lstm_untagged]
 
 
 # ---------------------------------------------------------------------------------------------
