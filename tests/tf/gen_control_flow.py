@@ -1263,8 +1263,59 @@ def m_keras2_lstm_untagged():
                       expect_ops={'UNIDIRECTIONAL_SEQUENCE_LSTM': 1, 'WHILE': 0})], ref
 
 
+def m_handwritten_lstm_batch2():
+    """A hand-written LSTM loop with batch 2 and one matmul pair per gate (as Keras' implementation=1
+    computes it): z_k = x_t @ kernel[:, k*u:(k+1)*u] + h @ recurrent_kernel[:, ...] + bias[k*u:...]
+    (StridedSlice of the captured weights, MatMul, AddV2); gate order i, f, c, o. It is an LSTM and
+    must fuse."""
+    T, n_in, u, B = 5, 3, 4, 2
+    W = {}
+    gd, g = new_graph()
+    rng = rng_for('handwritten_lstm_batch2')
+    W['K'], W['R'], W['B'] = weights(rng, n_in, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)
+    x = g.placeholder('x', F32, [B, T, n_in])
+    kc, rc, bc = g.const('kernel', W['K']), g.const('recurrent_kernel', W['R']), g.const('bias', W['B'])
+    h0 = g.const('zeros', np.float32(0), broadcast_shape=[B, u])
+    c0 = g.const('zeros_1', np.float32(0), broadcast_shape=[B, u])
+    xt = g.transpose('transpose', x, [1, 0, 2])
+    in_list = g.tl_from_tensor('TensorArrayUnstack/TensorListFromTensor', xt, [B, n_in])
+    out_list = g.tl_reserve('TensorArrayV2', [B, u], T)
+    time = g.const('time', np.int32(0))
+
+    def body(bg, a):  # counter, max_iter, time, out_list, h, c, in_list, kernel, recurrent_kernel, bias
+        item = bg.tl_get('TensorArrayV2Read/TensorListGetItem', a[6], a[2], [B, n_in])
+        pre = []
+        for k in range(4):
+            ks = bg.strided_slice('strided_slice', a[7], [0, k * u], [0, (k + 1) * u], [1, 1], begin_mask=1, end_mask=1)
+            rs = bg.strided_slice('strided_slice', a[8], [0, k * u], [0, (k + 1) * u], [1, 1], begin_mask=1, end_mask=1)
+            bs = bg.strided_slice('strided_slice', a[9], [k * u], [(k + 1) * u], [1])
+            z = bg.binary('AddV2', 'add', bg.matmul('MatMul', item, ks), bg.matmul('MatMul', a[4], rs))
+            pre.append(bg.binary('AddV2', 'add', z, bs))
+        i, f, o = (bg.unary('Sigmoid', 'Sigmoid', pre[k]) for k in (0, 1, 3))
+        c = bg.binary('AddV2', 'add', bg.binary('Mul', 'mul', f, a[5]),
+                      bg.binary('Mul', 'mul', i, bg.unary('Tanh', 'Tanh', pre[2])))
+        h = bg.binary('Mul', 'mul', o, bg.unary('Tanh', 'Tanh', c))
+        lst = bg.tl_set('TensorArrayV2Write/TensorListSetItem', a[3], a[2], h)
+        return [incr(bg, a[2], 'add'), lst, h, c]
+    w = make_while(g, 'while', [Var(time, I32, []), Var(out_list, VARIANT, []), Var(h0, F32, [B, u]),
+                                Var(c0, F32, [B, u])],
+                   [Var(in_list, VARIANT, [], 'TensorArrayUnstack/TensorListFromTensor', 'in_list'),
+                    Var(kc, F32, [n_in, 4 * u], 'kernel', 'kernel'),
+                    Var(rc, F32, [u, 4 * u], 'recurrent_kernel', 'recurrent_kernel'),
+                    Var(bc, F32, [4 * u], 'bias', 'bias')],
+                   lambda cg, a: less_const(cg, a[2], T), body)
+    st = g.tl_stack('TensorArrayV2Stack/TensorListStack', w[3], [B, u], T)
+    g.identity('Identity', g.transpose('transpose_1', st, [1, 0, 2]))
+
+    def ref(f):
+        seq, _ = lstm_ref(f['x'], W['K'], W['R'], W['B'], u)
+        return [seq]
+    return gd, [entry('handwritten_lstm_batch2', [('x', [B, T, n_in], 'float32')],
+                      expect_ops={'UNIDIRECTIONAL_SEQUENCE_LSTM': 1, 'WHILE': 0})], ref
+
+
 MODELS += [m_keras3_gru, m_keras3_gru_reset_before, m_keras3_lstm_last, m_handwritten_loop_nomatch,
-           m_keras3_lstm_state, m_keras2_lstm_untagged]
+           m_keras3_lstm_state, m_keras2_lstm_untagged, m_handwritten_lstm_batch2]
 
 
 # ---------------------------------------------------------------------------------------------
