@@ -82,9 +82,12 @@ Status FakeHost::LoadModel(const std::string& path, const std::string& format) {
   return OkStatus();
 }
 
-Status FakeHost::Lower() {
+Status FakeHost::Lower() { return LowerGraphs(/*eager_shapes=*/false); }
+Status FakeHost::LowerWithShapes() { return LowerGraphs(/*eager_shapes=*/true); }
+
+Status FakeHost::LowerGraphs(bool eager_shapes) {
   PassContext ctx = impl_->ctx();
-  ctx.eager_shapes = false;  // the raw ops each lowering emits
+  ctx.eager_shapes = eager_shapes;  // false: the raw ops each lowering emits
   // As the pipeline: entry graphs first; a subgraph is lowered by the node that calls it (with the
   // caller's input shapes), so only subgraphs no caller lowered are lowered on their own here.
   // Index loop: lowering may add subgraphs.
