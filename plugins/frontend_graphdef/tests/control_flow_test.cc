@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
 #include "frontend.h"
@@ -54,10 +55,13 @@ NodeView Find(FakeHost& h, const std::string& op) {
   return found;
 }
 
-NodeView FindIn(const GraphBuilder& g, const std::string& op) {
+// The first node of subgraph `g` whose op is `op` and whose input 0 has type `type` (any type when
+// TFLC_TYPE_UNKNOWN).
+NodeView FindIn(const GraphBuilder& g, const std::string& op, TflcDataType type = TFLC_TYPE_UNKNOWN) {
   for (size_t i = 0; i < g.num_nodes(); ++i)
-    if (g.node(i).op() == op) return g.node(i);
+    if (g.node(i).op() == op && (type == TFLC_TYPE_UNKNOWN || g.node(i).input(0).type() == type)) return g.node(i);
   ADD_FAILURE() << "no " << op << " in subgraph " << g.name();
+  throw std::runtime_error("node not found");
   return NodeView();
 }
 
@@ -75,7 +79,7 @@ GraphBuilder Sub(const NodeView& n, const std::string& attr) {
 
 const char* kAttrF = R"pb(attr { key: "T" value { type: DT_FLOAT } })pb";
 
-// While(i = 0, x, w, z): cond = i < 3; body = (i + 1, x * w, Identity(w), z). w and z are constants
+// While(i = 0, x, w, z): cond = i < 3; body = (i + 1, x * w + z, Identity(w), z). w and z are constants
 // the body passes through (through an Identity / directly); i is a constant that changes.
 std::string WhileGraph(const std::string& cond_name = "cond_fn", const std::string& extra_body_arg = "") {
   return std::string(R"pb(
@@ -86,7 +90,7 @@ node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } 
 node { name: "w" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
        attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } } float_val: 0.5 float_val: 2 } } } }
 node { name: "z" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
-       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 3 } } float_val: 7 } } } }
+       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } } float_val: 7 } } } }
 node { name: "loop" op: "StatelessWhile" input: "i" input: "x" input: "w" input: "z"
        attr { key: "T" value { list { type: DT_INT32 type: DT_FLOAT type: DT_FLOAT type: DT_FLOAT } } }
        attr { key: "cond" value { func { name: ")pb") + cond_name + R"pb(" } } }
@@ -111,8 +115,9 @@ library {
                attr { key: "value" value { tensor { dtype: DT_INT32 tensor_shape { } int_val: 1 } } } }
     node_def { name: "add" op: "AddV2" input: "bi" input: "one:output:0" attr { key: "T" value { type: DT_INT32 } } }
     node_def { name: "mul" op: "Mul" input: "bx" input: "bw" )pb" + kAttrF + R"pb( }
+    node_def { name: "plus_z" op: "AddV2" input: "mul:z:0" input: "bz" )pb" + kAttrF + R"pb( }
     node_def { name: "keep_w" op: "Identity" input: "bw" )pb" + kAttrF + R"pb( }
-    ret { key: "oi" value: "add:z:0" } ret { key: "ox" value: "mul:z:0" }
+    ret { key: "oi" value: "add:z:0" } ret { key: "ox" value: "plus_z:z:0" }
     ret { key: "ow" value: "keep_w:output:0" } ret { key: "oz" value: "bz" } }
 })pb";
 }
@@ -141,7 +146,7 @@ TEST(TfControlFlow, WhileFunctionsBecomeSubgraphsWithArgumentsInSignatureOrder) 
   EXPECT_EQ(body.num_outputs(), 4u);
   EXPECT_EQ(FindIn(cond, "Less").input(0).get(), cond.input(0).get());
   // i changes in the loop: the body reads its input, not the constant 0.
-  NodeView add = FindIn(body, "AddV2");
+  NodeView add = FindIn(body, "AddV2", TFLC_TYPE_INT32);
   EXPECT_EQ(add.input(0).get(), body.input(0).get());
   EXPECT_FALSE(add.input(0).is_const());
 }
@@ -162,6 +167,12 @@ TEST(TfControlFlow, WhileSharesConstantsTheBodyPassesThrough) {
   EXPECT_FALSE(mul.input(0).is_const());
   ASSERT_TRUE(mul.input(1).is_const()) << h.Dump();
   EXPECT_EQ(mul.input(1).data(), w.data());  // shared, not copied
+  // z is returned directly (ret names the argument): shared too.
+  NodeView plus = body.output(1).producer();  // x * w + z
+  ASSERT_TRUE(plus);
+  EXPECT_EQ(plus.op(), "AddV2");
+  ASSERT_TRUE(plus.input(1).is_const()) << h.Dump();
+  EXPECT_EQ(plus.input(1).data(), z.data());
   // The body returns its argument, not the shared constant: the WHILE keeps a loop variable.
   EXPECT_EQ(body.output(3).get(), body.input(3).get());
   // The cond gets the invariant constants too (same rule).

@@ -208,6 +208,25 @@ TEST_F(SubgraphTest, LowerCalledSubgraphsRefusesTooFewInputs) {
   EXPECT_EQ(g_seen.calls, 0);
 }
 
+// An op no row lowers inside a subgraph: the error says which subgraph and which node called it.
+TEST_F(SubgraphTest, ErrorsInsideASubgraphNameItAndItsCaller) {
+  GraphBuilder g = host_.graph();
+  ValueView a = Ok(g.Input("a", TFLC_TYPE_FLOAT32, {2}));
+  int64_t id = -1;
+  GraphBuilder sub = Ok(g.AddSubgraph("body_fn", &id));
+  ValueView p = OpenInput(sub, "p");
+  NodeView odd = Ok(sub.Source("NoSuchOp", "odd", {p}));
+  ASSERT_TRUE(sub.Output(odd.output(0), "o").ok());
+  NodeView call = Ok(g.Source("Call", "call", {a}));
+  ASSERT_TRUE(call.SetGraph("f", id).ok());
+  ASSERT_TRUE(g.Output(call.output(0), "y").ok());
+  Status st = host_.RunPipeline();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("NoSuchOp"), std::string::npos) << st;
+  EXPECT_NE(st.message().find("lowering subgraph `body_fn`, called by node `call` (Call)"), std::string::npos) << st;
+  EXPECT_EQ(g_seen.calls, 0);  // the caller's row never ran
+}
+
 // RunPipeline: a subgraph nothing calls, and one whose only caller is pruned (its result unused),
 // are emptied and left out of LiveGraphs; the called one is lowered and kept.
 TEST_F(SubgraphTest, RunPipelineDropsSubgraphsNothingCalls) {
