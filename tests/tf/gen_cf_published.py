@@ -397,6 +397,15 @@ def interp_eval(base):
         if op == 'ReverseV2':
             x, ax = data()
             return [np.flip(x, tuple(int(v) for v in np.atleast_1d(ax)))]
+        if op == 'GatherV2':
+            p, ix, ax = data()
+            return [np.take(p, ix, axis=int(ax))]
+        if op == 'Prod':
+            x, ax = data()
+            return [np.asarray(np.prod(x, axis=tuple(np.atleast_1d(ax)), keepdims=n.attr['keep_dims'].b), x.dtype)]
+        if op == 'ConcatV2':
+            *xs, ax = data()
+            return [np.concatenate(xs, int(ax))]
         if op == 'EmptyTensorList':
             return [[]]
         if op == 'TensorListPushBack':
@@ -644,7 +653,7 @@ def m_stacked_lstm_savedmodel():
     T, F, u1, u2 = 6, 3, 8, 4
     K1, R1, B1 = weights(rng, F, 4 * u1), weights(rng, u1, 4 * u1), weights(rng, 4 * u1, scale=0.1)
     K2, R2, B2 = weights(rng, u1, 4 * u2), weights(rng, u2, 4 * u2), weights(rng, 4 * u2, scale=0.1)
-    DK, DB = weights(rng, u2, 1), weights(rng, 1, scale=0.1)
+    DK, DB = weights(rng, u2, 1, scale=2.0), weights(rng, 1, scale=0.1)
 
     def body(fg, xs, w):
         l1 = keras2_layer(fg, fg.lib, 'lstm', 'sequential/lstm', xs[0], T, F, u1, w, K1, R1, B1, return_sequences=True,
@@ -763,6 +772,144 @@ def m_lstm_return_state():
         h, _, _, c = lstm_np(f['input_1'], K, R, B, u)
         return [(h + c) @ DK + DB]
     return sm, [sm_entry('lstm_return_state', [('input_1', [-1, T, F], 'float32')], ['dense'])], ref
+
+
+def tensordot_dense(fg, scope, x, w, K, B, n_in, n_out):
+    """tf.keras 2 Dense on a rank-3 input with an unknown batch: tf.tensordot(x, kernel, [[2], [0]])
+    (dynamic path of math_ops._tensordot_reshape: Shape, GatherV2 free/axes dims, Prod, transpose,
+    Reshape, MatMul, Reshape to concat(free dims, [n_out])) + BiasAdd (keras/layers/core/dense.py)."""
+    F32, I32 = cf.F32, cf.I32
+    t = f'{scope}/Tensordot'
+    kern = w(f'{scope}/kernel', K)
+    axes = fg.const(f'{t}/axes', np.array([2], np.int32))
+    free = fg.const(f'{t}/free', np.array([0, 1], np.int32))
+    shp = fg.op('Shape', f'{t}/Shape', [x], {'T': A.type(F32), 'out_type': A.type(I32)})
+    gax = fg.const(f'{t}/GatherV2/axis', np.int32(0))
+    gfree = fg.op('GatherV2', f'{t}/GatherV2', [shp, free, gax],
+                  {'Tparams': A.type(I32), 'Tindices': A.type(I32), 'Taxis': A.type(I32), 'batch_dims': A.i(0)})
+    gax1 = fg.const(f'{t}/GatherV2_1/axis', np.int32(0))
+    gaxes = fg.op('GatherV2', f'{t}/GatherV2_1', [shp, axes, gax1],
+                  {'Tparams': A.type(I32), 'Tindices': A.type(I32), 'Taxis': A.type(I32), 'batch_dims': A.i(0)})
+    pf = fg.op('Prod', f'{t}/Prod', [gfree, fg.const(f'{t}/Const', np.array([0], np.int32))],
+               {'T': A.type(I32), 'Tidx': A.type(I32), 'keep_dims': A.b(False)})
+    pa = fg.op('Prod', f'{t}/Prod_1', [gaxes, fg.const(f'{t}/Const_1', np.array([0], np.int32))],
+               {'T': A.type(I32), 'Tidx': A.type(I32), 'keep_dims': A.b(False)})
+    perm = fg.op('ConcatV2', f'{t}/concat', [free, axes, fg.const(f'{t}/concat/axis', np.int32(0))],
+                 {'N': A.i(2), 'T': A.type(I32), 'Tidx': A.type(I32)})
+    new_shape = fg.op('Pack', f'{t}/stack', [pf, pa], {'N': A.i(2), 'T': A.type(I32), 'axis': A.i(0)})
+    tr = fg.op('Transpose', f'{t}/transpose', [x, perm], {'T': A.type(F32), 'Tperm': A.type(I32)})
+    rs = fg.op('Reshape', f'{t}/Reshape', [tr, new_shape], {'T': A.type(F32), 'Tshape': A.type(I32)})
+    mm = fg.matmul(f'{t}/MatMul', rs, kern)
+    bfree = fg.const(f'{t}/Const_2', np.array([n_out], np.int32))
+    outshape = fg.op('ConcatV2', f'{t}/concat_1', [gfree, bfree, fg.const(f'{t}/concat_1/axis', np.int32(0))],
+                     {'N': A.i(2), 'T': A.type(I32), 'Tidx': A.type(I32)})
+    y = fg.op('Reshape', t, [mm, outshape], {'T': A.type(F32), 'Tshape': A.type(I32)}, exact=True)
+    return fg.bias_add(f'{scope}/BiasAdd', y, w(f'{scope}/bias', B))
+
+
+def m_bidirectional_lstm_savedmodel():
+    """Sequential([Input((5, 3)), Bidirectional(LSTM(4, return_sequences=True)), Bidirectional(LSTM(3)),
+    Dense(2)]), batch unknown. Keras 2 Bidirectional.call: the backward layer is a go_backwards copy; with
+    return_sequences its output is reversed back on the time axis (backend.reverse -> ReverseV2 axis 1),
+    merge_mode concat (ConcatV2 axis -1)."""
+    rng = cf.rng_for('bidirectional_lstm_savedmodel')
+    T, F, u1, u2 = 5, 3, 4, 3
+    Ws = []
+    for n_in, u in ((F, u1), (F, u1), (2 * u1, u2), (2 * u1, u2)):
+        Ws.append((weights(rng, n_in, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)))
+    DK, DB = weights(rng, 2 * u2, 2, scale=1.0), weights(rng, 2, scale=0.1)
+    F32, I32 = cf.F32, cf.I32
+
+    def body(fg, xs, w):
+        sc = 'sequential/bidirectional'
+        f1 = keras2_layer(fg, fg.lib, 'lstm', f'{sc}/forward_lstm', xs[0], T, F, u1, w, *Ws[0], return_sequences=True,
+                          uuid='11111111-2222-4333-8444-555555555555')
+        b1 = keras2_layer(fg, fg.lib, 'lstm', f'{sc}/backward_lstm', xs[0], T, F, u1, w, *Ws[1], return_sequences=True,
+                          go_backwards=True, uuid='66666666-7777-4888-9999-aaaaaaaaaaaa')
+        rev = fg.op('ReverseV2', f'{sc}/ReverseV2', [b1[1], fg.const(f'{sc}/ReverseV2/axis', np.array([1], np.int32))],
+                    {'T': A.type(F32), 'Tidx': A.type(I32)})
+        cat = fg.op('ConcatV2', f'{sc}/concat', [f1[1], rev, fg.const(f'{sc}/concat/axis', np.int32(-1))],
+                    {'N': A.i(2), 'T': A.type(F32), 'Tidx': A.type(I32)})
+        sc = 'sequential/bidirectional_1'
+        f2 = keras2_layer(fg, fg.lib, 'lstm', f'{sc}/forward_lstm_1', cat, T, 2 * u1, u2, w, *Ws[2],
+                          uuid='bbbbbbbb-cccc-4ddd-8eee-ffffffffffff')
+        b2 = keras2_layer(fg, fg.lib, 'lstm', f'{sc}/backward_lstm_1', cat, T, 2 * u1, u2, w, *Ws[3], go_backwards=True,
+                          uuid='01234567-89ab-4cde-8f01-23456789abcd')
+        cat2 = fg.op('ConcatV2', f'{sc}/concat', [f2[0], b2[0], fg.const(f'{sc}/concat/axis', np.int32(-1))],
+                     {'N': A.i(2), 'T': A.type(F32), 'Tidx': A.type(I32)})
+        return [('dense', dense(fg, 'sequential/dense', cat2, w, DK, DB), F32, [-1, 2])]
+    sm = SavedModel([('bidirectional_input', F32, [-1, T, F])], body)
+
+    def ref(f):
+        x = f['bidirectional_input']
+        _, s_f, _, _ = lstm_np(x, *Ws[0], u1)
+        _, s_b, _, _ = lstm_np(x, *Ws[1], u1, go_backwards=True)
+        cat = np.concatenate([s_f, s_b[:, ::-1]], -1)
+        h_f, _, _, _ = lstm_np(cat, *Ws[2], u2)
+        h_b, _, _, _ = lstm_np(cat, *Ws[3], u2, go_backwards=True)
+        return [np.concatenate([h_f, h_b], -1) @ DK + DB]
+    return sm, [sm_entry('bidirectional_lstm_savedmodel', [('bidirectional_input', [-1, T, F], 'float32')],
+                         ['dense'])], ref
+
+
+def m_lstm_encoder_decoder_savedmodel():
+    """The Keras seq2seq pattern (functional, two inputs): _, h, c = LSTM(6, return_state=True)(encoder_inputs
+    [-1,5,3]); seq = LSTM(6, return_sequences=True)(decoder_inputs [-1,4,2], initial_state=[h, c]);
+    Dense(3) on the sequence (tensordot). The decoder's initial states are the encoder's results 2 and 3."""
+    rng = cf.rng_for('lstm_encoder_decoder_savedmodel')
+    Te, Fe, Td, Fd, u = 5, 3, 4, 2, 6
+    KE, RE, BE = weights(rng, Fe, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)
+    KD, RD, BD = weights(rng, Fd, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)
+    DK, DB = weights(rng, u, 3, scale=1.0), weights(rng, 3, scale=0.1)
+    F32 = cf.F32
+
+    def body(fg, xs, w):
+        enc = keras2_layer(fg, fg.lib, 'lstm', 'model/lstm', xs[0], Te, Fe, u, w, KE, RE, BE,
+                           uuid='a0a0a0a0-b1b1-4c2c-8d3d-e4e4e4e4e4e4')
+        tag = 'lstm_f5f5f5f5-0606-4717-8828-393939393939'
+        fname, nres = standard_rnn(fg.lib, 'lstm', Td, Fd, u, True, False, tag)
+        gpu_twin(fg.lib, 'lstm', Td, Fd, u, tag, False)
+        ws = [w('model/lstm_1/lstm_cell/kernel', KD), w('model/lstm_1/lstm_cell/recurrent_kernel', RD),
+              w('model/lstm_1/lstm_cell/bias', BD)]
+        dec = call(fg, 'PartitionedCall', 'model/lstm_1/PartitionedCall', [xs[1], enc[2], enc[3]] + ws, [F32] * 6,
+                   [F32] * nres, fname)
+        return [('dense', tensordot_dense(fg, 'model/dense', dec[1], w, DK, DB, u, 3), F32, [-1, Td, 3])]
+    sm = SavedModel([('encoder_inputs', F32, [-1, Te, Fe]), ('decoder_inputs', F32, [-1, Td, Fd])], body)
+
+    def ref(f):
+        _, _, h, c = lstm_np(f['encoder_inputs'], KE, RE, BE, u)
+        x = f['decoder_inputs']
+        seq = []
+        for t in range(x.shape[1]):
+            z = x[:, t] @ KD + h @ RD + BD
+            i, ff, g, o = np.split(z, 4, axis=1)
+            c = sigmoid(ff) * c + sigmoid(i) * np.tanh(g)
+            h = sigmoid(o) * np.tanh(c)
+            seq.append(h)
+        return [np.stack(seq, 1) @ DK + DB]
+    return sm, [sm_entry('lstm_encoder_decoder_savedmodel', [('decoder_inputs', [-1, Td, Fd], 'float32'),
+                                                             ('encoder_inputs', [-1, Te, Fe], 'float32')],
+                         ['dense'])], ref
+
+
+def m_gru_const_weights_savedmodel():
+    """A SavedModel whose weights are Const nodes inside the functions and whose variables/ is empty
+    (the layout onnx2tf writes): Sequential([Input((6, 4)), GRU(5), Dense(1)]), batch unknown."""
+    rng = cf.rng_for('gru_const_weights_savedmodel')
+    T, F, u = 6, 4, 5
+    K, R, B = weights(rng, F, 3 * u), weights(rng, u, 3 * u), weights(rng, 2, 3 * u, scale=0.1)
+    DK, DB = weights(rng, u, 1, scale=1.0), weights(rng, 1, scale=0.1)
+
+    def body(fg, xs, w):
+        g1 = keras2_layer(fg, fg.lib, 'gru', 'sequential/gru', xs[0], T, F, u, w, K, R, B,
+                          uuid='c0ffee00-1234-4567-89ab-cdef01234567')
+        return [('dense', dense(fg, 'sequential/dense', g1[0], w, DK, DB), cf.F32, [-1, 1])]
+    sm = SavedModel([('gru_input', cf.F32, [-1, T, F])], body, use_variables=False)
+
+    def ref(f):
+        h, _, _ = gru_np(f['gru_input'], K, R, B, u)
+        return [h @ DK + DB]
+    return sm, [sm_entry('gru_const_weights_savedmodel', [('gru_input', [-1, T, F], 'float32')], ['dense'])], ref
 
 
 # ---------------------------------------------------------------------------------------------
@@ -944,12 +1091,13 @@ def models(mod):
     cf, A = mod, mod.A
     cf.OUT_ARG.update({'VarHandleOp': 'resource', 'ReadVariableOp': 'value', 'StatefulPartitionedCall': 'output',
                        'Unpack': 'output', 'ReverseV2': 'output', 'RestoreV2': 'tensors', 'AssignVariableOp': None,
-                       'NoOp': None, 'EmptyTensorList': 'handle', 'TensorListPushBack': 'output_handle',
+                       'NoOp': None, 'GatherV2': 'output', 'Prod': 'output', 'EmptyTensorList': 'handle', 'TensorListPushBack': 'output_handle',
                        'TensorListLength': 'length', 'TensorListPopBack': 'output_handle', 'TensorListElementShape': 'element_shape'})
     cf.OP_SIG.update({'VarHandleOp': (0, ('dtype', 'shape')), 'ReadVariableOp': (1, ('dtype',)),
                       'StatefulPartitionedCall': (None, ('Tin', 'Tout', 'f')), 'Unpack': (1, ('T', 'num')),
                       'ReverseV2': (2, ('T',)), 'RestoreV2': (3, ('dtypes',)), 'AssignVariableOp': (2, ('dtype',)),
-                      'NoOp': (0, ()), 'EmptyTensorList': (2, ('element_dtype', 'shape_type')),
+                      'NoOp': (0, ()), 'GatherV2': (3, ('Tparams', 'Tindices', 'Taxis')),
+                      'Prod': (2, ('T',)), 'EmptyTensorList': (2, ('element_dtype', 'shape_type')),
                       'TensorListPushBack': (2, ('element_dtype',)), 'TensorListPopBack': (2, ('element_dtype',)),
                       'TensorListLength': (1, ()), 'TensorListElementShape': (1, ('shape_type',))})
     if not getattr(cf.Interp, '_published', False):
@@ -957,4 +1105,5 @@ def models(mod):
         cf.Interp._published = True
     return [m_stacked_lstm_savedmodel, m_gru_lstm_savedmodel, m_lstm_unknown_time_savedmodel,
             m_float64_signature_savedmodel, m_lstm_return_state, m_if_nonbool_cond, m_if_in_while,
-            m_while_int_cond, m_tensorlist_push_pop, m_while_max_iterations]
+            m_while_int_cond, m_tensorlist_push_pop, m_while_max_iterations, m_bidirectional_lstm_savedmodel,
+            m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel]
