@@ -183,7 +183,8 @@ class SavedModel:
         xs = [fg.add_arg(k, dt, dims, k) for k, dt, dims in inputs]
         res_args = []
 
-        def w(name, arr):
+        def w(name, arr, resource=False):
+            """resource=True: the resource handle itself (for ResourceGather), not its ReadVariableOp."""
             arr = np.asarray(arr)
             if not use_variables:
                 return fg.const(name, arr)
@@ -191,6 +192,8 @@ class SavedModel:
             self.vars.append((name, f'layer_with_weights-{k}/{name.split("/")[-1]}/.ATTRIBUTES/VARIABLE_VALUE', arr))
             arg = fg.add_arg(f'{cf.norm(name)}_readvariableop_resource', RESOURCE, [], 'resource')
             res_args.append(arg)
+            if resource:
+                return arg
             return fg.op('ReadVariableOp', f'{name}/ReadVariableOp', [arg], {'dtype': cf.A.type(cf.NP_DT[arr.dtype])})
         outs = body(fg, xs, w)
         self.outputs = outs
@@ -310,7 +313,10 @@ class SavedModel:
                 feeds = {}
                 for k, dt, dims in self.inputs:
                     shape = [d if d >= 0 else s for d, s in zip(dims, [2, 5, 3, 3])]
-                    feeds[k] = rng.uniform(-1, 1, shape).astype(cf.DT_NP[dt])
+                    if dt == cf.I32:  # token ids 0..4 (0 = padding)
+                        feeds[k] = np.rint(rng.uniform(-0.49, 4.49, shape)).astype(np.int32)
+                    else:
+                        feeds[k] = rng.uniform(-1, 1, shape).astype(cf.DT_NP[dt])
                 it = SmInterp(self.gd, values)
                 got = it.run({f'serving_default_{k}': v for k, v in feeds.items()},
                              [f'StatefulPartitionedCall:{k}' for k in range(len(self.outputs))])
@@ -406,6 +412,23 @@ def interp_eval(base):
         if op == 'ConcatV2':
             *xs, ax = data()
             return [np.concatenate(xs, int(ax))]
+        if op == 'ResourceGather':
+            p, ix = data()
+            return [np.take(p, ix, axis=0)]
+        if op == 'NotEqual':
+            x, y = data()
+            return [np.not_equal(x, y)]
+        if op == 'ZerosLike':
+            return [np.zeros_like(data()[0])]
+        if op == 'ExpandDims':
+            x, d = data()
+            return [np.expand_dims(x, int(d))]
+        if op == 'Tile':
+            x, m = data()
+            return [np.tile(x, m)]
+        if op == 'SelectV2':
+            c, x, y = data()
+            return [np.where(c, x, y)]
         if op == 'EmptyTensorList':
             return [[]]
         if op == 'TensorListPushBack':
@@ -912,6 +935,141 @@ def m_gru_const_weights_savedmodel():
     return sm, [sm_entry('gru_const_weights_savedmodel', [('gru_input', [-1, T, F], 'float32')], ['dense'])], ref
 
 
+def masked_standard_lstm(lib, T, n_in, u, tag):
+    """__inference_standard_lstm_* of a masked Keras 2 LSTM (return_sequences=False, zero_output_for_mask
+    False): args (inputs, init_h, init_c, kernel, recurrent_kernel, bias, mask[b,t] bool,
+    sequence_lengths[b] int32 (unused on CPU)). backend.rnn with a mask: mask -> ExpandDims(-1) ->
+    Transpose to time major -> bool TensorList; the loop carries prev_output (ZerosLike of the dead
+    time-zero step's output) and per step selects SelectV2(Tile(mask_t), new, old) for the output and
+    both states."""
+    F32, I32, BOOL, VARIANT = cf.F32, cf.I32, cf.BOOL, cf.VARIANT
+    fname = f'__inference_standard_lstm_{cf.Uid.next()}'
+    fg = cf.Graph(lib, fname)
+    a = [fg.add_arg('inputs', F32, [-1, T, n_in], 'inputs'), fg.add_arg('init_h', F32, [-1, u], 'init_h'),
+         fg.add_arg('init_c', F32, [-1, u], 'init_c'), fg.add_arg('kernel', F32, [n_in, 4 * u], 'kernel'),
+         fg.add_arg('recurrent_kernel', F32, [u, 4 * u], 'recurrent_kernel'),
+         fg.add_arg('bias', F32, [4 * u], 'bias'), fg.add_arg('mask', BOOL, [-1, T], 'mask'),
+         fg.add_arg('sequence_lengths', I32, [-1], 'sequence_lengths')]
+    xt = fg.transpose('transpose', a[0], [1, 0, 2])
+    n = fg.strided_slice('strided_slice', fg.op('Shape', 'Shape', [xt], {'T': A.type(F32), 'out_type': A.type(I32)}),
+                         [0], [1], [1], I32, shrink=1)
+    me = fg.op('ExpandDims', 'ExpandDims', [a[6], fg.const('ExpandDims/dim', np.int32(-1))],
+               {'T': A.type(BOOL), 'Tdim': A.type(I32)})
+    mt = fg.op('Transpose', 'transpose_1', [me, fg.sub_const('transpose_1/perm', np.array([1, 0, 2], np.int32))],
+               {'T': A.type(BOOL), 'Tperm': A.type(I32)}, exact=True)
+    fg.tl_reserve('TensorArrayV2', np.int32(-1), n)  # input TensorArray, replaced by unstack (dead)
+    in_list = fg.tl_from_tensor('TensorArrayUnstack/TensorListFromTensor', xt, [-1, n_in])
+    x0 = fg.strided_slice('strided_slice_1', xt, [0], [1], [1], shrink=1)
+    h0, _ = cf.keras2_cell(fg, x0, a[1], a[2], a[3], a[4], a[5])  # output_time_zero
+    out_list = fg.tl_reserve('TensorArrayV2_1', [-1, u], 1)
+    fg.tl_reserve('TensorArrayV2_2', np.int32(-1), n)  # mask TensorArray, replaced by unstack (dead)
+    mes = fg.sub_const('TensorArrayUnstack_1/TensorListFromTensor/element_shape', np.array([-1, 1], np.int32))
+    mask_list = fg.op('TensorListFromTensor', 'TensorArrayUnstack_1/TensorListFromTensor', [mt, mes], exact=True,
+                      attrs={'element_dtype': A.type(BOOL), 'shape_type': A.type(I32)})
+    zo = fg.op('ZerosLike', 'zeros_like', [h0], {'T': A.type(F32)})
+    time = fg.const('time', np.int32(0))
+    nv = cf.Var(n, I32, [], 'strided_slice', 'strided_slice')
+    nv.cond_uses = True
+    caps = [nv, cf.Var(in_list, VARIANT, [], 'TensorArrayUnstack/TensorListFromTensor',
+                       'tensorarrayv2read_tensorlistgetitem_tensorarrayunstack_tensorlistfromtensor'),
+            cf.Var(mask_list, VARIANT, [], 'TensorArrayUnstack_1/TensorListFromTensor',
+                   'tensorarrayv2read_1_tensorlistgetitem_tensorarrayunstack_1_tensorlistfromtensor'),
+            cf.Var(a[3], F32, [n_in, 4 * u], 'kernel', 'matmul_kernel'),
+            cf.Var(a[4], F32, [u, 4 * u], 'recurrent_kernel', 'matmul_1_recurrent_kernel'),
+            cf.Var(a[5], F32, [4 * u], 'bias', 'biasadd_bias')]
+
+    def body(bg, b):  # counter, max_iter, time, out_list, prev_output, h, c, n, in_list, mask_list, K, R, B
+        item = bg.tl_get('TensorArrayV2Read/TensorListGetItem', b[8], b[2], [-1, n_in])
+        mname = bg.reserve('TensorArrayV2Read_1/TensorListGetItem')
+        mes = bg.sub_const(f'{mname}/element_shape', np.array([-1, 1], np.int32))
+        mask_t = bg.op('TensorListGetItem', mname, [b[9], b[2], mes], exact=True, attrs={'element_dtype': A.type(BOOL)})
+        h, c = cf.keras2_cell(bg, item, b[5], b[6], b[10], b[11], b[12])
+
+        def select(k, new, old):
+            t = bg.op('Tile', f'Tile{k}', [mask_t, bg.const(f'Tile{k}/multiples', np.array([1, 1], np.int32))],
+                      {'T': A.type(BOOL), 'Tmultiples': A.type(I32)})
+            return bg.op('SelectV2', f'SelectV2{k}', [t, new, old], {'T': A.type(F32)})
+        out = select('', h, b[4])
+        h2 = select('_1', h, b[5])
+        c2 = select('_2', c, b[6])
+        idx = bg.const('TensorArrayV2Write/TensorListSetItem/index', np.int32(0))
+        lst = bg.tl_set('TensorArrayV2Write/TensorListSetItem', b[3], idx, out)
+        return [cf.incr(bg, b[2], 'add_4'), lst, out, h2, c2]
+    wl = cf.make_while(fg, 'while', [cf.Var(time, I32, []), cf.Var(out_list, VARIANT, []), cf.Var(zo, F32, [-1, u]),
+                                     cf.Var(a[1], F32, [-1, u]), cf.Var(a[2], F32, [-1, u])], caps,
+                       lambda cg, b: cg.binary('Less', 'Less', b[2], b[7], I32), body, parallel_iterations=32)
+    st = fg.tl_stack('TensorArrayV2Stack/TensorListStack', wl[3], [-1, u], 1)
+    last = fg.strided_slice('strided_slice_2', st, [-1], [0], [1], shrink=1)
+    seq = fg.transpose('transpose_2', st, [1, 0, 2])
+    runtime = fg.const('runtime', np.float32(1.0))
+    for k, r in enumerate([last, seq, wl[5], wl[6], runtime]):
+        fg.rets.append(('identity' + (f'_{k}' if k else ''), fg.identity('Identity' + (f'_{k}' if k else ''), r), F32))
+    fg.finish({'api_implements': A.s(tag), 'api_preferred_device': A.s('CPU'), 'time_major': A.b(False),
+               'go_backwards': A.b(False)})
+    return fname
+
+
+def m_embedding_masked_lstm_savedmodel():
+    """The Keras 2 text classifier: Sequential([Input((6,), dtype=int32), Embedding(5, 3, mask_zero=True),
+    LSTM(4), Dense(1)]), batch unknown. Embedding: ResourceGather on the variable (+ Identity); its mask
+    NotEqual(tokens, 0) goes to the LSTM's tagged function as a 7th argument (plus sequence_lengths =
+    Sum(Cast(mask))), so the function is not the plain fusable one: masked steps keep the previous output
+    and states. Tokens: rounded uniform [-0.49, 4.49] (a quarter are the padding id 0)."""
+    rng = cf.rng_for('embedding_masked_lstm_savedmodel')
+    T, V, E, u = 6, 5, 3, 4
+    EMB = weights(rng, V, E, scale=1.0)
+    K, R, B = weights(rng, E, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)
+    DK, DB = weights(rng, u, 1, scale=1.5), weights(rng, 1, scale=0.1)
+    F32, I32, BOOL = cf.F32, cf.I32, cf.BOOL
+
+    def body(fg, xs, w):
+        res = w('sequential/embedding/embeddings', EMB, resource=True)
+        emb = fg.op('ResourceGather', 'sequential/embedding/embedding_lookup', [res, xs[0]], exact=True,
+                    attrs={'dtype': A.type(F32), 'Tindices': A.type(I32), 'batch_dims': A.i(0),
+                           'validate_indices': A.b(True)})
+        emb = fg.identity('sequential/embedding/embedding_lookup/Identity', emb)
+        mask = fg.op('NotEqual', 'sequential/embedding/NotEqual', [xs[0], fg.const('sequential/embedding/NotEqual/y',
+                                                                                    np.int32(0))],
+                     {'T': A.type(I32), 'incompatible_shape_error': A.b(True)})
+        sc = 'sequential/lstm'
+        seqlen = fg.op('Sum', f'{sc}/Sum', [fg.op('Cast', f'{sc}/Cast', [mask], {'SrcT': A.type(BOOL), 'DstT': A.type(I32),
+                                                                               'Truncate': A.b(False)}),
+                                           fg.const(f'{sc}/Sum/reduction_indices', np.int32(1))],
+                       {'T': A.type(I32), 'Tidx': A.type(I32), 'keep_dims': A.b(False)})
+        shp = fg.op('Shape', f'{sc}/Shape', [emb], {'T': A.type(F32), 'out_type': A.type(I32)})
+        batch = fg.strided_slice(f'{sc}/strided_slice', shp, [0], [1], [1], I32, shrink=1)
+        zeros = []
+        for z in ('zeros', 'zeros_1'):
+            packed = fg.op('Pack', f'{sc}/{z}/packed', [batch, fg.const(f'{sc}/{z}/packed/1', np.int32(u))],
+                           {'N': A.i(2), 'T': A.type(I32), 'axis': A.i(0)})
+            zeros.append(fg.op('Fill', f'{sc}/{z}', [packed, fg.const(f'{sc}/{z}/Const', np.float32(0))],
+                               {'T': A.type(F32), 'index_type': A.type(I32)}))
+        tag = 'lstm_e1e2e3e4-f5f6-4a7a-8b8b-c9c9c9c9c9c9'
+        fname = masked_standard_lstm(fg.lib, T, E, u, tag)
+        ws = [w(f'{sc}/lstm_cell/kernel', K), w(f'{sc}/lstm_cell/recurrent_kernel', R), w(f'{sc}/lstm_cell/bias', B)]
+        l1 = call(fg, 'PartitionedCall', f'{sc}/PartitionedCall', [emb] + zeros + ws + [mask, seqlen],
+                  [F32] * 6 + [BOOL, I32], [F32] * 5, fname)
+        return [('dense', dense(fg, 'sequential/dense', l1[0], w, DK, DB), F32, [-1, 1])]
+    sm = SavedModel([('embedding_input', I32, [-1, T])], body)
+
+    def ref(f):
+        tok = f['embedding_input']
+        x = EMB[tok]
+        m = (tok != 0)[:, :, None]
+        h = np.zeros((tok.shape[0], u), np.float32)
+        c, out = np.zeros_like(h), np.zeros_like(h)
+        for t in range(T):
+            z = x[:, t] @ K + h @ R + B
+            i, ff, g, o = np.split(z, 4, axis=1)
+            c2 = sigmoid(ff) * c + sigmoid(i) * np.tanh(g)
+            h2 = sigmoid(o) * np.tanh(c2)
+            out = np.where(m[:, t], h2, out)
+            h, c = np.where(m[:, t], h2, h), np.where(m[:, t], c2, c)
+        return [out @ DK + DB]
+    return sm, [sm_entry('embedding_masked_lstm_savedmodel', [('embedding_input', [-1, T], 'int32')], ['dense'],
+                         compare=['--range', '-0.49,4.49', '--samples', '16'])], ref
+
+
 # ---------------------------------------------------------------------------------------------
 # GraphDef models
 
@@ -1091,12 +1249,14 @@ def models(mod):
     cf, A = mod, mod.A
     cf.OUT_ARG.update({'VarHandleOp': 'resource', 'ReadVariableOp': 'value', 'StatefulPartitionedCall': 'output',
                        'Unpack': 'output', 'ReverseV2': 'output', 'RestoreV2': 'tensors', 'AssignVariableOp': None,
-                       'NoOp': None, 'GatherV2': 'output', 'Prod': 'output', 'EmptyTensorList': 'handle', 'TensorListPushBack': 'output_handle',
+                       'NoOp': None, 'ResourceGather': 'output', 'NotEqual': 'z', 'ZerosLike': 'y', 'Tile': 'output',
+                       'SelectV2': 'output', 'GatherV2': 'output', 'Prod': 'output', 'EmptyTensorList': 'handle', 'TensorListPushBack': 'output_handle',
                        'TensorListLength': 'length', 'TensorListPopBack': 'output_handle', 'TensorListElementShape': 'element_shape'})
     cf.OP_SIG.update({'VarHandleOp': (0, ('dtype', 'shape')), 'ReadVariableOp': (1, ('dtype',)),
                       'StatefulPartitionedCall': (None, ('Tin', 'Tout', 'f')), 'Unpack': (1, ('T', 'num')),
                       'ReverseV2': (2, ('T',)), 'RestoreV2': (3, ('dtypes',)), 'AssignVariableOp': (2, ('dtype',)),
-                      'NoOp': (0, ()), 'GatherV2': (3, ('Tparams', 'Tindices', 'Taxis')),
+                      'NoOp': (0, ()), 'ResourceGather': (2, ('dtype', 'Tindices')), 'NotEqual': (2, ('T',)),
+                      'ZerosLike': (1, ('T',)), 'Tile': (2, ('T',)), 'SelectV2': (3, ('T',)), 'GatherV2': (3, ('Tparams', 'Tindices', 'Taxis')),
                       'Prod': (2, ('T',)), 'EmptyTensorList': (2, ('element_dtype', 'shape_type')),
                       'TensorListPushBack': (2, ('element_dtype',)), 'TensorListPopBack': (2, ('element_dtype',)),
                       'TensorListLength': (1, ()), 'TensorListElementShape': (1, ('shape_type',))})
@@ -1106,4 +1266,4 @@ def models(mod):
     return [m_stacked_lstm_savedmodel, m_gru_lstm_savedmodel, m_lstm_unknown_time_savedmodel,
             m_float64_signature_savedmodel, m_lstm_return_state, m_if_nonbool_cond, m_if_in_while,
             m_while_int_cond, m_tensorlist_push_pop, m_while_max_iterations, m_bidirectional_lstm_savedmodel,
-            m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel]
+            m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel]
