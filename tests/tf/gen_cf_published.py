@@ -412,6 +412,11 @@ def interp_eval(base):
         if op == 'ConcatV2':
             *xs, ax = data()
             return [np.concatenate(xs, int(ax))]
+        if op == 'TensorListSetItem' and n.attr['resize_if_index_out_of_bounds'].b:
+            lst, i, v = data()
+            lst = list(lst) + [None] * max(0, int(i) + 1 - len(lst))
+            lst[int(i)] = v
+            return [lst]
         if op == 'ResourceGather':
             p, ix = data()
             return [np.take(p, ix, axis=0)]
@@ -1070,6 +1075,89 @@ def m_embedding_masked_lstm_savedmodel():
                          compare=['--range', '-0.49,4.49', '--samples', '16'])], ref
 
 
+def m_float64_io_savedmodel():
+    """tf.function(input_signature=[TensorSpec([None, 3], tf.float64)]) returning float64 too (models
+    exported from float64 pipelines): Cast to float32, a 4-step While y = tanh(y @ W), Cast back to
+    float64. TF's converter keeps both signature tensors FLOAT64 (CONTROL_FLOW.md 6)."""
+    rng = cf.rng_for('float64_io_savedmodel')
+    W = weights(rng, 3, 3, scale=0.8)
+    F32, F64, I32 = cf.F32, cf.F64, cf.I32
+
+    def body(fg, xs, w):
+        y = fg.op('Cast', 'Cast', [xs[0]], {'SrcT': A.type(F64), 'DstT': A.type(F32), 'Truncate': A.b(False)})
+        wv = w('w', W)
+        i0 = fg.const('Const', np.int32(0))
+
+        def wbody(bg, a):
+            return [cf.incr(bg, a[2], 'add'), bg.unary('Tanh', 'Tanh', bg.matmul('MatMul', a[3], a[4]))]
+        wl = cf.make_while(fg, 'while', [cf.Var(i0, I32, []), cf.Var(y, F32, [-1, 3])],
+                           [cf.Var(wv, F32, [3, 3], 'ReadVariableOp', 'matmul_readvariableop')],
+                           lambda cg, a: cf.less_const(cg, a[2], 4), wbody)
+        out = fg.op('Cast', 'Cast_1', [wl[3]], {'SrcT': A.type(F32), 'DstT': A.type(F64), 'Truncate': A.b(False)})
+        return [('output_0', out, F64, [-1, 3])]
+    sm = SavedModel([('x', F64, [-1, 3])], body)
+
+    def ref(f):
+        y = f['x'].astype(np.float32)
+        for _ in range(4):
+            y = np.tanh(y @ W)
+        return [y.astype(np.float64)]
+    return sm, [sm_entry('float64_io_savedmodel', [('x', [-1, 3], 'float64')], ['output_0'],
+                         inspect_expect=['"serving_default_x:0" FLOAT64', 'FLOAT64 [1,3] sig=[-1,3]'],
+                         note='input and output stay FLOAT64 (tflc inspect)')], ref
+
+
+def m_lstm_three_outputs_savedmodel():
+    """Functional tf.keras 2 model with three signature outputs (keys sorted as the signature wrapper
+    orders them): seq, h, c = LSTM(4, return_sequences=True, return_state=True)(Input((5, 3)));
+    outputs dense = Dense(2)(h), sequence = seq, state_c = c (tagged function results 1, 2, 3 used)."""
+    rng = cf.rng_for('lstm_three_outputs_savedmodel')
+    T, F, u = 5, 3, 4
+    K, R, B = weights(rng, F, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)
+    DK, DB = weights(rng, u, 2, scale=1.0), weights(rng, 2, scale=0.1)
+    F32 = cf.F32
+
+    def body(fg, xs, w):
+        l1 = keras2_layer(fg, fg.lib, 'lstm', 'model/lstm', xs[0], T, F, u, w, K, R, B, return_sequences=True,
+                          uuid='13579bdf-2468-4ace-8bdf-0123456789ab')
+        return [('dense', dense(fg, 'model/dense', l1[2], w, DK, DB), F32, [-1, 2]),
+                ('sequence', l1[1], F32, [-1, T, u]), ('state_c', l1[3], F32, [-1, u])]
+    sm = SavedModel([('input_1', F32, [-1, T, F])], body)
+
+    def ref(f):
+        _, seq, h, c = lstm_np(f['input_1'], K, R, B, u)
+        return [h @ DK + DB, seq, c]
+    return sm, [sm_entry('lstm_three_outputs_savedmodel', [('input_1', [-1, T, F], 'float32')],
+                         ['dense', 'sequence', 'state_c'])], ref
+
+
+def m_tensorarray_dynamic_size():
+    """tf.TensorArray(tf.float32, size=0, dynamic_size=True) written in a 4-step loop (graph:
+    TensorListReserve(num_elements=0), TensorListSetItem(resize_if_index_out_of_bounds=True)): the
+    list grows, which no static tensor can hold (TF's converter leaves such a SetItem unlowered,
+    CONTROL_FLOW.md 2.2): a clear error naming the attribute, not a wrong result."""
+    F32, I32, VARIANT = cf.F32, cf.I32, cf.VARIANT
+    gd, g = cf.new_graph()
+    x = g.placeholder('x', F32, [1, 4])
+    lst = g.tl_reserve('TensorArrayV2', [1, 4], 0)
+    i0 = g.const('Const', np.int32(0))
+
+    def body(bg, a):  # counter, max_iter, i, list, x
+        v = cf.binary_const(bg, 'Mul', 'mul', a[4], np.float32(2.0))
+        it = bg.op('TensorListSetItem', 'TensorArrayV2Write/TensorListSetItem', [a[3], a[2], v],
+                   {'element_dtype': A.type(F32), 'resize_if_index_out_of_bounds': A.b(True)})
+        return [cf.incr(bg, a[2], 'add'), it]
+    w = cf.make_while(g, 'while', [cf.Var(i0, I32, []), cf.Var(lst, VARIANT, [])],
+                      [cf.Var(x, F32, [1, 4], 'x', 'mul_x')], lambda cg, a: cf.less_const(cg, a[2], 4), body)
+    g.identity('Identity', g.tl_stack('TensorArrayV2Stack/TensorListStack', w[3], [1, 4], -1))
+
+    def ref(f):
+        return [np.stack([f['x'] * 2] * 4)]
+    return gd, [cf.entry('tensorarray_dynamic_size', [('x', [1, 4], 'float32')], expect='resize_if_index_out_of_bounds',
+                         expect_also=['TensorListSetItem'],
+                         note='a growing TensorArray (dynamic_size=True): clear error')], ref
+
+
 # ---------------------------------------------------------------------------------------------
 # GraphDef models
 
@@ -1266,4 +1354,5 @@ def models(mod):
     return [m_stacked_lstm_savedmodel, m_gru_lstm_savedmodel, m_lstm_unknown_time_savedmodel,
             m_float64_signature_savedmodel, m_lstm_return_state, m_if_nonbool_cond, m_if_in_while,
             m_while_int_cond, m_tensorlist_push_pop, m_while_max_iterations, m_bidirectional_lstm_savedmodel,
-            m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel]
+            m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel,
+            m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size]
