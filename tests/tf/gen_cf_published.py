@@ -417,6 +417,12 @@ def interp_eval(base):
             lst = list(lst) + [None] * max(0, int(i) + 1 - len(lst))
             lst[int(i)] = v
             return [lst]
+        if op == 'SplitV':
+            x, sizes, ax = data()
+            sizes = [int(v) for v in sizes]
+            if -1 in sizes:
+                sizes[sizes.index(-1)] = x.shape[int(ax)] - (sum(sizes) + 1)
+            return np.split(x, np.cumsum(sizes)[:-1], axis=int(ax))
         if op == 'ResourceGather':
             p, ix = data()
             return [np.take(p, ix, axis=0)]
@@ -1158,6 +1164,102 @@ def m_tensorarray_dynamic_size():
                          note='a growing TensorArray (dynamic_size=True): clear error')], ref
 
 
+def gru_v1_cell(fg, x, h, kr, br, rr, u, pre=''):
+    """Keras 2 GRUCell.call, implementation 2, reset_after=False (keras/layers/rnn/gru.py), reading the
+    variables where the cell uses them: MatMul/ReadVariableOp (kernel), BiasAdd/ReadVariableOp (bias),
+    strided_slice/ReadVariableOp and strided_slice_1/ReadVariableOp (recurrent_kernel[:, :2u] and [:, 2u:])."""
+    F32, I32 = cf.F32, cf.I32
+    rd = lambda name, r: fg.op('ReadVariableOp', f'{pre}{name}/ReadVariableOp', [r], {'dtype': A.type(F32)})
+    mx = fg.matmul(f'{pre}MatMul', x, rd('MatMul', kr))
+    mx = fg.bias_add(f'{pre}BiasAdd', mx, rd('BiasAdd', br))
+    xs = fg.op('Split', f'{pre}split', [fg.const(f'{pre}split/split_dim', np.int32(-1)), mx],
+               {'T': A.type(F32), 'num_split': A.i(3)}, n_out=3)
+    rk1 = fg.strided_slice(f'{pre}strided_slice', rd('strided_slice', rr), [0, 0], [0, 2 * u], [1, 1],
+                           begin_mask=3, end_mask=1)
+    mi = fg.matmul(f'{pre}MatMul_1', h, rk1)
+    rs = fg.op('SplitV', f'{pre}split_1', [mi, fg.const(f'{pre}Const', np.array([u, u, -1], np.int32)),
+                                         fg.const(f'{pre}split_1/split_dim', np.int32(-1))],
+               {'T': A.type(F32), 'Tlen': A.type(I32), 'num_split': A.i(3)}, n_out=3)
+    z = fg.unary('Sigmoid', f'{pre}Sigmoid', fg.binary('AddV2', f'{pre}add', xs[0], rs[0]))
+    r = fg.unary('Sigmoid', f'{pre}Sigmoid_1', fg.binary('AddV2', f'{pre}add_1', xs[1], rs[1]))
+    rk2 = fg.strided_slice(f'{pre}strided_slice_1', rd('strided_slice_1', rr), [0, 2 * u], [0, 0], [1, 1],
+                           begin_mask=1, end_mask=3)
+    rh = fg.matmul(f'{pre}MatMul_2', fg.binary('Mul', f'{pre}mul', r, h), rk2)
+    hh = fg.unary('Tanh', f'{pre}Tanh', fg.binary('AddV2', f'{pre}add_2', xs[2], rh))
+    zh = fg.binary('Mul', f'{pre}mul_1', z, h)
+    om = fg.op('Sub', f'{pre}sub', [fg.const(f'{pre}sub/x', np.float32(1.0)), z], {'T': A.type(F32)})
+    return fg.binary('AddV2', f'{pre}add_3', zh, fg.binary('Mul', f'{pre}mul_2', om, hh))
+
+
+def m_gru_resource_loop_savedmodel():
+    """tf.keras 2 Sequential([Input((6, 3)), GRU(5, reset_after=False), Dense(2)]), batch unknown.
+    reset_after=False cannot use cuDNN, so there is no tagged function: RNN.call runs backend.rnn in the
+    wrapped model, and the While captures the cell's variables as DT_RESOURCE loop vars that the body
+    reads with ReadVariableOp (the recurrent kernel twice, sliced)."""
+    rng = cf.rng_for('gru_resource_loop_savedmodel')
+    T, F, u = 6, 3, 5
+    K, R, B = weights(rng, F, 3 * u), weights(rng, u, 3 * u), weights(rng, 3 * u, scale=0.1)
+    DK, DB = weights(rng, u, 2, scale=1.0), weights(rng, 2, scale=0.1)
+    F32, I32, VARIANT = cf.F32, cf.I32, cf.VARIANT
+
+    def body(fg, xs, w):
+        sc = 'sequential/gru'
+        x = xs[0]
+        shp = fg.op('Shape', f'{sc}/Shape', [x], {'T': A.type(F32), 'out_type': A.type(I32)})
+        batch = fg.strided_slice(f'{sc}/strided_slice', shp, [0], [1], [1], I32, shrink=1)
+        packed = fg.op('Pack', f'{sc}/zeros/packed', [batch, fg.const(f'{sc}/zeros/packed/1', np.int32(u))],
+                       {'N': A.i(2), 'T': A.type(I32), 'axis': A.i(0)})
+        h0 = fg.op('Fill', f'{sc}/zeros', [packed, fg.const(f'{sc}/zeros/Const', np.float32(0))],
+                   {'T': A.type(F32), 'index_type': A.type(I32)})
+        kr = w(f'{sc}/gru_cell/kernel', K, resource=True)
+        rr = w(f'{sc}/gru_cell/recurrent_kernel', R, resource=True)
+        br = w(f'{sc}/gru_cell/bias', B, resource=True)
+        xt = fg.transpose(f'{sc}/transpose', x, [1, 0, 2])
+        n = fg.strided_slice(f'{sc}/strided_slice_1', fg.op('Shape', f'{sc}/Shape_1', [xt],
+                                                            {'T': A.type(F32), 'out_type': A.type(I32)}),
+                             [0], [1], [1], I32, shrink=1)
+        fg.tl_reserve(f'{sc}/TensorArrayV2', np.int32(-1), n)  # dead
+        in_list = fg.tl_from_tensor(f'{sc}/TensorArrayUnstack/TensorListFromTensor', xt, [-1, F])
+        x0 = fg.strided_slice(f'{sc}/strided_slice_2', xt, [0], [1], [1], shrink=1)
+        gru_v1_cell(fg, x0, h0, kr, br, rr, u, pre=f'{sc}/gru_cell/')  # output_time_zero (dead)
+        out_list = fg.tl_reserve(f'{sc}/TensorArrayV2_1', [-1, u], 1)
+        time = fg.const(f'{sc}/time', np.int32(0))
+        nv = cf.Var(n, I32, [], f'{sc}/strided_slice_1', 'sequential_gru_strided_slice_1')
+        nv.cond_uses = True
+        caps = [nv, cf.Var(in_list, VARIANT, [], f'{sc}/TensorArrayUnstack/TensorListFromTensor',
+                           'tensorarrayv2read_tensorlistgetitem_sequential_gru_tensorarrayunstack_tensorlistfromtensor'),
+                cf.Var(kr, RESOURCE, [], 'resource', 'gru_cell_matmul_readvariableop_resource'),
+                cf.Var(br, RESOURCE, [], 'resource', 'gru_cell_biasadd_readvariableop_resource'),
+                cf.Var(rr, RESOURCE, [], 'resource', 'gru_cell_strided_slice_readvariableop_resource')]
+
+        def wbody(bg, b):  # counter, max_iter, time, out_list, h, n, in_list, kernel, bias, recurrent_kernel
+            item = bg.tl_get('TensorArrayV2Read/TensorListGetItem', b[6], b[2], [-1, F])
+            h = gru_v1_cell(bg, item, b[4], b[7], b[8], b[9], u, pre='gru_cell/')
+            idx = bg.const('TensorArrayV2Write/TensorListSetItem/index', np.int32(0))
+            lst = bg.tl_set('TensorArrayV2Write/TensorListSetItem', b[3], idx, h)
+            return [cf.incr(bg, b[2], 'add'), lst, h]
+        wl = cf.make_while(fg, f'{sc}/while', [cf.Var(time, I32, []), cf.Var(out_list, VARIANT, []),
+                                               cf.Var(h0, F32, [-1, u])], caps,
+                           lambda cg, b: cg.binary('Less', 'Less', b[2], b[5], I32), wbody, op='While',
+                           parallel_iterations=32)
+        st = fg.tl_stack(f'{sc}/TensorArrayV2Stack/TensorListStack', wl[3], [-1, u], 1)
+        last = fg.strided_slice(f'{sc}/strided_slice_3', st, [-1], [0], [1], shrink=1)
+        return [('dense', dense(fg, 'sequential/dense', last, w, DK, DB), F32, [-1, 2])]
+    sm = SavedModel([('gru_input', F32, [-1, T, F])], body)
+
+    def ref(f):
+        x = f['gru_input']
+        h = np.zeros((x.shape[0], u), np.float32)
+        for t in range(T):
+            xz, xr, xh = np.split(x[:, t] @ K + B, 3, axis=1)
+            rz, rr_ = np.split(h @ R[:, :2 * u], 2, axis=1)
+            z, r = sigmoid(xz + rz), sigmoid(xr + rr_)
+            hh = np.tanh(xh + (r * h) @ R[:, 2 * u:])
+            h = z * h + (1 - z) * hh
+        return [h @ DK + DB]
+    return sm, [sm_entry('gru_resource_loop_savedmodel', [('gru_input', [-1, T, F], 'float32')], ['dense'])], ref
+
+
 # ---------------------------------------------------------------------------------------------
 # GraphDef models
 
@@ -1337,13 +1439,13 @@ def models(mod):
     cf, A = mod, mod.A
     cf.OUT_ARG.update({'VarHandleOp': 'resource', 'ReadVariableOp': 'value', 'StatefulPartitionedCall': 'output',
                        'Unpack': 'output', 'ReverseV2': 'output', 'RestoreV2': 'tensors', 'AssignVariableOp': None,
-                       'NoOp': None, 'ResourceGather': 'output', 'NotEqual': 'z', 'ZerosLike': 'y', 'Tile': 'output',
+                       'NoOp': None, 'SplitV': 'output', 'ResourceGather': 'output', 'NotEqual': 'z', 'ZerosLike': 'y', 'Tile': 'output',
                        'SelectV2': 'output', 'GatherV2': 'output', 'Prod': 'output', 'EmptyTensorList': 'handle', 'TensorListPushBack': 'output_handle',
                        'TensorListLength': 'length', 'TensorListPopBack': 'output_handle', 'TensorListElementShape': 'element_shape'})
     cf.OP_SIG.update({'VarHandleOp': (0, ('dtype', 'shape')), 'ReadVariableOp': (1, ('dtype',)),
                       'StatefulPartitionedCall': (None, ('Tin', 'Tout', 'f')), 'Unpack': (1, ('T', 'num')),
                       'ReverseV2': (2, ('T',)), 'RestoreV2': (3, ('dtypes',)), 'AssignVariableOp': (2, ('dtype',)),
-                      'NoOp': (0, ()), 'ResourceGather': (2, ('dtype', 'Tindices')), 'NotEqual': (2, ('T',)),
+                      'NoOp': (0, ()), 'SplitV': (3, ('T', 'num_split')), 'ResourceGather': (2, ('dtype', 'Tindices')), 'NotEqual': (2, ('T',)),
                       'ZerosLike': (1, ('T',)), 'Tile': (2, ('T',)), 'SelectV2': (3, ('T',)), 'GatherV2': (3, ('Tparams', 'Tindices', 'Taxis')),
                       'Prod': (2, ('T',)), 'EmptyTensorList': (2, ('element_dtype', 'shape_type')),
                       'TensorListPushBack': (2, ('element_dtype',)), 'TensorListPopBack': (2, ('element_dtype',)),
@@ -1355,4 +1457,5 @@ def models(mod):
             m_float64_signature_savedmodel, m_lstm_return_state, m_if_nonbool_cond, m_if_in_while,
             m_while_int_cond, m_tensorlist_push_pop, m_while_max_iterations, m_bidirectional_lstm_savedmodel,
             m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel,
-            m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size]
+            m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size,
+            m_gru_resource_loop_savedmodel]
