@@ -1433,6 +1433,45 @@ def m_while_max_iterations():
     return gd, [cf.entry('while_max_iterations', [('x', [1, 4], 'float32')], outputs=('Identity', 'Identity_1'))], ref
 
 
+def m_split_unused_outputs():
+    """A frozen GraphDef (no OpDefs) whose Split / SplitV / Unpack nodes have outputs nothing reads,
+    inside a While body and in the main graph: x[1,6] -> Split(3) reads parts 0, 1; loop 2x:
+    y = SplitV(y, [2, 2, -1])[0] tiled back... (see ref); Unpack(num=3) of a [3,4] weight reads row 1."""
+    F32, I32 = cf.F32, cf.I32
+    gd, g = cf.new_graph()
+    rng = cf.rng_for('split_unused_outputs')
+    W = weights(rng, 3, 4)
+    x = g.placeholder('x', F32, [1, 6])
+    parts = g.op('Split', 'split', [g.const('split/split_dim', np.int32(1)), x],
+                 {'T': A.type(F32), 'num_split': A.i(3)}, n_out=3)
+    y = g.op('ConcatV2', 'concat', [parts[1], parts[0], g.const('concat/axis', np.int32(1))],
+             {'N': A.i(2), 'T': A.type(F32), 'Tidx': A.type(I32)})  # [1,4]
+    rows = g.op('Unpack', 'unstack', [g.const('W', W)], {'T': A.type(F32), 'num': A.i(3), 'axis': A.i(0)}, n_out=3)
+    i0 = g.const('Const', np.int32(0))
+
+    def body(bg, a):  # counter, max_iter, i, y, w
+        sv = bg.op('SplitV', 'split', [a[3], bg.const('Const', np.array([1, 2, -1], np.int32)),
+                                       bg.const('split/split_dim', np.int32(-1))],
+                   {'T': A.type(F32), 'Tlen': A.type(I32), 'num_split': A.i(3)}, n_out=3)
+        t = bg.unary('Tanh', 'Tanh', sv[1])  # [1,2]
+        z = bg.op('ConcatV2', 'concat', [sv[0], t, sv[0], bg.const('concat/axis', np.int32(1))],
+                  {'N': A.i(3), 'T': A.type(F32), 'Tidx': A.type(I32)})  # [1,4]
+        return [cf.incr(bg, a[2], 'add'), bg.binary('AddV2', 'add_1', z, a[4])]
+    w = cf.make_while(g, 'while', [cf.Var(i0, I32, []), cf.Var(y, F32, [1, 4])],
+                      [cf.Var(rows[1], F32, [4], 'unstack', 'add_1_unstack')],
+                      lambda cg, a: cf.less_const(cg, a[2], 2), body)
+    g.identity('Identity', w[3])
+
+    def ref(f):
+        p = np.split(f['x'], 3, axis=1)
+        y = np.concatenate([p[1], p[0]], 1)
+        for _ in range(2):
+            y = np.concatenate([y[:, :1], np.tanh(y[:, 1:3]), y[:, :1]], 1) + W[1]
+        return [y]
+    return gd, [cf.entry('split_unused_outputs', [('x', [1, 6], 'float32')],
+                         note='outputs nothing reads must still exist (SPLIT/SPLIT_V/UNPACK output counts)')], ref
+
+
 def models(mod):
     """Registers the ops these models use with gen_control_flow's tables; returns the model functions."""
     global cf, A
@@ -1458,4 +1497,4 @@ def models(mod):
             m_while_int_cond, m_tensorlist_push_pop, m_while_max_iterations, m_bidirectional_lstm_savedmodel,
             m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel,
             m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size,
-            m_gru_resource_loop_savedmodel]
+            m_gru_resource_loop_savedmodel, m_split_unused_outputs]
