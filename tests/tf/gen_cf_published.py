@@ -417,6 +417,12 @@ def interp_eval(base):
             lst = list(lst) + [None] * max(0, int(i) + 1 - len(lst))
             lst[int(i)] = v
             return [lst]
+        if op in ('FloorDiv', 'FloorMod', 'Maximum', 'GreaterEqual', 'LogicalOr'):
+            x, y = data()
+            fn = {'FloorDiv': np.floor_divide, 'FloorMod': np.mod, 'Maximum': np.maximum,
+                  'GreaterEqual': np.greater_equal, 'LogicalOr': np.logical_or}[op]
+            r = fn(x, y)
+            return [r if r.dtype == np.bool_ else np.asarray(r, x.dtype)]
         if op == 'SplitV':
             x, sizes, ax = data()
             sizes = [int(v) for v in sizes]
@@ -1472,19 +1478,76 @@ def m_split_unused_outputs():
                          note='outputs nothing reads must still exist (SPLIT/SPLIT_V/UNPACK output counts)')], ref
 
 
+def m_while_dynamic_trip_count():
+    """autograph `for i in tf.range(n): y = y * 0.5 + cast(i) * 0.1` with n a scalar int32 input (a
+    runtime trip count). autograph's _tf_range_for_stmt: loop vars (iterate, y) after while_v2's
+    (loop_counter, maximum_iterations); maximum_iterations = get_range_len(0, n, 1) =
+    Maximum((n - 0) // 1 + Cast(NotEqual((n - 0) % 1, 0)), 0); cond = LogicalAnd(counter < max_iter,
+    LogicalOr(LogicalAnd(1 >= 0, iterate < n), LogicalAnd(1 < 0, iterate > n))); body iterate += 1.
+    Inputs random in [0, 5]: n rounds to 0..5 (0 = no iteration)."""
+    F32, I32, BOOL = cf.F32, cf.I32, cf.BOOL
+    gd, g = cf.new_graph()
+    x = g.placeholder('x', F32, [1, 4])
+    n = g.placeholder('n', I32, [])
+    start = g.const('range/start', np.int32(0))
+    delta = g.const('range/delta', np.int32(1))
+    dist = g.binary('Sub', 'sub', n, start, I32)
+    q = g.binary('FloorDiv', 'floordiv', dist, delta, I32)
+    rem = g.binary('FloorMod', 'mod', dist, delta, I32)
+    ne = g.op('NotEqual', 'NotEqual', [rem, g.const('NotEqual/y', np.int32(0))],
+              {'T': A.type(I32), 'incompatible_shape_error': A.b(True)})
+    adj = g.op('Cast', 'Cast', [ne], {'SrcT': A.type(BOOL), 'DstT': A.type(I32), 'Truncate': A.b(False)})
+    ln = g.binary('AddV2', 'add', q, adj, I32)
+    mi = g.binary('Maximum', 'Maximum', ln, g.const('Maximum/y', np.int32(0)), I32)
+    lim = cf.Var(n, I32, [], 'n', 'less_n')
+    lim.cond_uses = True
+    dv = cf.Var(delta, I32, [], 'range/delta', 'greaterequal_range_delta')
+    dv.cond_uses = True
+
+    def cond(cg, a):  # counter, max_iter, iterate, y, n, delta
+        ge = cf.binary_const(cg, 'GreaterEqual', 'GreaterEqual', a[5], np.int32(0))
+        lt = cg.binary('Less', 'Less', a[2], a[4], I32)
+        neg = cf.binary_const(cg, 'Less', 'Less_1', a[5], np.int32(0))
+        gt = cg.binary('Greater', 'Greater', a[2], a[4], I32)
+        main = cg.op('LogicalOr', 'LogicalOr', [cg.op('LogicalAnd', 'LogicalAnd', [ge, lt]),
+                                                 cg.op('LogicalAnd', 'LogicalAnd_1', [neg, gt])])
+        cnt = cg.binary('Less', 'Less_2', a[0], a[1], I32)
+        return cg.op('LogicalAnd', 'LogicalAnd_2', [cnt, main])
+
+    def body(bg, a):
+        fi = bg.op('Cast', 'Cast', [a[2]], {'SrcT': A.type(I32), 'DstT': A.type(F32), 'Truncate': A.b(False)})
+        m = cf.binary_const(bg, 'Mul', 'mul', a[3], np.float32(0.5))
+        y = bg.binary('AddV2', 'add_1', m, cf.binary_const(bg, 'Mul', 'mul_1', fi, np.float32(0.1)))
+        return [bg.binary('AddV2', 'add', a[2], a[5], I32), y]
+    w = cf.make_while(g, 'while', [cf.Var(start, I32, []), cf.Var(x, F32, [1, 4])], [lim, dv], cond, body,
+                      max_iter=mi)
+    g.identity('Identity', w[3])
+
+    def ref(f):
+        y = f['x']
+        for i in range(int(f['n'])):
+            y = y * np.float32(0.5) + np.float32(i) * np.float32(0.1)
+        return [y]
+    return gd, [cf.entry('while_dynamic_trip_count', [('x', [1, 4], 'float32'), ('n', [], 'int32')],
+                         compare=['--range', '0,5', '--samples', '16'],
+                         note='trip count from an input: n in 0..5 over the 16 samples')], ref
+
+
 def models(mod):
     """Registers the ops these models use with gen_control_flow's tables; returns the model functions."""
     global cf, A
     cf, A = mod, mod.A
     cf.OUT_ARG.update({'VarHandleOp': 'resource', 'ReadVariableOp': 'value', 'StatefulPartitionedCall': 'output',
                        'Unpack': 'output', 'ReverseV2': 'output', 'RestoreV2': 'tensors', 'AssignVariableOp': None,
-                       'NoOp': None, 'SplitV': 'output', 'ResourceGather': 'output', 'NotEqual': 'z', 'ZerosLike': 'y', 'Tile': 'output',
+                       'NoOp': None, 'FloorDiv': 'z', 'FloorMod': 'z', 'Maximum': 'z', 'GreaterEqual': 'z', 'LogicalOr': 'z',
+                       'SplitV': 'output', 'ResourceGather': 'output', 'NotEqual': 'z', 'ZerosLike': 'y', 'Tile': 'output',
                        'SelectV2': 'output', 'GatherV2': 'output', 'Prod': 'output', 'EmptyTensorList': 'handle', 'TensorListPushBack': 'output_handle',
                        'TensorListLength': 'length', 'TensorListPopBack': 'output_handle', 'TensorListElementShape': 'element_shape'})
     cf.OP_SIG.update({'VarHandleOp': (0, ('dtype', 'shape')), 'ReadVariableOp': (1, ('dtype',)),
                       'StatefulPartitionedCall': (None, ('Tin', 'Tout', 'f')), 'Unpack': (1, ('T', 'num')),
                       'ReverseV2': (2, ('T',)), 'RestoreV2': (3, ('dtypes',)), 'AssignVariableOp': (2, ('dtype',)),
-                      'NoOp': (0, ()), 'SplitV': (3, ('T', 'num_split')), 'ResourceGather': (2, ('dtype', 'Tindices')), 'NotEqual': (2, ('T',)),
+                      'NoOp': (0, ()), 'FloorDiv': (2, ('T',)), 'FloorMod': (2, ('T',)), 'Maximum': (2, ('T',)),
+                      'GreaterEqual': (2, ('T',)), 'LogicalOr': (2, ()), 'SplitV': (3, ('T', 'num_split')), 'ResourceGather': (2, ('dtype', 'Tindices')), 'NotEqual': (2, ('T',)),
                       'ZerosLike': (1, ('T',)), 'Tile': (2, ('T',)), 'SelectV2': (3, ('T',)), 'GatherV2': (3, ('Tparams', 'Tindices', 'Taxis')),
                       'Prod': (2, ('T',)), 'EmptyTensorList': (2, ('element_dtype', 'shape_type')),
                       'TensorListPushBack': (2, ('element_dtype',)), 'TensorListPopBack': (2, ('element_dtype',)),
@@ -1497,4 +1560,4 @@ def models(mod):
             m_while_int_cond, m_tensorlist_push_pop, m_while_max_iterations, m_bidirectional_lstm_savedmodel,
             m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel,
             m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size,
-            m_gru_resource_loop_savedmodel, m_split_unused_outputs]
+            m_gru_resource_loop_savedmodel, m_split_unused_outputs, m_while_dynamic_trip_count]

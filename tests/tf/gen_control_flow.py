@@ -1263,7 +1263,9 @@ def selfcheck(outdir, results):
                 feeds = {}
                 for i in e['inputs']:
                     shape = [d if d >= 0 else s for d, s in zip(i['shape'], [1, 5, 3])]
-                    if i['dtype'] == 'int32':
+                    if i['dtype'] == 'int32' and not i['shape']:  # a scalar count
+                        feeds[i['name']] = np.int32(rng.integers(0, 6))
+                    elif i['dtype'] == 'int32':
                         feeds[i['name']] = np.array([4, 1], np.int32)
                     else:
                         feeds[i['name']] = rng.uniform(-1, 1, shape).astype(i['dtype'])
