@@ -1533,6 +1533,36 @@ def m_while_dynamic_trip_count():
                          note='trip count from an input: n in 0..5 over the 16 samples')], ref
 
 
+def m_tensorarray_unknown_element_shape():
+    """The most common tf.function TensorArray use: ta = tf.TensorArray(tf.float32, size=4) (element
+    shape unknown: TensorListReserve(element_shape=-1 scalar, 4)); for i in tf.range(4): ta =
+    ta.write(i, tanh(x * (i + 1))) (TensorListSetItem of [1,3] items); ta.stack() (TensorListStack with
+    element_shape -1). The element shape comes from the items (CONTROL_FLOW.md 2.3)."""
+    F32, I32, VARIANT = cf.F32, cf.I32, cf.VARIANT
+    gd, g = cf.new_graph()
+    x = g.placeholder('x', F32, [1, 3])
+    lst = g.tl_reserve('TensorArrayV2', np.int32(-1), 4)
+    i0 = g.const('Const', np.int32(0))
+
+    def body(bg, a):  # counter, max_iter, i, list, x
+        ip1 = cf.incr(bg, a[2], 'add')
+        fi = bg.op('Cast', 'Cast', [ip1], {'SrcT': A.type(I32), 'DstT': A.type(F32), 'Truncate': A.b(False)})
+        v = bg.unary('Tanh', 'Tanh', bg.binary('Mul', 'mul', a[4], fi))
+        return [ip1, bg.tl_set('TensorArrayV2Write/TensorListSetItem', a[3], a[2], v)]
+    w = cf.make_while(g, 'while', [cf.Var(i0, I32, []), cf.Var(lst, VARIANT, [])],
+                      [cf.Var(x, F32, [1, 3], 'x', 'mul_x')], lambda cg, a: cf.less_const(cg, a[2], 4), body)
+    g.identity('Identity', g.tl_stack('TensorArrayV2Stack/TensorListStack', w[3], np.int32(-1), 4))
+
+    def ref(f):
+        return [np.stack([np.tanh(f['x'] * np.float32(i + 1)) for i in range(4)])]
+    e = cf.entry('tensorarray_unknown_element_shape', [('x', [1, 3], 'float32')])
+    e['known_failure'] = ('tflc refuses TensorListReserve with an unknown-rank element_shape (-1) although the '
+                          'While body writes static [1,3] items: "the TensorList\'s element shape is unknown '
+                          '(rank -1)"; TF\'s converter takes the shape from the SetItem in the loop body '
+                          '(CONTROL_FLOW.md 2.3)')
+    return gd, [e], ref
+
+
 def models(mod):
     """Registers the ops these models use with gen_control_flow's tables; returns the model functions."""
     global cf, A
@@ -1560,4 +1590,5 @@ def models(mod):
             m_while_int_cond, m_tensorlist_push_pop, m_while_max_iterations, m_bidirectional_lstm_savedmodel,
             m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel,
             m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size,
-            m_gru_resource_loop_savedmodel, m_split_unused_outputs, m_while_dynamic_trip_count]
+            m_gru_resource_loop_savedmodel, m_split_unused_outputs, m_while_dynamic_trip_count,
+            m_tensorarray_unknown_element_shape]
