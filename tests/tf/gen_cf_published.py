@@ -423,6 +423,9 @@ def interp_eval(base):
                   'GreaterEqual': np.greater_equal, 'LogicalOr': np.logical_or}[op]
             r = fn(x, y)
             return [r if r.dtype == np.bool_ else np.asarray(r, x.dtype)]
+        if op == 'Mean':
+            x, ax = data()
+            return [np.asarray(np.mean(x, axis=tuple(np.atleast_1d(ax)), keepdims=n.attr['keep_dims'].b), x.dtype)]
         if op == 'SplitV':
             x, sizes, ax = data()
             sizes = [int(v) for v in sizes]
@@ -1563,20 +1566,56 @@ def m_tensorarray_unknown_element_shape():
     return gd, [e], ref
 
 
+def m_bidirectional_gru_savedmodel():
+    """Sequential([Input((6, 3)), Bidirectional(GRU(4, return_sequences=True)), GlobalAveragePooling1D(),
+    Dense(2)]), batch unknown: a go_backwards GRU whose sequence is reversed back (ReverseV2 axis 1),
+    concat, then Mean over time (Keras 2 GlobalAveragePooling1D without a mask)."""
+    rng = cf.rng_for('bidirectional_gru_savedmodel')
+    T, F, u = 6, 3, 4
+    Ws = [(weights(rng, F, 3 * u), weights(rng, u, 3 * u), weights(rng, 2, 3 * u, scale=0.1)) for _ in range(2)]
+    DK, DB = weights(rng, 2 * u, 2, scale=1.5), weights(rng, 2, scale=0.1)
+    F32, I32 = cf.F32, cf.I32
+
+    def body(fg, xs, w):
+        sc = 'sequential/bidirectional'
+        f1 = keras2_layer(fg, fg.lib, 'gru', f'{sc}/forward_gru', xs[0], T, F, u, w, *Ws[0], return_sequences=True,
+                          uuid='abcdef01-2345-4678-89ab-cdef01234567')
+        b1 = keras2_layer(fg, fg.lib, 'gru', f'{sc}/backward_gru', xs[0], T, F, u, w, *Ws[1], return_sequences=True,
+                          go_backwards=True, uuid='fedcba98-7654-4321-8fed-cba987654321')
+        rev = fg.op('ReverseV2', f'{sc}/ReverseV2', [b1[1], fg.const(f'{sc}/ReverseV2/axis', np.array([1], np.int32))],
+                    {'T': A.type(F32), 'Tidx': A.type(I32)})
+        cat = fg.op('ConcatV2', f'{sc}/concat', [f1[1], rev, fg.const(f'{sc}/concat/axis', np.int32(-1))],
+                    {'N': A.i(2), 'T': A.type(F32), 'Tidx': A.type(I32)})
+        gap = fg.op('Mean', 'sequential/global_average_pooling1d/Mean',
+                    [cat, fg.const('sequential/global_average_pooling1d/Mean/reduction_indices', np.int32(1))],
+                    {'T': A.type(F32), 'Tidx': A.type(I32), 'keep_dims': A.b(False)})
+        return [('dense', dense(fg, 'sequential/dense', gap, w, DK, DB), F32, [-1, 2])]
+    sm = SavedModel([('bidirectional_input', F32, [-1, T, F])], body)
+
+    def ref(f):
+        x = f['bidirectional_input']
+        _, s_f, _ = gru_np(x, *Ws[0], u)
+        _, s_b, _ = gru_np(x, *Ws[1], u, go_backwards=True)
+        cat = np.concatenate([s_f, s_b[:, ::-1]], -1)
+        return [cat.mean(1) @ DK + DB]
+    return sm, [sm_entry('bidirectional_gru_savedmodel', [('bidirectional_input', [-1, T, F], 'float32')],
+                         ['dense'])], ref
+
+
 def models(mod):
     """Registers the ops these models use with gen_control_flow's tables; returns the model functions."""
     global cf, A
     cf, A = mod, mod.A
     cf.OUT_ARG.update({'VarHandleOp': 'resource', 'ReadVariableOp': 'value', 'StatefulPartitionedCall': 'output',
                        'Unpack': 'output', 'ReverseV2': 'output', 'RestoreV2': 'tensors', 'AssignVariableOp': None,
-                       'NoOp': None, 'FloorDiv': 'z', 'FloorMod': 'z', 'Maximum': 'z', 'GreaterEqual': 'z', 'LogicalOr': 'z',
+                       'NoOp': None, 'Mean': 'output', 'FloorDiv': 'z', 'FloorMod': 'z', 'Maximum': 'z', 'GreaterEqual': 'z', 'LogicalOr': 'z',
                        'SplitV': 'output', 'ResourceGather': 'output', 'NotEqual': 'z', 'ZerosLike': 'y', 'Tile': 'output',
                        'SelectV2': 'output', 'GatherV2': 'output', 'Prod': 'output', 'EmptyTensorList': 'handle', 'TensorListPushBack': 'output_handle',
                        'TensorListLength': 'length', 'TensorListPopBack': 'output_handle', 'TensorListElementShape': 'element_shape'})
     cf.OP_SIG.update({'VarHandleOp': (0, ('dtype', 'shape')), 'ReadVariableOp': (1, ('dtype',)),
                       'StatefulPartitionedCall': (None, ('Tin', 'Tout', 'f')), 'Unpack': (1, ('T', 'num')),
                       'ReverseV2': (2, ('T',)), 'RestoreV2': (3, ('dtypes',)), 'AssignVariableOp': (2, ('dtype',)),
-                      'NoOp': (0, ()), 'FloorDiv': (2, ('T',)), 'FloorMod': (2, ('T',)), 'Maximum': (2, ('T',)),
+                      'NoOp': (0, ()), 'Mean': (2, ('T',)), 'FloorDiv': (2, ('T',)), 'FloorMod': (2, ('T',)), 'Maximum': (2, ('T',)),
                       'GreaterEqual': (2, ('T',)), 'LogicalOr': (2, ()), 'SplitV': (3, ('T', 'num_split')), 'ResourceGather': (2, ('dtype', 'Tindices')), 'NotEqual': (2, ('T',)),
                       'ZerosLike': (1, ('T',)), 'Tile': (2, ('T',)), 'SelectV2': (3, ('T',)), 'GatherV2': (3, ('Tparams', 'Tindices', 'Taxis')),
                       'Prod': (2, ('T',)), 'EmptyTensorList': (2, ('element_dtype', 'shape_type')),
@@ -1591,4 +1630,4 @@ def models(mod):
             m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel,
             m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size,
             m_gru_resource_loop_savedmodel, m_split_unused_outputs, m_while_dynamic_trip_count,
-            m_tensorarray_unknown_element_shape]
+            m_tensorarray_unknown_element_shape, m_bidirectional_gru_savedmodel]
