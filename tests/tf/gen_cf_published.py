@@ -12,9 +12,27 @@ SavedModel directories laid out as tf.keras 2 (TF 2.15) writes them (CONTROL_FLO
   TensorBundle (variables.index SSTable + variables.data-00000-of-00001) written here.
   Signature inputs have an unknown batch ([-1, T, F]).
 
-Models (see each function's doc): stacked_lstm_savedmodel, gru_lstm_savedmodel,
-lstm_unknown_time_savedmodel, float64_signature_savedmodel, lstm_return_state, and GraphDefs
-if_nonbool_cond, if_in_while, while_int_cond, tensorlist_push_pop, while_max_iterations.
+Models (details in each function's doc; manifest entries with "format": "saved_model" are directories):
+  SavedModels (Keras 2 layout, variables in a TensorBundle unless said):
+    stacked_lstm_savedmodel        LSTM(8, return_sequences) -> LSTM(4) -> Dense(1)
+    gru_lstm_savedmodel            GRU(6, return_sequences, reset_after) -> LSTM(5, go_backwards) -> Dense(2)
+    lstm_unknown_time_savedmodel   input [-1,-1,3]: error naming the input and --input_shapes; _shapes: 1,7,3
+    float64_signature_savedmodel   DT_DOUBLE input -> Cast -> While (input stays FLOAT64: tflc inspect)
+    float64_io_savedmodel          DT_DOUBLE in and out
+    lstm_return_state              LSTM result 3 (final c) used
+    lstm_three_outputs_savedmodel  three signature outputs (results 1, 2, 3)
+    bidirectional_lstm_savedmodel  Bidirectional(LSTM, return_sequences) -> Bidirectional(LSTM)
+    bidirectional_gru_savedmodel   Bidirectional(GRU, return_sequences) -> GlobalAveragePooling1D
+    lstm_encoder_decoder_savedmodel  seq2seq: encoder h, c as the decoder's initial state; tensordot Dense
+    gru_const_weights_savedmodel   Const weights in the functions, empty variables/ (onnx2tf layout)
+    embedding_masked_lstm_savedmodel  Embedding(mask_zero) (ResourceGather) -> masked LSTM (8-arg function)
+    gru_resource_loop_savedmodel   GRU(reset_after=False): untagged While reading DT_RESOURCE captures
+  GraphDefs: if_nonbool_cond (int32 / float If conditions), if_in_while, while_int_cond (int32 cond
+    result), tensorlist_push_pop (EmptyTensorList, PushBack, PopBack, Length, ElementShape outside loops),
+    while_max_iterations (maximum_iterations 3 < bound 10), tensorarray_dynamic_size (growing list:
+    error), split_unused_outputs, while_dynamic_trip_count (trip count from an int32 input),
+    tensorarray_unknown_element_shape (element_shape -1 filled in a loop; known_failure).
+Manifest extras read by tests/integration/tf_control_flow_v2.sh: format, inspect_expect, known_failure.
 
 Keras 2 facts: keras/layers/rnn/lstm.py (standard_lstm), gru.py (standard_gru: bias unstacked into
 input/recurrent bias, gates z, r, h; h = z*h_tm1 + (1-z)*hh; results last_output, outputs, new_h,
