@@ -1646,6 +1646,15 @@ def m_bidirectional_gru_savedmodel():
                          ['dense'])], ref
 
 
+def m_while_unknown_time_batch2():
+    """The GraphDef of while_unknown_time (backend.rnn-style TensorList loop, x [-1,-1,3]) converted for
+    batch 2 with --input_shapes 2,5,3: the lists' element shape [-1, 4] must take batch 2."""
+    gd, ref = cf.tensorlist_rnn('while_unknown_time', True)
+    e = cf.entry('while_unknown_time_batch2', [('x', [2, 5, 3], 'float32')], args=['--input_shapes', '2,5,3'])
+    e['known_failure'] = BATCH_KNOWN_FAILURE
+    return gd, [e], ref
+
+
 def models(mod):
     """Registers the ops these models use with gen_control_flow's tables; returns the model functions."""
     global cf, A
@@ -1674,4 +1683,4 @@ def models(mod):
             m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel,
             m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size,
             m_gru_resource_loop_savedmodel, m_split_unused_outputs, m_while_dynamic_trip_count,
-            m_tensorarray_unknown_element_shape, m_bidirectional_gru_savedmodel]
+            m_tensorarray_unknown_element_shape, m_bidirectional_gru_savedmodel, m_while_unknown_time_batch2]
