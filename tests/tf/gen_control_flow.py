@@ -996,11 +996,6 @@ MODELS = [m_nested_while, m_while_in_if, m_tensorlist_loop, m_if_shape_mismatch,
           m_keras2_lstm_tagged, m_quant_while, m_tensorlist_dynamic_element, m_while_unknown_time,
           m_float64_input]
 
-# Published-model layouts (SavedModel directories with a TensorBundle, Keras 2 stacked / GRU / reversed /
-# return_state LSTMs, float64 signatures, non-bool conditions, ...): tests/tf/gen_cf_published.py.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import gen_cf_published  # noqa: E402
-
 
 # ---------------------------------------------------------------------------------------------
 # Self-check: a numpy interpreter of the ops above (not the test oracle; see the module doc).
@@ -1283,6 +1278,12 @@ def selfcheck(outdir, results):
             print(f'{e["name"]:28s} expect={e["expect"]!r:22s} max|out|={peak:.4f} '
                   f'max|interp-numpy|={worst:.2e} {"OK" if good else "MISMATCH"}')
     return ok
+
+
+# Published-model layouts (SavedModel directories with a TensorBundle, Keras 2 stacked / GRU / reversed /
+# return_state LSTMs, float64 signatures, non-bool conditions, ...): tests/tf/gen_cf_published.py.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_cf_published  # noqa: E402
 
 
 def main(argv):
