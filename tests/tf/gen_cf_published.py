@@ -27,6 +27,8 @@ Models (details in each function's doc; manifest entries with "format": "saved_m
     gru_const_weights_savedmodel   Const weights in the functions, empty variables/ (onnx2tf layout)
     embedding_masked_lstm_savedmodel  Embedding(mask_zero) (ResourceGather) -> masked LSTM (8-arg function)
     gru_resource_loop_savedmodel   GRU(reset_after=False): untagged While reading DT_RESOURCE captures
+    lstm_relu_savedmodel           LSTM(activation='relu'): the same untagged While with LSTMCell
+    *_batch3 / while_unknown_time_batch2: batch > 1 given with --input_shapes (known_failure)
   GraphDefs: if_nonbool_cond (int32 / float If conditions), if_in_while, while_int_cond (int32 cond
     result), tensorlist_push_pop (EmptyTensorList, PushBack, PopBack, Length, ElementShape outside loops),
     while_max_iterations (maximum_iterations 3 < bound 10), tensorarray_dynamic_size (growing list:
@@ -1655,6 +1657,94 @@ def m_while_unknown_time_batch2():
     return gd, [e], ref
 
 
+def lstm_v1_cell(fg, x, h, c, kr, rr, br, pre=''):
+    """Keras 2 LSTMCell.call, implementation 2, activation relu (keras/layers/rnn/lstm.py): z = x@kernel
+    + h@recurrent_kernel (+ bias), split 4, i, f, o = sigmoid, c = f*c + i*relu(z2), h = o*relu(c);
+    the variables read where used (MatMul/ReadVariableOp, MatMul_1/ReadVariableOp, BiasAdd/ReadVariableOp)."""
+    F32 = cf.F32
+    rd = lambda name, r: fg.op('ReadVariableOp', f'{pre}{name}/ReadVariableOp', [r], {'dtype': A.type(F32)})
+    z = fg.binary('AddV2', f'{pre}add', fg.matmul(f'{pre}MatMul', x, rd('MatMul', kr)),
+                  fg.matmul(f'{pre}MatMul_1', h, rd('MatMul_1', rr)))
+    z = fg.bias_add(f'{pre}BiasAdd', z, rd('BiasAdd', br))
+    zs = fg.op('Split', f'{pre}split', [fg.const(f'{pre}split/split_dim', np.int32(1)), z],
+               {'T': A.type(F32), 'num_split': A.i(4)}, n_out=4)
+    i = fg.unary('Sigmoid', f'{pre}Sigmoid', zs[0])
+    f = fg.unary('Sigmoid', f'{pre}Sigmoid_1', zs[1])
+    c2 = fg.binary('AddV2', f'{pre}add_1', fg.binary('Mul', f'{pre}mul', f, c),
+                   fg.binary('Mul', f'{pre}mul_1', i, fg.unary('Relu', f'{pre}Relu', zs[2])))
+    o = fg.unary('Sigmoid', f'{pre}Sigmoid_2', zs[3])
+    return fg.binary('Mul', f'{pre}mul_2', o, fg.unary('Relu', f'{pre}Relu_1', c2)), c2
+
+
+def m_lstm_relu_savedmodel():
+    """The classic time-series model Sequential([Input((8, 1)), LSTM(6, activation='relu'), Dense(1)]),
+    batch unknown: a non-tanh activation rules out the cuDNN-compatible tagged function, so RNN.call runs
+    backend.rnn in the wrapped model with LSTMCell reading its DT_RESOURCE captures in the While body."""
+    rng = cf.rng_for('lstm_relu_savedmodel')
+    T, F, u = 8, 1, 6
+    K, R, B = weights(rng, F, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)
+    DK, DB = weights(rng, u, 1, scale=4.0), weights(rng, 1, scale=0.1)
+    F32, I32, VARIANT = cf.F32, cf.I32, cf.VARIANT
+
+    def body(fg, xs, w):
+        sc = 'sequential/lstm'
+        x = xs[0]
+        shp = fg.op('Shape', f'{sc}/Shape', [x], {'T': A.type(F32), 'out_type': A.type(I32)})
+        batch = fg.strided_slice(f'{sc}/strided_slice', shp, [0], [1], [1], I32, shrink=1)
+        zeros = []
+        for z in ('zeros', 'zeros_1'):
+            packed = fg.op('Pack', f'{sc}/{z}/packed', [batch, fg.const(f'{sc}/{z}/packed/1', np.int32(u))],
+                           {'N': A.i(2), 'T': A.type(I32), 'axis': A.i(0)})
+            zeros.append(fg.op('Fill', f'{sc}/{z}', [packed, fg.const(f'{sc}/{z}/Const', np.float32(0))],
+                               {'T': A.type(F32), 'index_type': A.type(I32)}))
+        kr = w(f'{sc}/lstm_cell/kernel', K, resource=True)
+        rr = w(f'{sc}/lstm_cell/recurrent_kernel', R, resource=True)
+        br = w(f'{sc}/lstm_cell/bias', B, resource=True)
+        xt = fg.transpose(f'{sc}/transpose', x, [1, 0, 2])
+        n = fg.strided_slice(f'{sc}/strided_slice_1', fg.op('Shape', f'{sc}/Shape_1', [xt],
+                                                            {'T': A.type(F32), 'out_type': A.type(I32)}),
+                             [0], [1], [1], I32, shrink=1)
+        fg.tl_reserve(f'{sc}/TensorArrayV2', np.int32(-1), n)  # dead
+        in_list = fg.tl_from_tensor(f'{sc}/TensorArrayUnstack/TensorListFromTensor', xt, [-1, F])
+        x0 = fg.strided_slice(f'{sc}/strided_slice_2', xt, [0], [1], [1], shrink=1)
+        lstm_v1_cell(fg, x0, zeros[0], zeros[1], kr, rr, br, pre=f'{sc}/lstm_cell/')  # output_time_zero (dead)
+        out_list = fg.tl_reserve(f'{sc}/TensorArrayV2_1', [-1, u], 1)
+        time = fg.const(f'{sc}/time', np.int32(0))
+        nv = cf.Var(n, I32, [], f'{sc}/strided_slice_1', 'sequential_lstm_strided_slice_1')
+        nv.cond_uses = True
+        caps = [nv, cf.Var(in_list, VARIANT, [], f'{sc}/TensorArrayUnstack/TensorListFromTensor',
+                           'tensorarrayv2read_tensorlistgetitem_sequential_lstm_tensorarrayunstack_tensorlistfromtensor'),
+                cf.Var(kr, RESOURCE, [], 'resource', 'lstm_cell_matmul_readvariableop_resource'),
+                cf.Var(rr, RESOURCE, [], 'resource', 'lstm_cell_matmul_1_readvariableop_resource'),
+                cf.Var(br, RESOURCE, [], 'resource', 'lstm_cell_biasadd_readvariableop_resource')]
+
+        def wbody(bg, b):  # counter, max_iter, time, out_list, h, c, n, in_list, kernel, rec_kernel, bias
+            item = bg.tl_get('TensorArrayV2Read/TensorListGetItem', b[7], b[2], [-1, F])
+            h, c = lstm_v1_cell(bg, item, b[4], b[5], b[8], b[9], b[10], pre='lstm_cell/')
+            idx = bg.const('TensorArrayV2Write/TensorListSetItem/index', np.int32(0))
+            lst = bg.tl_set('TensorArrayV2Write/TensorListSetItem', b[3], idx, h)
+            return [cf.incr(bg, b[2], 'add'), lst, h, c]
+        wl = cf.make_while(fg, f'{sc}/while', [cf.Var(time, I32, []), cf.Var(out_list, VARIANT, []),
+                                               cf.Var(zeros[0], F32, [-1, u]), cf.Var(zeros[1], F32, [-1, u])], caps,
+                           lambda cg, b: cg.binary('Less', 'Less', b[2], b[6], I32), wbody, op='While',
+                           parallel_iterations=32)
+        st = fg.tl_stack(f'{sc}/TensorArrayV2Stack/TensorListStack', wl[3], [-1, u], 1)
+        last = fg.strided_slice(f'{sc}/strided_slice_3', st, [-1], [0], [1], shrink=1)
+        return [('dense', dense(fg, 'sequential/dense', last, w, DK, DB), F32, [-1, 1])]
+    sm = SavedModel([('lstm_input', F32, [-1, T, F])], body)
+
+    def ref(f):
+        x = f['lstm_input']
+        h = np.zeros((x.shape[0], u), np.float32)
+        c = np.zeros_like(h)
+        for t in range(T):
+            i, ff, g, o = np.split(x[:, t] @ K + h @ R + B, 4, axis=1)
+            c = sigmoid(ff) * c + sigmoid(i) * np.maximum(g, 0)
+            h = sigmoid(o) * np.maximum(c, 0)
+        return [h @ DK + DB]
+    return sm, [sm_entry('lstm_relu_savedmodel', [('lstm_input', [-1, T, F], 'float32')], ['dense'])], ref
+
+
 def models(mod):
     """Registers the ops these models use with gen_control_flow's tables; returns the model functions."""
     global cf, A
@@ -1683,4 +1773,5 @@ def models(mod):
             m_lstm_encoder_decoder_savedmodel, m_gru_const_weights_savedmodel, m_embedding_masked_lstm_savedmodel,
             m_float64_io_savedmodel, m_lstm_three_outputs_savedmodel, m_tensorarray_dynamic_size,
             m_gru_resource_loop_savedmodel, m_split_unused_outputs, m_while_dynamic_trip_count,
-            m_tensorarray_unknown_element_shape, m_bidirectional_gru_savedmodel, m_while_unknown_time_batch2]
+            m_tensorarray_unknown_element_shape, m_bidirectional_gru_savedmodel, m_while_unknown_time_batch2,
+            m_lstm_relu_savedmodel]
