@@ -8,6 +8,10 @@
 #   expect PATTERN: tflc exits with a status in 1..127 (an error, not a crash), the message matches the
 #                   case-insensitive ERE PATTERN and every `expect_also` substring but no `expect_not`
 #                   one (the model's path is replaced by <model> first), and no output file is left.
+# Entries with "format": "saved_model" are SavedModel directories (converted with --saved_model_dir;
+# inputs/outputs are signature keys); "inspect_expect": substrings `tflc inspect` of the result must
+# print; "known_failure": REASON marks a converter bug seen on this entry: the test is skipped (exit 77)
+# with the reason printed (TFLC_RUN_KNOWN_FAILURES=1 runs it anyway).
 # Usage: tf_control_flow_v2.sh TFLC GENERATOR OUTDIR NAME
 set -uo pipefail
 tflc=$1 gen=$2 out=$3 name=$4
@@ -36,6 +40,9 @@ print(','.join(f"{i['name']}:{'x'.join(map(str, i['shape']))}" for i in e['input
                if all(d >= 0 for d in i['shape'])))
 print(us.join(e.get('expect_not', [])))
 print(us.join(f'{op}={n}' for op, n in e.get('expect_ops', {}).items()))
+print(e.get('format', 'graph_def'))
+print(us.join(e.get('inspect_expect', [])))
+print(e.get('known_failure', '').replace('\n', ' '))
 print('end')
 EOF
 ) || { echo "FAIL: manifest: $fields"; exit 1; }
@@ -47,12 +54,23 @@ IFS=$'\x1f' read -r -a compare <<< "${f[6]}"
 shapes=${f[7]}
 IFS=$'\x1f' read -r -a never <<< "${f[8]}"
 IFS=$'\x1f' read -r -a opcounts <<< "${f[9]}"
-[ "${f[10]:-}" = end ] || { echo "FAIL: bad manifest fields for $name"; exit 1; }
+format=${f[10]}
+IFS=$'\x1f' read -r -a inspect_expect <<< "${f[11]}"
+known_failure=${f[12]}
+[ "${f[13]:-}" = end ] || { echo "FAIL: bad manifest fields for $name"; exit 1; }
+if [ -n "$known_failure" ] && [ "${TFLC_RUN_KNOWN_FAILURES:-0}" != 1 ]; then
+  echo "SKIP ($name): known converter failure: $known_failure"
+  exit 77
+fi
 tfl="$dir/$name.tflite"
 for k in "${!args[@]}"; do [[ ${args[$k]} == @* ]] && args[$k]="$dir/${args[$k]#@}"; done
 
-conv=("$tflc" convert --graph_def_file "$model" --input_arrays "$inputs" --output_arrays "$outputs"
-      "${args[@]}" --output_file "$tfl")
+if [ "$format" = saved_model ]; then
+  conv=("$tflc" convert --saved_model_dir "$model" "${args[@]}" --output_file "$tfl")
+else
+  conv=("$tflc" convert --graph_def_file "$model" --input_arrays "$inputs" --output_arrays "$outputs"
+        "${args[@]}" --output_file "$tfl")
+fi
 echo "${conv[*]}"
 "${conv[@]}" 2>"$dir/convert.err"
 rc=$?
@@ -87,6 +105,12 @@ if [ ${#opcounts[@]} -gt 0 ]; then
     got=$(printf '%s\n' "$dump" | grep -cE "^    \[[0-9]+\] $op(\(| )" || true)
     [ "$got" = "$want" ] || { echo "FAIL ($name): expected $op=$want, found $got"; printf '%s\n' "$dump" | head -60; exit 1; }
     echo "ok: $op=$got"
+  done
+fi
+if [ ${#inspect_expect[@]} -gt 0 ]; then
+  "$tflc" inspect "$tfl" >"$dir/inspect.txt" 2>&1 || { echo "FAIL ($name): tflc inspect failed"; cat "$dir/inspect.txt"; exit 1; }
+  for want in "${inspect_expect[@]}"; do
+    grep -qF -- "$want" "$dir/inspect.txt" || { echo "FAIL ($name): tflc inspect lacks '$want':"; cat "$dir/inspect.txt"; exit 1; }
   done
 fi
 "$here/e2e/setup.sh" || { echo "FAIL: tests/e2e/setup.sh failed (node / npm packages)"; exit 1; }

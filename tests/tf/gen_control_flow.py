@@ -1522,7 +1522,7 @@ def validate(gd):
                 if len(n.attr['output_shapes'].list.shape) != len(t):
                     errs.append(f'{where}/{n.name}: output_shapes count != len(T)')
                 c = sig_types(n.attr['cond'].func.name, 'output_arg')
-                if c is not None and c != [BOOL]:
+                if c is not None and len(c) != 1:  # bool, or a numeric scalar (non-zero = true)
                     errs.append(f'{where}/{n.name}: cond returns {c}')
             if n.op in ('If', 'StatelessIf'):
                 tin, tout = list(n.attr['Tin'].list.type), list(n.attr['Tout'].list.type)
@@ -1559,6 +1559,9 @@ def selfcheck(outdir, results):
     rng = np.random.default_rng(1)
     ok = True
     for gd, entries, ref in results:
+        if hasattr(gd, 'selfcheck'):  # a SavedModel directory
+            ok &= gd.selfcheck(outdir, entries, ref)
+            continue
         path = os.path.join(outdir, entries[0]['file'])
         dec = subprocess.run(['protoc', '--decode=tflc.tf.GraphDef', f'-I{SCHEMA}',
                               os.path.join(SCHEMA, 'graph.proto')],
@@ -1576,7 +1579,9 @@ def selfcheck(outdir, results):
                 feeds = {}
                 for i in e['inputs']:
                     shape = [d if d >= 0 else s for d, s in zip(i['shape'], [1, 5, 3])]
-                    if i['dtype'] == 'int32':
+                    if i['dtype'] == 'int32' and not i['shape']:  # a scalar count
+                        feeds[i['name']] = np.int32(rng.integers(0, 6))
+                    elif i['dtype'] == 'int32':
                         feeds[i['name']] = np.array([4, 1], np.int32)
                     else:
                         feeds[i['name']] = rng.uniform(-1, 1, shape).astype(i['dtype'])
@@ -1596,6 +1601,12 @@ def selfcheck(outdir, results):
     return ok
 
 
+# Published-model layouts (SavedModel directories with a TensorBundle, Keras 2 stacked / GRU / reversed /
+# return_state LSTMs, float64 signatures, non-bool conditions, ...): tests/tf/gen_cf_published.py.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_cf_published  # noqa: E402
+
+
 def main(argv):
     args = [a for a in argv if not a.startswith('--')]
     if len(args) != 1:
@@ -1606,11 +1617,14 @@ def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         load_protos(tmp)
         results, manifest = [], []
-        for make in MODELS:
+        for make in MODELS + gen_cf_published.models(sys.modules[__name__]):
             Uid.n = 1000
             gd, entries, ref = make()
-            with open(os.path.join(outdir, entries[0]['file']), 'wb') as f:
-                f.write(gd.SerializeToString(deterministic=True))
+            if hasattr(gd, 'write'):  # a SavedModel directory (gen_cf_published.SavedModel)
+                gd.write(outdir, entries[0]['file'])
+            else:
+                with open(os.path.join(outdir, entries[0]['file']), 'wb') as f:
+                    f.write(gd.SerializeToString(deterministic=True))
             results.append((gd, entries, ref))
             manifest += entries
         # Representative dataset of quant_while_int8 (make_dataset.py layout: samples replace the batch dim).

@@ -183,6 +183,7 @@ constexpr TflcLoweringEntry kRows[] = {
     R("Reshape",                   "RESHAPE",                      1, LowerSimple,               "reshape to a shape tensor (INT32)", &kReshape),
     R("ResizeBilinear",            "RESIZE_BILINEAR",              4, LowerResize,               "bilinear resize (align_corners, half_pixel_centers)", &kResizeBilinear),
     R("ResizeNearestNeighbor",     "RESIZE_NEAREST_NEIGHBOR",      4, LowerResize,               "nearest-neighbour resize (align_corners, half_pixel_centers)", &kResizeNearest),
+    R("ResourceGather",            "GATHER",                       7, LowerResourceGather,       "gather along axis 0 from a frozen variable (Keras 2 Embedding)"),
     R("ReverseV2",                 "REVERSE_V2",                   3, LowerSimple,               "reverse along axes", &kReverseV2),
     R("Round",                     "ROUND",                        1, LowerSimple,               "elementwise round half to even", &kRound),
     R("Rsqrt",                     "RSQRT",                        3, LowerSimple,               "elementwise 1/sqrt(x)", &kRsqrt),

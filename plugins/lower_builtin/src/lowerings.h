@@ -70,6 +70,7 @@ TflcStatus* LowerSplitV(TflcLowerNode_Args* args);
 TflcStatus* LowerStridedSlice(TflcLowerNode_Args* args);
 TflcStatus* LowerMirrorPad(TflcLowerNode_Args* args);
 TflcStatus* LowerGather(TflcLowerNode_Args* args);
+TflcStatus* LowerResourceGather(TflcLowerNode_Args* args);
 TflcStatus* LowerGatherV2(TflcLowerNode_Args* args);
 TflcStatus* LowerShape(TflcLowerNode_Args* args);
 TflcStatus* LowerResize(TflcLowerNode_Args* args);         // user_data: const SimpleSpec*

@@ -247,6 +247,20 @@ TflcStatus* LowerGather(TflcLowerNode_Args* args) {
   });
 }
 
+// ResourceGather(resource, indices) → GATHER(axis = 0, batch_dims): the resource is a variable the
+// frontend froze to its checkpoint constant (a Keras 2 Embedding in a SavedModel:
+// `embedding_lookup` = ResourceGather on the embeddings variable).
+TflcStatus* LowerResourceGather(TflcLowerNode_Args* args) {
+  return Run(args, [](Lowering& l) -> Status {
+    TFLC_ASSIGN_OR_RETURN(int64_t batch_dims, l.node().IntAttrOr("batch_dims", 0));
+    TFLC_ASSIGN_OR_RETURN(ValueView params, l.Input(0));
+    TFLC_ASSIGN_OR_RETURN(ValueView indices, l.Input(1));
+    TFLC_ASSIGN_OR_RETURN(ValueView y, l.Emit1("GATHER", "", {params, indices},
+                                               {{"axis", int64_t{0}}, {"batch_dims", batch_dims}}));
+    return l.Replace(0, y);
+  });
+}
+
 // GatherV2(params, indices, axis) → GATHER(axis from the constant, batch_dims).
 TflcStatus* LowerGatherV2(TflcLowerNode_Args* args) {
   return Run(args, [](Lowering& l) -> Status {

@@ -203,6 +203,9 @@ std::map<std::string, Recipe> Recipes() {
     h.Src(op, "m/range", {h.Scalar("start", 0), h.Scalar("limit", 5), h.Scalar("delta", 1)});
   };
   m["Reshape"] = [](Harness& h, const std::string& op) { h.Src(op, "m/reshape", {h.In("x", {2, 3}), h.Iv("s", {3, 2})}); };
+  m["ResourceGather"] = [](Harness& h, const std::string& op) {
+    h.Src(op, "m/rgather", {h.F("embeddings", {3, 2}, {1, 2, 3, 4, 5, 6}), h.Iv("ids", {2, 0})});
+  };
   m["ReverseV2"] = [](Harness& h, const std::string& op) { h.Src(op, "m/rev", {h.In("x", {2, 3}), h.Iv("axis", {1})}); };
   m["Select"] = [](Harness& h, const std::string& op) {
     h.Src(op, "m/select", {h.In("c", {2}, TFLC_TYPE_BOOL), h.In("x", {2}), h.In("y", {2})});

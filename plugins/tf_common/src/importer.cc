@@ -129,7 +129,17 @@ class Flattener {
 
   int DeclaredOutputs(const NodeDef& n) const {
     const OpDef* od = FindOpDef(n.op());
-    if (!od) return 0;
+    if (!od) {
+      // Ops whose output count is an attribute, for graphs without their OpDef (frozen GraphDefs; a
+      // SavedModel's stripped_op_list omits ops used only in loop bodies): every output exists even
+      // when only the first ones are read (Keras 2 GRUCell(reset_after=False) reads 2 of SplitV's 3).
+      static const std::map<std::string, std::string> kCountAttr = {
+          {"Split", "num_split"}, {"SplitV", "num_split"}, {"Unpack", "num"}};
+      auto c = kCountAttr.find(n.op());
+      if (c == kCountAttr.end()) return 0;
+      auto a = n.attr().find(c->second);
+      return a == n.attr().end() ? 0 : static_cast<int>(std::max<int64_t>(0, a->second.i()));
+    }
     int total = 0;
     for (const auto& a : od->output_arg()) total += ArgSize(a, n);
     return total;

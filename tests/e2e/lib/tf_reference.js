@@ -410,7 +410,16 @@ function resolveAlias(alias, s) {
 
 const FN_PREFIX = '__tflc_fn/';
 
+/** ResourceGather(frozen variable, indices) (Keras 2 Embedding) = Gather on axis 0 (batch_dims 0 only). */
+function resourceGatherAsGather(n) {
+  const bd = n.attr && n.attr.batch_dims && n.attr.batch_dims.i != null ? num(n.attr.batch_dims.i) : 0;
+  if (bd !== 0) throw new Error(`node ${n.name}: ResourceGather with batch_dims ${bd} is not supported by the reference`);
+  return {name: n.name, op: 'Gather', input: n.input,
+    attr: {Tparams: {type: n.attr && n.attr.dtype ? n.attr.dtype.type : DT.FLOAT}, Tindices: n.attr.Tindices}};
+}
+
 function freezeReads(n) {
+  if (n.op === 'ResourceGather') return resourceGatherAsGather(n);
   if (n.op !== 'ReadVariableOp') return n;
   return {name: n.name, op: 'Identity', input: n.input,
     attr: {T: {type: n.attr && n.attr.dtype ? n.attr.dtype.type : DT.FLOAT}}};
@@ -765,6 +774,7 @@ function prepareSavedModel(dir, opts) {
     if (n.op === 'ReadVariableOp') {
       return {name: n.name, op: 'Identity', input: n.input, attr: {T: {type: n.attr.dtype ? n.attr.dtype.type : DT.FLOAT}}};
     }
+    if (n.op === 'ResourceGather') return resourceGatherAsGather(n);
     return n;
   });
   return {kind: 'saved_model', nodes: frozen, alias, library: gd.library, opDefs,
