@@ -28,7 +28,7 @@ Models (details in each function's doc; manifest entries with "format": "saved_m
     embedding_masked_lstm_savedmodel  Embedding(mask_zero) (ResourceGather) -> masked LSTM (8-arg function)
     gru_resource_loop_savedmodel   GRU(reset_after=False): untagged While reading DT_RESOURCE captures
     lstm_relu_savedmodel           LSTM(activation='relu'): the same untagged While with LSTMCell
-    *_batch3 / while_unknown_time_batch2: batch > 1 given with --input_shapes (known_failure)
+    *_batch3 / while_unknown_time_batch2: batch > 1 given with --input_shapes
   GraphDefs: if_nonbool_cond (int32 / float If conditions), if_in_while, while_int_cond (int32 cond
     result), tensorlist_push_pop (EmptyTensorList, PushBack, PopBack, Length, ElementShape outside loops),
     while_max_iterations (maximum_iterations 3 < bound 10), tensorarray_dynamic_size (growing list:
@@ -698,16 +698,8 @@ def weights(rng, *shape, scale=0.5):
 # ---------------------------------------------------------------------------------------------
 # SavedModel models
 
-BATCH_KNOWN_FAILURE = (
-    'batch > 1 via --input_shapes: TensorListReserve element_shape [-1, units] is lowered with the leading -1 '
-    'fixed at 1 (lower_builtin control_flow.cc StaticElementShape) whatever batch --input_shapes gives, so '
-    'the loop body\'s TensorListSetItem of a [3, units] item fails "writes an element of shape [3,u] into a '
-    'list whose elements are [1,u]" (its advice, --input_shapes, is what was given); the host lowers the '
-    'function\'s While before FuseKerasRnn, so fusable LSTMs fail too')
-
-
 def batch3(e):
-    e['known_failure'] = BATCH_KNOWN_FAILURE
+    """A batch > 1 given with --input_shapes: the lists' element shape [-1, units] takes that batch."""
     return e
 
 
@@ -1653,7 +1645,6 @@ def m_while_unknown_time_batch2():
     batch 2 with --input_shapes 2,5,3: the lists' element shape [-1, 4] must take batch 2."""
     gd, ref = cf.tensorlist_rnn('while_unknown_time', True)
     e = cf.entry('while_unknown_time_batch2', [('x', [2, 5, 3], 'float32')], args=['--input_shapes', '2,5,3'])
-    e['known_failure'] = BATCH_KNOWN_FAILURE
     return gd, [e], ref
 
 

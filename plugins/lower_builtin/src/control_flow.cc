@@ -205,18 +205,20 @@ TflcStatus* LowerWhile(TflcLowerNode_Args* args) {
 namespace {
 
 // The element shape operand as dims; -1 entries (unknown) and a scalar -1 (unknown rank) are
-// resolved here or refused. A leading -1 is the batch, which the conversion fixes at 1 (as it does
-// for graph inputs); SetItem / PushBack check every element written against the result, so a wrong
-// guess is an error, never wrong numbers.
+// resolved here or refused. A leading -1 is the batch: the one the conversion uses, which the TF
+// frontend records on the node (attribute _tflc_batch: dimension 0 of the graph inputs), else 1.
+// SetItem / PushBack check every element written against the result, so a wrong guess is an error,
+// never wrong numbers.
 StatusOr<std::vector<int64_t>> StaticElementShape(const Lowering& l, size_t input) {
   TFLC_ASSIGN_OR_RETURN(std::vector<int64_t> shape, l.ConstInts(input, "element_shape"));
+  TFLC_ASSIGN_OR_RETURN(int64_t batch, l.node().IntAttrOr("_tflc_batch", 1));
   const bool unknown_rank = l.OptionalInput(input).rank() == 0;  // a scalar -1
   std::vector<int64_t> dims = unknown_rank ? std::vector<int64_t>{-1} : shape;
   bool dynamic = unknown_rank;
   for (size_t i = 0; i < dims.size(); ++i) {
     if (dims[i] >= 0) continue;
     if (i == 0 && !unknown_rank) {
-      dims[i] = 1;  // the batch
+      dims[i] = batch > 0 ? batch : 1;  // the batch
       continue;
     }
     dynamic = true;
@@ -250,9 +252,10 @@ Status CheckItem(const ValueView& list, const ValueView& item) {
   if (item.dims() != element || item.type() != list.type()) {
     return InvalidArgument("writes an element of shape " + ShapeOf(item) + " (" + TypeName(item.type()) +
                            ") into a list whose elements are " + DimsString(element) + " (" + TypeName(list.type()) +
-                           "): the element shape of the list was taken from its TensorListReserve (a leading -1 as "
-                           "batch 1). Give every input its full shape with --input_shapes, or the list a full element "
-                           "shape in the model");
+                           "): the element shape of the list was taken from its TensorListReserve, a leading -1 as the "
+                           "batch of the graph inputs (1 when they disagree). Give the list a full element shape in "
+                           "the model (tf.TensorArray(..., element_shape=...)), or inputs whose first dimension is "
+                           "the batch");
   }
   return OkStatus();
 }

@@ -438,9 +438,17 @@ class Importer {
         const std::string node = ParseTensorName(in.tensor).node;
         TFLC_RETURN_IF_ERROR(Emit(*g_.Find(node)));
       }
+      batch_ = spec_.batch;
+    } else {
+      // Graph inputs first (in the order they are reached): the batch they fix is known before
+      // any TensorList needs it.
+      for (const std::string& name : order_) {
+        const FlatNode* fn = g_.Find(name);
+        if (listed_inputs_.count(name) || (fn->def && fn->def->op() == "Placeholder")) TFLC_RETURN_IF_ERROR(Emit(*fn));
+      }
     }
     for (const std::string& name : order_) {
-      if (spec_.subgraph && values_.count(name)) continue;
+      if (values_.count(name)) continue;
       TFLC_RETURN_IF_ERROR(Emit(*g_.Find(name)));
     }
     for (size_t i = 0; i < spec_.outputs.size(); ++i) {
@@ -601,6 +609,8 @@ class Importer {
     std::string sig = in && !in->signature_name.empty() ? in->signature_name : n.name;
     std::string tensor_name = in ? in->tensor : n.name;
     TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, gb_.Input(tensor_name, type, dims, sig, declared));
+    // The batch of the conversion: dimension 0 of the inputs, when they agree (0 = they do not).
+    if (!dims.empty()) batch_ = batch_ < 0 ? dims[0] : (batch_ == dims[0] ? batch_ : 0);
     values_[n.name] = {v};
     return OkStatus();
   }
@@ -689,6 +699,7 @@ class Importer {
     for (int k = 0; k < fn->signature().output_arg_size(); ++k) {
       spec.outputs.push_back(ImportOutput{prefix + ":" + std::to_string(k), fn->signature().output_arg(k).name()});
     }
+    spec.batch = batch_;
     Importer imp(*flat, spec, vars_, sub);
     imp.depth_ = depth_ + 1;
     TFLC_RETURN_IF_ERROR(imp.Run().WithContext("function '" + fname + "' (the " + attr + " of node '" + n.name + "')"));
@@ -812,6 +823,9 @@ class Importer {
     }
     TFLC_RETURN_IF_ERROR(AttachNodeDef(n, node));
     if (IsWhileOp(op) || IsIfOp(op)) TFLC_RETURN_IF_ERROR(ImportControlFlow(n, ins, node));
+    // A TensorList's element shape with an unknown leading dimension holds the batch (Keras RNNs:
+    // [-1, units]); the lowering takes it from here.
+    if ((op == "TensorListReserve" || op == "EmptyTensorList") && batch_ > 0) TFLC_RETURN_IF_ERROR(node.SetInt(kBatchAttr, batch_));
     if (!n.callee.empty()) TFLC_RETURN_IF_ERROR(ImportCall(n, ins, node));
     std::vector<sdk::ValueView> outs;
     for (size_t i = 0; i < num_outputs; ++i) outs.push_back(node.output(i));
@@ -870,6 +884,7 @@ class Importer {
   std::map<std::string, std::vector<sdk::ValueView>> values_;
   std::map<std::string, sdk::ValueView> input_values_;  // subgraph inputs (EmitSubgraphInput)
   int depth_ = 0;                                       // nesting of subgraph imports
+  int64_t batch_ = -1;  // the conversion's batch (inputs' dimension 0): -1 none yet, 0 inputs disagree
 };
 
 }  // namespace

@@ -103,8 +103,13 @@ struct ImportSpec {
   // subgraph keeps the input for its arity.
   bool subgraph = false;
   std::map<std::string, sdk::ValueView> bound_consts;
+  int64_t batch = -1;  // subgraphs: the batch of the conversion, from the caller (see kBatchAttr)
   std::string shape_option = "--input_shapes";  // named in "unknown shape" errors
 };
+
+// Attribute set on TensorListReserve / EmptyTensorList: the batch the conversion uses (dimension 0
+// of the graph inputs, when they agree), for a leading -1 in the list's element shape.
+inline constexpr const char kBatchAttr[] = "_tflc_batch";
 
 // Gives the frozen value of a variable node (VariableV2, VarHandleOp, ...).
 using VariableResolver =
