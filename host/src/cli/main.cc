@@ -110,7 +110,9 @@ int CmdConvert(const std::vector<std::string>& args) {
   po::options_description hidden("Hidden");
   hidden.add_options()("experimental_large_model_threshold_bytes", po::value<uint64_t>(),
                        "store constants after the FlatBuffer when they exceed this many bytes")
-      ("experimental_quantizer", po::value<std::string>(), "run this quantizer plugin (by name) instead of choosing one");
+      ("experimental_quantizer", po::value<std::string>(), "run this quantizer plugin (by name) instead of choosing one")
+      ("experimental_fuse_rnn", po::value<std::string>(),
+       "false keeps recurrent layers of TF graphs as WHILE loops instead of fusing them (for checking the loop form)");
   po::options_description visible;
   visible.add(io).add(conv).add(quant).add(PluginOptions());
   po::options_description all;
@@ -144,6 +146,7 @@ int CmdConvert(const std::vector<std::string>& args) {
   settings.enable_select_tf_ops = vm["enable_select_tf_ops"].as<bool>();
   settings.exclude_conversion_metadata = vm["exclude_conversion_metadata"].as<bool>();
   settings.experimental_quantizer = str("experimental_quantizer");
+  if (vm.count("experimental_fuse_rnn")) settings.options["fuse_rnn"] = str("experimental_fuse_rnn");
   if (vm.count("experimental_large_model_threshold_bytes")) {
     settings.large_model_threshold_bytes = vm["experimental_large_model_threshold_bytes"].as<uint64_t>();
   }

@@ -69,6 +69,11 @@ class Lowering {
   const NodeView& node() const { return node_; }
   const GraphBuilder& builder() const { return builder_; }
   const void* user_data() const { return args_->user_data; }
+  // Conversion option `key` (e.g. "fuse_rnn"); `def` when it is not set.
+  std::string Option(std::string_view key, std::string_view def) const {
+    std::string v;
+    return args_->options && sdk::GetOption(args_->host, args_->options, key, &v) ? v : std::string(def);
+  }
 
   // "<node name>" for an empty suffix, else "<node name>/<suffix>".
   std::string Name(std::string_view suffix) const;

@@ -180,7 +180,8 @@ TflcStatus* LowerWhile(TflcLowerNode_Args* args) {
     }
     // An LSTM / GRU recurrence (Keras 3, Keras 2 backend.rnn untagged, hand-written) becomes the
     // fused composite instead (rnn_loop.cc); anything else stays a WHILE.
-    TFLC_ASSIGN_OR_RETURN(bool fused, FuseRnnLoop(l, cond.graph, body.graph, vars));
+    bool fused = false;
+    if (l.Option("fuse_rnn", "true") != "false") TFLC_ASSIGN_OR_RETURN(fused, FuseRnnLoop(l, cond.graph, body.graph, vars));
     if (fused) return OkStatus();
     // TFLite's WHILE needs a bool condition: a numeric cond result x becomes x != 0 in the cond.
     ValueView c = cond.graph.output(0);
@@ -523,7 +524,8 @@ TflcStatus* LowerCall(TflcLowerNode_Args* args) {
     if (!g) return AttrError("f", "names no subgraph");
     GraphBuilder fn(l.host(), g);
     TFLC_ASSIGN_OR_RETURN(std::string api, l.node().StringAttrOr("api_implements", ""));
-    if (api.rfind("lstm_", 0) == 0 || api.rfind("gru_", 0) == 0) {
+    // --experimental_fuse_rnn=false keeps the layer's loop (a WHILE): tests check that form too.
+    if ((api.rfind("lstm_", 0) == 0 || api.rfind("gru_", 0) == 0) && l.Option("fuse_rnn", "true") != "false") {
       TFLC_ASSIGN_OR_RETURN(bool fused, FuseKerasRnn(l, fn, api.rfind("lstm_", 0) == 0));
       if (fused) return OkStatus();
     }
