@@ -10,6 +10,7 @@ PKGS=(
   libhdf5-dev libleveldb-dev libsnappy-dev
   nlohmann-json3-dev libzip-dev zlib1g-dev
   python3-h5py python3-numpy python3-dev python3-pytest pybind11-dev
+  python3-protobuf
   nodejs npm
   clang libclang-rt-14-dev
 )

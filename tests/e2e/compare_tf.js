@@ -19,7 +19,9 @@
 // Candidate inputs/outputs are matched to the TF ones by the .tflite SignatureDef
 // names when present, else by tensor name (without "serving_default_" / ":0"),
 // else by order. Shapes: --inputs, else the candidate's input shape (checked
-// against the TF shape, where -1 matches any size). Output k passes when
+// against the TF shape, where -1 matches any size: unknown batch or non-batch dims
+// take the candidate's). TF2 control flow (While/If library functions, TensorLists)
+// runs in the reference as is, no option needed. Output k passes when
 // max|cand - ref| <= tol * max(1, max|ref|) over all samples.
 // Exit: 0 pass, 1 numeric mismatch, 2 any error.
 
@@ -180,6 +182,12 @@ async function main() {
         throw new Error(`${tflPath}: input ${i} ${c.name} has shape [${c.shape}], the TF input ${r.key} gets [${shape}]`);
       }
       return shape;
+    });
+    if (ref.controlFlow) {
+      notes.push(`reference runs TF2 control flow / TensorLists (library functions: ${ref.functions.join(', ') || 'none'})`);
+    }
+    ref.inputs.forEach((r) => {
+      if (r.dtype === 'double') notes.push(`TF input ${r.key} is float64: the reference computes in float32`);
     });
     for (const [k, v] of Object.entries(own.feeds)) {
       const inCandidate = fedName.includes(k);

@@ -3,10 +3,14 @@
 # tflc, then compares the .tflite (real TFLite runtime, WASM) with an independent reference of the
 # TF graph (tfjs-converter's graph executor, tests/e2e/compare_tf.js).
 # Exit 77 (CTest: skipped) when the model is absent; a harness that cannot be set up is a failure.
-# Usage: tf_compare_tf.sh TFLC MODEL OUT.tflite [compare_tf.js options...] -- [tflc convert args...]
+# Usage: tf_compare_tf.sh TFLC MODEL OUT.tflite [--expect OP=N]... [compare_tf.js options...] -- [tflc convert args...]
 #   MODEL: a .pb/.pbtxt file (→ --graph_def_file) or a SavedModel directory (→ --saved_model_dir)
+#   --expect OP=N: the .tflite has exactly N operators OP in all subgraphs (`tflc inspect`);
+#     `subgraphs=N` counts subgraphs; `CUSTOM=0` means no custom or Flex op.
 set -uo pipefail
 tflc=$1 model=$2 ours=$3; shift 3
+expects=()
+while [ $# -gt 0 ] && [ "$1" = "--expect" ]; do expects+=("$2"); shift 2; done
 compare=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do compare+=("$1"); shift; done
 [ $# -gt 0 ] && shift
@@ -19,6 +23,21 @@ rm -f "$ours"
 if [ -d "$model" ]; then src=(--saved_model_dir "$model"); else src=(--graph_def_file "$model"); fi
 "$tflc" convert "${src[@]}" --output_file "$ours" "$@" || { echo "FAIL: tflc convert failed"; exit 1; }
 [ -s "$ours" ] || { echo "FAIL: no output file"; exit 1; }
+if [ ${#expects[@]} -gt 0 ]; then
+  dump=$("$tflc" inspect --no_options "$ours") || { echo "FAIL: tflc inspect failed"; exit 1; }
+  for e in "${expects[@]}"; do
+    op=${e%%=*} want=${e#*=}
+    if [ "$op" = CUSTOM ]; then  # operator codes with a custom_code (custom or Flex ops)
+      got=$(printf '%s\n' "$dump" | sed -n '/^operator_codes:/,/^subgraphs:/p' | grep -c '"' || true)
+    elif [ "$op" = subgraphs ]; then
+      got=$(printf '%s\n' "$dump" | sed -n 's/^subgraphs: \([0-9]*\).*/\1/p')
+    else
+      got=$(printf '%s\n' "$dump" | grep -cE "^    \[[0-9]+\] $op(\(| )" || true)
+    fi
+    [ "$got" = "$want" ] || { echo "FAIL: expected $op=$want in $ours, found $got"; printf '%s\n' "$dump" | head -60; exit 1; }
+    echo "ok: $op=$got"
+  done
+fi
 "$here/e2e/setup.sh" || { echo "FAIL: tests/e2e/setup.sh failed (node / npm packages)"; exit 1; }
 node "$here/e2e/compare_tf.js" "$model" "$ours" "${compare[@]}"
 rc=$?

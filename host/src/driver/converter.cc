@@ -96,7 +96,7 @@ StatusOr<std::unique_ptr<TflcModel>> LoadSourceModel(const Registry& registry, c
   }
   if (model->graphs.empty()) return Internal("frontend '" + std::string(best->frontend->name) + "' produced no graph for " + path);
   for (auto& g : model->graphs) {
-    if (g->outputs.empty()) return InvalidArgument(path + ": signature '" + g->signature_key + "' has no outputs");
+    if (!g->is_subgraph && g->outputs.empty()) return InvalidArgument(path + ": signature '" + g->signature_key + "' has no outputs");
   }
   return model;
 }
@@ -135,7 +135,8 @@ StatusOr<ConvertResult> Convert(const Registry& registry, const ConvertRequest& 
     timer.Mark("quantize");
   }
   ConvertResult result;
-  for (auto& g : model->graphs) {
+  TFLC_ASSIGN_OR_RETURN(std::vector<TflcGraph*> live, LiveGraphs(model.get()));
+  for (TflcGraph* g : live) {
     result.num_ops += g->nodes.size();
     result.num_tensors += g->values.size();
     for (auto& n : g->nodes) {

@@ -89,7 +89,8 @@ struct GraphPlan {
 };
 
 struct Plan {
-  std::vector<GraphPlan> graphs;
+  std::vector<GraphPlan> graphs;  // entry graphs (one per signature), then the subgraphs they reach
+  std::unordered_map<int64_t, int32_t> subgraph_index;  // TflcGraph id → index in the output
   std::vector<OpCodeKey> opcodes;
   std::vector<BufferSlot> buffers;  // index i here = buffer i + 1 in the file
   std::unordered_map<const TflcValue*, uint32_t> buffer_of;
@@ -165,8 +166,9 @@ StatusOr<Plan> MakePlan(const Registry& registry, TflcModel* model) {
   std::map<OpCodeKey, uint32_t> opcode_index;
   std::unordered_multimap<uint64_t, uint32_t> by_hash;
   std::unordered_map<const ConstBuffer*, uint32_t> by_ptr;
-  for (auto& gp : model->graphs) {
-    TflcGraph* g = gp.get();
+  TFLC_ASSIGN_OR_RETURN(std::vector<TflcGraph*> order, LiveGraphs(model));
+  for (size_t i = 0; i < order.size(); ++i) plan.subgraph_index[order[i]->id] = static_cast<int32_t>(i);
+  for (TflcGraph* g : order) {
     TFLC_RETURN_IF_ERROR(Sorted(g));
     GraphPlan p;
     p.graph = g;
@@ -240,7 +242,7 @@ StatusOr<Plan> MakePlan(const Registry& registry, TflcModel* model) {
 double AttrNumber(const Attr& a) { return a.kind == TFLC_ATTR_FLOAT ? a.f : static_cast<double>(a.i); }
 
 StatusOr<flatbuffers::Offset<void>> BuildOptions(flatbuffers::FlatBufferBuilder& fbb, const TflcOpsetEntry* e,
-                                                 const TflcNode* n) {
+                                                 const TflcNode* n, const Plan& plan) {
   std::vector<std::pair<int32_t, flatbuffers::Offset<flatbuffers::Vector<int32_t>>>> vectors;
   for (size_t i = 0; i < e->num_option_fields; ++i) {
     const TflcOptionField& f = *OptionField(e, i);
@@ -262,6 +264,13 @@ StatusOr<flatbuffers::Offset<void>> BuildOptions(flatbuffers::FlatBufferBuilder&
     }
     auto it = n->attrs.find(f.attr);
     if (it == n->attrs.end()) continue;
+    if (f.kind == TFLC_OPTION_SUBGRAPH) {
+      auto sg = it->second.kind == TFLC_ATTR_GRAPH ? plan.subgraph_index.find(it->second.i) : plan.subgraph_index.end();
+      if (sg == plan.subgraph_index.end())
+        return Internal(DescribeNode(n) + ": option '" + f.attr + "' names no exported subgraph");
+      fbb.AddElement<int32_t>(vo, sg->second, static_cast<int32_t>(f.default_value));
+      continue;
+    }
     double v = AttrNumber(it->second);
     double d = f.default_value;
     switch (f.kind) {
@@ -485,7 +494,7 @@ Status Serialize(const Registry& registry, TflcModel* model, const ExportOptions
       tflite::BuiltinOptions2 t2 = tflite::BuiltinOptions2_NONE;
       flatbuffers::Offset<void> o1 = 0, o2 = 0;
       if (e && e->options_type > 0) {
-        TFLC_ASSIGN_OR_RETURN(auto table, BuildOptions(fbb, e, n));
+        TFLC_ASSIGN_OR_RETURN(auto table, BuildOptions(fbb, e, n, plan));
         if (e->options_type >= 1000) {
           t2 = static_cast<tflite::BuiltinOptions2>(e->options_type - 1000);
           o2 = table;
@@ -504,7 +513,8 @@ Status Serialize(const Registry& registry, TflcModel* model, const ExportOptions
     for (TflcValue* v : g->outputs) outs.push_back(p.index.at(v));
     subgraphs.push_back(tflite::CreateSubGraph(fbb, fbb.CreateVector(tensors), fbb.CreateVector(ins),
                                                fbb.CreateVector(outs), fbb.CreateVector(ops),
-                                               fbb.CreateString(gi == 0 ? "main" : g->signature_key)));
+                                               fbb.CreateString(g->is_subgraph ? g->name : gi == 0 ? "main" : g->signature_key)));
+    if (g->is_subgraph) continue;  // a function body: no SignatureDef
     std::vector<flatbuffers::Offset<tflite::TensorMap>> sig_in, sig_out;
     for (size_t i = 0; i < g->inputs.size(); ++i) {
       sig_in.push_back(tflite::CreateTensorMap(fbb, fbb.CreateString(g->input_signature_names[i]),

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iostream>
 #include <new>
+#include <unordered_map>
 
 #include "ir/ir.h"
 #include "registry/registry.h"
@@ -61,6 +62,95 @@ int Options_Get(const TflcOptions* options, TflcStringView key, TflcStringView* 
 
 TflcGraph* Model_AddGraph(TflcModel* model, TflcStringView signature_key) {
   return AddGraph(model, S(signature_key));
+}
+
+TflcGraph* Graph_AddSubgraph(TflcGraph* g, TflcStringView name, int64_t* id) {
+  if (!g || !g->model) return nullptr;
+  TflcGraph* sub = AddSubgraph(g->model, S(name));
+  if (id) *id = sub->id;
+  return sub;
+}
+
+TflcGraph* Node_Subgraph(const TflcNode* n, TflcStringView attr) {
+  if (!n) return nullptr;
+  auto it = n->attrs.find(S(attr));
+  if (it == n->attrs.end() || it->second.kind != TFLC_ATTR_GRAPH) return nullptr;
+  return SubgraphById(n->graph->model, it->second.i);
+}
+
+TflcStringView Graph_Name(const TflcGraph* g) {
+  if (!g) return TflcStringView{"", 0};
+  return g->is_subgraph ? V(g->name) : V(g->signature_key);
+}
+
+TflcValue* Graph_ShareConst(TflcGraph* g, const TflcValue* c, TflcStringView name) {
+  if (!g || !c || !c->is_const() || !c->graph || c->graph->model != g->model) return nullptr;
+  TflcValue* v = NewValue(g, name.size ? S(name) : c->name);
+  v->type = c->type;
+  v->rank = c->rank;
+  v->dims = c->dims;
+  v->data = c->data;
+  v->quant = c->quant;
+  return v;
+}
+
+TflcStatus* Graph_Inline(TflcGraph* g, const TflcGraph* sub, TflcStringView prefix, TflcValue* const* inputs,
+                         size_t num_inputs, TflcValue** outputs, size_t num_outputs) {
+  if (!g || !sub || sub->model != g->model || sub == g)
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_Inline: not a subgraph of the same model");
+  if (num_inputs != sub->inputs.size() || num_outputs != sub->outputs.size() || (num_inputs && !inputs) ||
+      (num_outputs && !outputs))
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_Inline: " + DescribeGraph(sub) + " has " +
+                                                      std::to_string(sub->inputs.size()) + " inputs and " +
+                                                      std::to_string(sub->outputs.size()) + " outputs");
+  if (Status st = Sorted(const_cast<TflcGraph*>(sub)); !st.ok()) return FromStatus(st);
+  const std::string p = S(prefix);
+  auto named = [&](const std::string& n) { return p.empty() ? n : p + "/" + n; };
+  std::unordered_map<const TflcValue*, TflcValue*> map;
+  for (size_t i = 0; i < num_inputs; ++i) {
+    if (!inputs[i] || inputs[i]->graph != g)
+      return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_Inline: input " + std::to_string(i) + " is not a value of the graph");
+    map[sub->inputs[i]] = inputs[i];
+  }
+  auto get = [&](const TflcValue* v) -> TflcValue* {
+    if (!v) return nullptr;
+    auto it = map.find(v);
+    if (it != map.end()) return it->second;
+    if (v->is_const()) {
+      TflcValue* c = Graph_ShareConst(g, v, V(named(v->name)));
+      map[v] = c;
+      return c;
+    }
+    return nullptr;
+  };
+  for (const auto& n : sub->nodes) {
+    if (n->dead) continue;
+    std::vector<TflcValue*> ins;
+    for (const TflcValue* in : n->inputs) {
+      TflcValue* m = get(in);
+      if (in && !m) return MakeStatus(TFLC_CODE_INTERNAL, "Graph_Inline: " + DescribeNode(n.get()) + " reads a value defined nowhere");
+      ins.push_back(m);
+    }
+    TflcNode* c = NewNode(g, n->domain, n->op, named(n->name), ins, n->outputs.size());
+    c->attrs = n->attrs;
+    c->lowered_target = n->lowered_target;
+    c->lowered_from = n->lowered_from;
+    for (size_t k = 0; k < n->outputs.size(); ++k) {
+      const TflcValue* o = n->outputs[k];
+      TflcValue* co = c->outputs[k];
+      co->name = named(o->name);
+      co->type = o->type;
+      co->rank = o->rank;
+      co->dims = o->dims;
+      co->quant = o->quant;
+      map[o] = co;
+    }
+  }
+  for (size_t i = 0; i < num_outputs; ++i) {
+    outputs[i] = get(sub->outputs[i]);
+    if (!outputs[i]) return MakeStatus(TFLC_CODE_INTERNAL, "Graph_Inline: output " + std::to_string(i) + " is defined nowhere");
+  }
+  return nullptr;
 }
 
 size_t Graph_NumNodes(const TflcGraph* g) {
@@ -241,6 +331,11 @@ TflcStatus* Node_SetAttr(TflcNode* n, TflcStringView name, const TflcAttrValue* 
       if (v->count && !v->strings) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetAttr: strings is NULL");
       for (size_t i = 0; i < v->count; ++i) a.strings.push_back(S(v->strings[i]));
       break;
+    case TFLC_ATTR_GRAPH:
+      if (!SubgraphById(n->graph->model, v->i))
+        return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_SetAttr: attribute '" + S(name) + "' of " + DescribeNode(n) +
+                                                          " names no subgraph of the model (id " + std::to_string(v->i) + ")");
+      break;
     default: break;
   }
   n->attrs[S(name)] = std::move(a);
@@ -420,6 +515,11 @@ TflcHostApi MakeApi() {
   api.Value_GetRange = Value_GetRange;
   api.Value_GetChannelMeans = Value_GetChannelMeans;
   api.Graph_SetOutput = Graph_SetOutput;
+  api.Graph_AddSubgraph = Graph_AddSubgraph;
+  api.Node_Subgraph = Node_Subgraph;
+  api.Graph_ShareConst = Graph_ShareConst;
+  api.Graph_Inline = Graph_Inline;
+  api.Graph_Name = Graph_Name;
   return api;
 }
 

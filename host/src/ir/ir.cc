@@ -94,8 +94,64 @@ TflcGraph* AddGraph(TflcModel* model, const std::string& signature_key) {
   auto g = std::make_unique<TflcGraph>();
   g->model = model;
   g->signature_key = signature_key;
+  g->id = static_cast<int64_t>(model->graphs.size());
   model->graphs.push_back(std::move(g));
   return model->graphs.back().get();
+}
+
+TflcGraph* AddSubgraph(TflcModel* model, const std::string& name) {
+  TflcGraph* g = AddGraph(model, "");
+  g->is_subgraph = true;
+  g->name = name;
+  return g;
+}
+
+TflcGraph* SubgraphById(const TflcModel* model, int64_t id) {
+  if (!model || id < 0 || id >= static_cast<int64_t>(model->graphs.size())) return nullptr;
+  TflcGraph* g = model->graphs[static_cast<size_t>(id)].get();
+  return g->is_subgraph ? g : nullptr;
+}
+
+std::vector<std::pair<std::string, TflcGraph*>> CalledSubgraphs(const TflcNode* n) {
+  std::vector<std::pair<std::string, TflcGraph*>> out;
+  for (const auto& [name, a] : n->attrs) {
+    if (a.kind == TFLC_ATTR_GRAPH) out.emplace_back(name, SubgraphById(n->graph->model, a.i));
+  }
+  return out;
+}
+
+StatusOr<std::vector<TflcGraph*>> LiveGraphs(TflcModel* model) {
+  std::vector<TflcGraph*> order;
+  std::vector<bool> reached(model->graphs.size(), false);
+  std::vector<TflcGraph*> stack;
+  for (auto& g : model->graphs) {
+    if (g->is_subgraph) continue;
+    order.push_back(g.get());
+    stack.push_back(g.get());
+  }
+  while (!stack.empty()) {
+    TflcGraph* g = stack.back();
+    stack.pop_back();
+    TFLC_RETURN_IF_ERROR(Sorted(g));
+    for (auto& n : g->nodes) {
+      if (n->dead) continue;
+      for (const auto& [attr, sub] : CalledSubgraphs(n.get())) {
+        if (!sub) return Internal(DescribeNode(n.get()) + ": attribute '" + attr + "' names no subgraph");
+        if (reached[static_cast<size_t>(sub->id)]) continue;
+        reached[static_cast<size_t>(sub->id)] = true;
+        stack.push_back(sub);
+      }
+    }
+  }
+  for (auto& g : model->graphs) {
+    if (g->is_subgraph && reached[static_cast<size_t>(g->id)]) order.push_back(g.get());
+  }
+  return order;
+}
+
+std::string DescribeGraph(const TflcGraph* g) {
+  if (g->is_subgraph) return "subgraph `" + g->name + "`";
+  return "graph `" + (g->signature_key.empty() ? std::string("main") : g->signature_key) + "`";
 }
 
 TflcValue* NewValue(TflcGraph* g, const std::string& name) {
@@ -298,7 +354,9 @@ std::string ShapeString(const TflcValue& v) {
 
 std::string DescribeNode(const TflcNode* node) {
   if (!node) return "";
-  return "node `" + node->name + "` (" + node->op + ")";
+  std::string where;
+  if (node->graph && node->graph->is_subgraph) where = " in subgraph `" + node->graph->name + "`";
+  return "node `" + node->name + "` (" + node->op + ")" + where;
 }
 
 }  // namespace tflc::host

@@ -138,6 +138,12 @@ struct TflcNode {
 struct TflcGraph {
   TflcModel* model = nullptr;
   std::string signature_key;
+  // Subgraphs (ABI 1.3): a function body that nodes call through TFLC_ATTR_GRAPH attributes (IF
+  // branches, WHILE cond / body). Entry graphs (one per signature) have is_subgraph false.
+  bool is_subgraph = false;
+  std::string name;        // the subgraph's name (entry graphs: empty)
+  int64_t id = 0;          // index in model->graphs: what a TFLC_ATTR_GRAPH attribute holds
+  bool lowered = false;    // lowering has run on this graph (subgraphs: by the node that calls them)
   std::vector<std::unique_ptr<TflcNode>> nodes;  // topological order once Sorted()
   std::vector<std::unique_ptr<TflcValue>> values;
   std::vector<TflcValue*> inputs;
@@ -176,6 +182,18 @@ namespace tflc::host {
 
 // ---- graph editing used by the host API and the passes ----
 TflcGraph* AddGraph(TflcModel* model, const std::string& signature_key);
+TflcGraph* AddSubgraph(TflcModel* model, const std::string& name);
+// The subgraph a TFLC_ATTR_GRAPH attribute names, or null.
+TflcGraph* SubgraphById(const TflcModel* model, int64_t id);
+// The subgraphs `n` calls (its TFLC_ATTR_GRAPH attributes), in attribute-name order.
+std::vector<std::pair<std::string, TflcGraph*>> CalledSubgraphs(const TflcNode* n);
+// The graphs of the output, in order: the entry graphs (one per signature), then every subgraph
+// they call, directly or through other subgraphs, in creation order (TF's converter also puts
+// entry functions first). Subgraphs nothing calls any more (an IF inlined on a constant
+// condition, a fused RNN function) are left out.
+StatusOr<std::vector<TflcGraph*>> LiveGraphs(TflcModel* model);
+// "subgraph `name`" / "graph `signature`" for messages.
+std::string DescribeGraph(const TflcGraph* g);
 TflcValue* NewValue(TflcGraph* g, const std::string& name);
 TflcNode* NewNode(TflcGraph* g, TflcOpDomain domain, const std::string& op, const std::string& name,
                   const std::vector<TflcValue*>& inputs, size_t num_outputs);

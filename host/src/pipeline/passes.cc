@@ -490,6 +490,36 @@ Status LowerOne(const PassContext& ctx, TflcGraph* g, TflcNode* n, const Lowerin
 
 }  // namespace
 
+// Gives each subgraph `n` calls (TFLC_ATTR_GRAPH attributes) the types and shapes of the node
+// inputs bound to it - its last K inputs, K = the subgraph's input count - and lowers it, so the row
+// that lowers `n` sees lowered subgraphs with known output shapes. A loop variable that a lowering
+// turned from a TensorList handle into a plain tensor reaches the body as that tensor.
+Status LowerCalledSubgraphs(const PassContext& ctx, TflcNode* n) {
+  for (const auto& [attr, sub] : CalledSubgraphs(n)) {
+    if (!sub) return InvalidArgument(DescribeNode(n) + ": attribute '" + attr + "' names no subgraph");
+    if (sub->lowered) continue;
+    if (sub->inputs.size() > n->inputs.size()) {
+      return InvalidArgument(DescribeNode(n) + " calls " + DescribeGraph(sub) + ", which takes " +
+                             std::to_string(sub->inputs.size()) + " inputs, with " + std::to_string(n->inputs.size()));
+    }
+    const size_t base = n->inputs.size() - sub->inputs.size();
+    for (size_t i = 0; i < sub->inputs.size(); ++i) {
+      const TflcValue* in = n->inputs[base + i];
+      TflcValue* arg = sub->inputs[i];
+      if (!in || in->type == TFLC_TYPE_UNKNOWN) continue;
+      arg->type = in->type;
+      if (in->rank >= 0) {
+        arg->rank = in->rank;
+        arg->dims = in->dims;
+      }
+    }
+    sub->lowered = true;
+    TFLC_RETURN_IF_ERROR(PruneToOutputs(sub));
+    TFLC_RETURN_IF_ERROR(LowerGraph(ctx, sub).WithContext("lowering " + DescribeGraph(sub) + ", called by " + DescribeNode(n)));
+  }
+  return OkStatus();
+}
+
 // Lowering runs to a fixed point, as MLIR's dialect conversion does: a row may emit source ops
 // (TF ops, tflc composites), which are lowered right after the node that emitted them, in creation
 // order (topological), so each sees the shapes of its already-lowered inputs. A node is legal once
@@ -512,6 +542,7 @@ Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
   if (!unsupported.empty()) return UnsupportedReport(ctx, unsupported);
   for (size_t i = 0; i < source.size(); ++i) {
     std::vector<TflcNode*> created;
+    TFLC_RETURN_IF_ERROR(LowerCalledSubgraphs(ctx, source[i]));
     TFLC_RETURN_IF_ERROR(LowerOne(ctx, g, source[i], *chosen[i], &created));
     // Emitted source ops: lowered depth first, in creation order.
     std::vector<TflcNode*> work;
@@ -528,6 +559,7 @@ Status LowerGraph(const PassContext& ctx, TflcGraph* g) {
         continue;
       }
       std::vector<TflcNode*> more;
+      TFLC_RETURN_IF_ERROR(LowerCalledSubgraphs(ctx, n));
       TFLC_RETURN_IF_ERROR(LowerOne(ctx, g, n, *ref, &more));
       for (auto it = more.rbegin(); it != more.rend(); ++it)
         if ((*it)->domain == TFLC_DOMAIN_SOURCE && !(*it)->dead) work.push_back(*it);
@@ -651,16 +683,35 @@ Status Verify(const PassContext& ctx, TflcGraph* g) {
 }
 
 Status RunPipeline(const PassContext& ctx, TflcModel* model) {
-  for (auto& g : model->graphs) {
-    std::string where = "signature '" + g->signature_key + "'";
-    TFLC_RETURN_IF_ERROR(PruneToOutputs(g.get()));
-    TFLC_RETURN_IF_ERROR(LowerGraph(ctx, g.get()));
-    TFLC_RETURN_IF_ERROR(InferShapes(ctx, g.get()));
-    TFLC_RETURN_IF_ERROR(FoldConstants(ctx, g.get()));
-    TFLC_RETURN_IF_ERROR(Fuse(ctx, g.get()));
-    TFLC_RETURN_IF_ERROR(FoldConstants(ctx, g.get()));
-    TFLC_RETURN_IF_ERROR(PruneToOutputs(g.get()));
-    TFLC_RETURN_IF_ERROR(Verify(ctx, g.get()));
+  // Entry graphs are lowered here; each subgraph when the node calling it is (LowerCalledSubgraphs).
+  // Index loops: lowering may add subgraphs.
+  for (size_t i = 0; i < model->graphs.size(); ++i) {
+    TflcGraph* g = model->graphs[i].get();
+    if (g->is_subgraph) continue;
+    TFLC_RETURN_IF_ERROR(PruneToOutputs(g));
+    g->lowered = true;
+    TFLC_RETURN_IF_ERROR(LowerGraph(ctx, g));
+  }
+  // Callers before callees (creation order), so a subgraph sees its caller's final shapes.
+  for (size_t i = 0; i < model->graphs.size(); ++i) {
+    TflcGraph* g = model->graphs[i].get();
+    if (!g->lowered) {
+      // A subgraph no remaining node calls (its caller was pruned): nothing later may see it.
+      for (auto& n : g->nodes) RemoveNode(n.get());
+      g->outputs.clear();
+      g->inputs.clear();
+      TFLC_RETURN_IF_ERROR(Compact(g));
+      ClearGraveyard(g);
+      continue;
+    }
+    // Messages from inside a subgraph name it (node descriptions do too).
+    auto in = [g](Status st) { return g->is_subgraph ? st.WithContext(DescribeGraph(g)) : st; };
+    TFLC_RETURN_IF_ERROR(in(InferShapes(ctx, g)));
+    TFLC_RETURN_IF_ERROR(in(FoldConstants(ctx, g)));
+    TFLC_RETURN_IF_ERROR(in(Fuse(ctx, g)));
+    TFLC_RETURN_IF_ERROR(in(FoldConstants(ctx, g)));
+    TFLC_RETURN_IF_ERROR(in(PruneToOutputs(g)));
+    TFLC_RETURN_IF_ERROR(in(Verify(ctx, g)));
   }
   return OkStatus();
 }

@@ -176,7 +176,9 @@ Status Quantize(const PassContext& ctx, TflcModel* model, const QuantizerChoice&
     stats |= asked;
   }
   for (auto& g : model->graphs) {
-    if (calibrate) {
+    // Subgraphs (loop bodies, branches) are calibrated through the node that calls them: the
+    // dataset feeds the entry graphs only.
+    if (calibrate && !g->is_subgraph) {
       // A file dataset is loaded (and validated) whole; a stream (Python) validates each sample.
       std::optional<Dataset> file_dataset;
       std::unique_ptr<SampleSource> source;

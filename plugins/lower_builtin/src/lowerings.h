@@ -75,6 +75,20 @@ TflcStatus* LowerShape(TflcLowerNode_Args* args);
 TflcStatus* LowerResize(TflcLowerNode_Args* args);         // user_data: const SimpleSpec*
 TflcStatus* LowerSpaceDepth(TflcLowerNode_Args* args);     // user_data: const SimpleSpec*
 
+// ---- control_flow.cc: If/While → IF/WHILE with subgraphs, TensorLists → tensors ----
+TflcStatus* LowerIf(TflcLowerNode_Args* args);
+TflcStatus* LowerWhile(TflcLowerNode_Args* args);
+TflcStatus* LowerCall(TflcLowerNode_Args* args);  // PartitionedCall kept by the frontend (Keras RNN fusion)
+TflcStatus* LowerTensorListReserve(TflcLowerNode_Args* args);  // also EmptyTensorList
+TflcStatus* LowerTensorListFromTensor(TflcLowerNode_Args* args);
+TflcStatus* LowerTensorListGetItem(TflcLowerNode_Args* args);
+TflcStatus* LowerTensorListSetItem(TflcLowerNode_Args* args);
+TflcStatus* LowerTensorListStack(TflcLowerNode_Args* args);
+TflcStatus* LowerTensorListLength(TflcLowerNode_Args* args);
+TflcStatus* LowerTensorListElementShape(TflcLowerNode_Args* args);
+TflcStatus* LowerTensorListPushBack(TflcLowerNode_Args* args);
+TflcStatus* LowerTensorListPopBack(TflcLowerNode_Args* args);
+
 // ---- misc.cc ----
 TflcStatus* LowerIdentity(TflcLowerNode_Args* args);       // Identity & co: removed
 TflcStatus* LowerFusedBatchNorm(TflcLowerNode_Args* args);

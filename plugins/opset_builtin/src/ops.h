@@ -24,11 +24,15 @@ enum BuiltinCode : int32_t {
   kResizeNearestNeighbor = 97, kLeakyRelu = 98, kSquaredDifference = 99, kMirrorPad = 100, kAbs = 101,
   kSplitV = 102, kCeil = 104, kReverseV2 = 105, kAddN = 106, kGatherNd = 107, kCos = 108, kElu = 111,
   kQuantize = 114, kRound = 116, kHardSwish = 117, kSelectV2 = 123, kBatchMatMul = 126, kCumsum = 128,
-  kBroadcastTo = 130, kConv3D = 132, kReduceAll = 140, kRandomUniform = 148, kGelu = 150, kRelu0To1 = 152,
+  kIf = 118, kWhile = 119, kBroadcastTo = 130, kConv3D = 132, kReduceAll = 140, kRandomUniform = 148, kGelu = 150, kRelu0To1 = 152,
 };
 
 using InferFn = Status (*)(ShapeContext&);
 using EvalFn = Status (*)(EvalContext&);
+
+// ---- control_flow.cc: ops that call subgraphs
+Status InferWhile(ShapeContext& c);
+Status InferIf(ShapeContext& c);
 
 // ---- elementwise.cc: arithmetic, comparisons, logic, math, select, cast
 Status InferBinary(ShapeContext& c);         // broadcast; output type = input type

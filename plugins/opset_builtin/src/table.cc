@@ -258,6 +258,11 @@ constexpr TflcOptionField kUnpackOptions[] = {
     Field("num", 0, TFLC_OPTION_INT32),
     Field("axis", 1, TFLC_OPTION_INT32),
 };
+// The subgraph indices: TFLC_ATTR_GRAPH attributes, written as the subgraphs' output indices.
+constexpr TflcOptionField kIfOptions[] = {Field("then_subgraph_index", 0, TFLC_OPTION_SUBGRAPH),
+                                          Field("else_subgraph_index", 1, TFLC_OPTION_SUBGRAPH)};
+constexpr TflcOptionField kWhileOptions[] = {Field("cond_subgraph_index", 0, TFLC_OPTION_SUBGRAPH),
+                                             Field("body_subgraph_index", 1, TFLC_OPTION_SUBGRAPH)};
 constexpr TflcOptionField kSplitOptions[] = {Field("num_splits", 0, TFLC_OPTION_INT32)};  // also SplitV
 constexpr TflcOptionField kStridedSliceOptions[] = {
     Field("begin_mask", 0, TFLC_OPTION_INT32),
@@ -322,7 +327,7 @@ enum OptionsType : int32_t {
   kLocalResponseNormalizationOptionsT = 13, kResizeBilinearOptionsT = 15, kSpaceToDepthOptionsT = 19,
   kMulOptionsT = 21, kPadOptionsT = 22, kGatherOptionsT = 23, kReducerOptionsT = 27, kSubOptionsT = 28,
   kDivOptionsT = 29, kSqueezeOptionsT = 30, kStridedSliceOptionsT = 32, kExpOptionsT = 33, kTopKV2OptionsT = 34,
-  kSplitOptionsT = 35, kLogSoftmaxOptionsT = 36, kCastOptionsT = 37, kArgMaxOptionsT = 40, kNegOptionsT = 42,
+  kSplitOptionsT = 35, kIfOptionsT = 92, kWhileOptionsT = 93, kLogSoftmaxOptionsT = 36, kCastOptionsT = 37, kArgMaxOptionsT = 40, kNegOptionsT = 42,
   kPadV2OptionsT = 43, kSelectOptionsT = 47, kTransposeConvOptionsT = 49, kExpandDimsOptionsT = 52,
   kShapeOptionsT = 55, kArgMinOptionsT = 57, kPackOptionsT = 59, kOneHotOptionsT = 61, kUnpackOptionsT = 64,
   kSquareOptionsT = 66, kZerosLikeOptionsT = 67, kUnidirectionalSequenceLSTMOptionsT = 71,
@@ -398,6 +403,7 @@ constexpr const char* kRtLeakyRelu[] = {"1.13.1", "2.3.0"};
 constexpr const char* kRtSquaredDifference[] = {"1.13.1", "2.5.0"};
 constexpr const char* kRtMirrorPad[] = {"1.13.1", "2.3.0", "2.12.0"};
 constexpr const char* kRtAbs[] = {"1.13.0", "2.4.0", "2.5.0", "2.6.0", "2.12.0"};
+constexpr const char* kRt1150[] = {"1.15.0"};  // IF, WHILE
 constexpr const char* kRtSplitV[] = {"1.13.1", "2.3.0"};
 constexpr const char* kRt1140[] = {"1.14.0"};  // CEIL, ADD_N, COS, ELU, ROUND
 constexpr const char* kRtReverseV2[] = {"1.14.0", "2.2.0", "2.5.0"};
@@ -666,6 +672,10 @@ constexpr TflcOpsetEntry kOps[] = {
     TFLC_OP("GELU", kGelu, InferUnary, EvalGelu).Options(kGeluOptionsT, kGeluOptions).Runtime(kRtGelu)
         .Quant(kQuantArithmeticInt8),
     TFLC_OP("RELU_0_TO_1", kRelu0To1, InferUnary, EvalRelu0To1).Runtime(kRtRelu0To1),
+    // Subgraph calls: never folded here (a constant-condition IF is inlined by its lowering).
+    Def("IF", kIf, &ShapeEntry<InferIf>, nullptr, &VersionEntry<kIf>).Options(kIfOptionsT, kIfOptions).Runtime(kRt1150),
+    Def("WHILE", kWhile, &ShapeEntry<InferWhile>, nullptr, &VersionEntry<kWhile>)
+        .Options(kWhileOptionsT, kWhileOptions).Runtime(kRt1150),
 };
 
 #undef TFLC_OP

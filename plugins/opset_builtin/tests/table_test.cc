@@ -153,6 +153,7 @@ const std::map<std::string, std::string>& ExpectedOptions() {
       {"ONE_HOT", "OneHotOptions"}, {"TOPK_V2", "TopKV2Options"}, {"BROADCAST_TO", ""}, {"REVERSE_V2", ""},
       {"L2_NORMALIZATION", "L2NormOptions"}, {"LOCAL_RESPONSE_NORMALIZATION", "LocalResponseNormalizationOptions"},
       {"SPACE_TO_BATCH_ND", ""}, {"BATCH_TO_SPACE_ND", ""},
+      {"IF", "IfOptions"}, {"WHILE", "WhileOptions"},
   };
   return m;
 }
@@ -195,6 +196,7 @@ std::string KindName(TflcOptionKind k) {
     case TFLC_OPTION_INT64: return "int64";
     case TFLC_OPTION_FLOAT32: return "float32";
     case TFLC_OPTION_INT32_VECTOR: return "int32_vector";
+    case TFLC_OPTION_SUBGRAPH: return "int32";  // a subgraph index: an int field of the schema
   }
   return "?";
 }

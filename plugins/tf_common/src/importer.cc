@@ -38,15 +38,43 @@ const std::vector<std::string>* BuiltinOutputArgs(const std::string& op) {
 
 class Flattener {
  public:
-  Flattener(FlatGraph* g, const GraphDef& gd, const OpList* ops) : g_(g), gd_(gd) {
-    for (const auto& f : gd.library().function()) funcs_[f.signature().name()] = &f;
+  Flattener(FlatGraph* g, const FunctionDefLibrary& lib, const OpList* ops) : g_(g) {
+    for (const auto& f : lib.function()) funcs_[f.signature().name()] = &f;
     if (ops)
       for (const auto& o : ops->op()) ops_[o.name()] = &o;
+    g->library_ = &lib;
+    g->ops_ = ops;
   }
 
-  Status Run() {
-    for (const auto& n : gd_.node()) TFLC_RETURN_IF_ERROR(AddNode(n, "", nullptr, nullptr, nullptr));
+  Status Run(const GraphDef& gd) {
+    for (const auto& n : gd.node()) TFLC_RETURN_IF_ERROR(AddNode(n, "", nullptr, nullptr, nullptr));
     return OkStatus();
+  }
+
+  // Function `name` alone: a Placeholder per argument, its body inlined under `prefix`.
+  Status RunFunction(const std::string& name, const std::string& prefix) {
+    auto it = funcs_.find(name);
+    if (it == funcs_.end()) return NotFound("function '" + name + "' is not in the function library");
+    const FunctionDef& fn = *it->second;
+    std::vector<Ref> inputs;
+    for (const auto& arg : fn.signature().input_arg()) {
+      auto nd = std::make_unique<NodeDef>();
+      nd->set_name(arg.name());
+      nd->set_op("Placeholder");
+      (*nd->mutable_attr())["dtype"].set_type(arg.type());
+      if (auto a = fn.arg_attr().find(static_cast<uint32_t>(inputs.size())); a != fn.arg_attr().end()) {
+        if (auto os = a->second.attr().find("_output_shapes"); os != a->second.attr().end())
+          (*nd->mutable_attr())["_output_shapes"] = os->second;
+      }
+      FlatNode f;
+      f.name = arg.name();
+      f.def = nd.get();
+      g_->owned_.push_back(std::move(nd));
+      if (g_->nodes_.count(f.name)) return InvalidArgument("function '" + name + "' has two arguments named '" + f.name + "'");
+      g_->nodes_.emplace(f.name, std::move(f));
+      inputs.push_back(Ref{arg.name(), 0});
+    }
+    return Inline(prefix, name, inputs);
   }
 
  private:
@@ -171,15 +199,32 @@ class Flattener {
     } else if (funcs_.count(n.op())) {
       callee = n.op();
     }
-    if (!callee.empty()) return Inline(name, callee, inputs);
+    if (!callee.empty() && !KeptCall(callee)) return Inline(name, callee, inputs);
     FlatNode f;
+    if (!callee.empty()) {
+      f.callee = callee;
+      f.declared_outputs = funcs_.at(callee)->signature().output_arg_size();
+    }
     f.name = name;
     f.def = &n;
     f.inputs = std::move(inputs);
-    f.declared_outputs = DeclaredOutputs(n);
-    f.output_types = OutputTypes(n);
+    if (f.callee.empty()) {
+      f.declared_outputs = DeclaredOutputs(n);
+      f.output_types = OutputTypes(n);
+    }
     g_->nodes_.emplace(name, std::move(f));
     return OkStatus();
+  }
+
+  // A Keras RNN layer function (api_implements "lstm_<uuid>" / "gru_<uuid>", Keras 2): kept as one
+  // call so the lowering can fuse it (CONTROL_FLOW.md §1.4, §3).
+  bool KeptCall(const std::string& fname) const {
+    auto it = funcs_.find(fname);
+    if (it == funcs_.end()) return false;
+    auto a = it->second->attr().find("api_implements");
+    if (a == it->second->attr().end()) return false;
+    const std::string& tag = a->second.s();
+    return tag.rfind("lstm_", 0) == 0 || tag.rfind("gru_", 0) == 0;
   }
 
   Status Inline(const std::string& call, const std::string& fname, const std::vector<Ref>& inputs) {
@@ -221,7 +266,6 @@ class Flattener {
   }
 
   FlatGraph* g_;
-  const GraphDef& gd_;
   std::map<std::string, const FunctionDef*> funcs_;
   std::map<std::string, const OpDef*> ops_;
   std::vector<std::string> stack_;
@@ -229,9 +273,24 @@ class Flattener {
 
 StatusOr<std::unique_ptr<FlatGraph>> FlatGraph::Build(const GraphDef& graph, const OpList* ops) {
   auto g = std::make_unique<FlatGraph>();
-  Flattener f(g.get(), graph, ops);
-  TFLC_RETURN_IF_ERROR(f.Run());
+  Flattener f(g.get(), graph.library(), ops);
+  TFLC_RETURN_IF_ERROR(f.Run(graph));
   return g;
+}
+
+StatusOr<std::unique_ptr<FlatGraph>> FlatGraph::BuildFunction(const FunctionDefLibrary& library, const OpList* ops,
+                                                             const std::string& name, const std::string& prefix) {
+  auto g = std::make_unique<FlatGraph>();
+  Flattener f(g.get(), library, ops);
+  TFLC_RETURN_IF_ERROR(f.RunFunction(name, prefix));
+  return g;
+}
+
+const FunctionDef* FlatGraph::Function(const std::string& name) const {
+  if (!library_) return nullptr;
+  for (const auto& f : library_->function())
+    if (f.signature().name() == name) return &f;
+  return nullptr;
 }
 
 const FlatNode* FlatGraph::Find(const std::string& name) const {
@@ -362,9 +421,22 @@ class Importer {
     for (const std::string& name : order_)
       for (const Ref& r : deps_[name]) used_[r.node] = std::max(used_[r.node], r.index + 1);
     for (const Ref& r : roots) used_[r.node] = std::max(used_[r.node], r.index + 1);
-    for (const std::string& name : order_) TFLC_RETURN_IF_ERROR(Emit(*g_.Find(name)));
+    // A subgraph's inputs are its function's arguments, all of them, in signature order (a branch
+    // may ignore some: the IF still passes them).
+    if (spec_.subgraph) {
+      for (const auto& in : spec_.inputs) {
+        const std::string node = ParseTensorName(in.tensor).node;
+        TFLC_RETURN_IF_ERROR(Emit(*g_.Find(node)));
+      }
+    }
+    for (const std::string& name : order_) {
+      if (spec_.subgraph && values_.count(name)) continue;
+      TFLC_RETURN_IF_ERROR(Emit(*g_.Find(name)));
+    }
     for (size_t i = 0; i < spec_.outputs.size(); ++i) {
       TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, Get(roots[i]));
+      // A subgraph returning its argument unchanged returns the input, not the constant bound to it.
+      if (auto in = input_values_.find(roots[i].node); in != input_values_.end() && roots[i].index == 0) v = in->second;
       std::string sig = spec_.outputs[i].signature_name.empty() ? spec_.outputs[i].tensor : spec_.outputs[i].signature_name;
       TFLC_RETURN_IF_ERROR(gb_.Output(v, sig));
     }
@@ -474,6 +546,7 @@ class Importer {
     int tf_type = AttrType(d, "dtype");
     if (!tf_type) tf_type = AttrType(d, "T");
     TflcDataType type = FromTfType(tf_type);
+    if (spec_.subgraph) return EmitSubgraphInput(n, in, type);
     if (type == TFLC_TYPE_UNKNOWN || type == TFLC_TYPE_RESOURCE || type == TFLC_TYPE_VARIANT)
       return InvalidArgument("input '" + n.name + "' has type " + TfTypeName(tf_type) +
                              ", which cannot be a TFLite input");
@@ -499,10 +572,164 @@ class Importer {
       declared = dims;
       dims[0] = 1;
     }
+    // Any other unknown dimension (an RNN's time axis, an image size) must be given: tflc writes
+    // static shapes.
+    for (size_t k = 1; k < dims.size(); ++k) {
+      if (dims[k] >= 0) continue;
+      std::string shape, example;
+      for (size_t j = 0; j < dims.size(); ++j) {
+        const int64_t d = declared.empty() ? dims[j] : declared[j];
+        shape += (j ? "," : "") + (d < 0 ? std::string("?") : std::to_string(d));
+        example += (j ? "," : "") + (j == 0 && dims[j] == 1 && !declared.empty() ? std::string("1")
+                                      : dims[j] < 0 ? std::string("N") : std::to_string(dims[j]));
+      }
+      return InvalidArgument("input '" + n.name + "' has shape [" + shape + "]: dimension " + std::to_string(k) +
+                             " is unknown (e.g. a time axis of any length). tflc writes static shapes: give the "
+                             "sizes to convert for with " + spec_.shape_option + " (e.g. " + spec_.shape_option +
+                             "=" + example + " with N the size you need)");
+    }
     std::string sig = in && !in->signature_name.empty() ? in->signature_name : n.name;
     std::string tensor_name = in ? in->tensor : n.name;
     TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, gb_.Input(tensor_name, type, dims, sig, declared));
     values_[n.name] = {v};
+    return OkStatus();
+  }
+
+  // An argument of a function imported as a subgraph: its shape is the caller's when known (the
+  // host gives it the caller's final shape when it lowers the call anyway); any type, including
+  // TensorList handles. A constant argument the call keeps unchanged is used inside as that
+  // constant (shared with the caller, not copied): weights captured by a loop body stay constants.
+  Status EmitSubgraphInput(const FlatNode& n, const ImportInput* in, TflcDataType type) {
+    TflcGraph_AddInput_Args a{};
+    a.struct_size = TflcGraph_AddInput_Args_STRUCT_SIZE;
+    a.graph = gb_.get();
+    a.name = sdk::Sv(n.name);
+    a.type = type;
+    a.rank = -1;
+    if (in && in->shape) {
+      a.dims = in->shape->data();
+      a.rank = static_cast<int32_t>(in->shape->size());
+    }
+    TFLC_RETURN_IF_ERROR(gb_.Absorb(gb_.host()->Graph_AddInput(&a)));
+    sdk::ValueView v(gb_.host(), a.value);
+    input_values_[n.name] = v;
+    auto bound = spec_.bound_consts.find(n.name);
+    if (bound != spec_.bound_consts.end()) {
+      TFLC_ASSIGN_OR_RETURN(sdk::ValueView c, gb_.ShareConst(bound->second, n.name + "/captured"));
+      values_[n.name] = {c};
+    } else {
+      values_[n.name] = {v};
+    }
+    return OkStatus();
+  }
+
+  static bool IsWhileOp(const std::string& op) { return op == "While" || op == "StatelessWhile"; }
+  static bool IsIfOp(const std::string& op) { return op == "If" || op == "StatelessIf"; }
+
+  // Whether body output i of a While is its argument i unchanged (directly or through Identity):
+  // while_v2 passes captured weights and trip counts through the loop that way.
+  static bool PassesThrough(const FunctionDef& body, int i) {
+    if (i >= body.signature().output_arg_size() || i >= body.signature().input_arg_size()) return false;
+    auto r = body.ret().find(body.signature().output_arg(i).name());
+    if (r == body.ret().end()) return false;
+    const std::string& arg = body.signature().input_arg(i).name();
+    std::string ref = r->second;
+    for (int hops = 0; hops < 8; ++hops) {
+      std::vector<std::string> parts = Split(ref, ':', /*keep_empty=*/true);
+      if (parts[0] == arg) return parts.size() == 1 || (parts.size() == 2 && parts[1] == "0");
+      const NodeDef* nd = nullptr;
+      for (const auto& x : body.node_def())
+        if (x.name() == parts[0]) nd = &x;
+      if (!nd || nd->op() != "Identity" || nd->input_size() < 1) return false;
+      ref = nd->input(0);
+    }
+    return false;
+  }
+
+  // Imports library function `fname` (attribute `attr` of control-flow node `n`) as a subgraph
+  // that `n` calls with `args`; `invariant[i]`: argument i keeps its value through the call, so a
+  // constant there is sunk into the subgraph. Returns the subgraph's id.
+  StatusOr<int64_t> ImportSubgraph(const FlatNode& n, const std::string& attr, const std::string& fname,
+                                   const std::vector<sdk::ValueView>& args, const std::vector<bool>& invariant) {
+    const FunctionDef* fn = g_.Function(fname);
+    if (!g_.library() || !fn) {
+      return NotFound("node '" + n.name + "' (" + n.def->op() + ") calls function '" + fname + "' as its " + attr +
+                      ", which is not in the function library");
+    }
+    if (fn->signature().input_arg_size() != static_cast<int>(args.size())) {
+      return InvalidArgument("node '" + n.name + "' (" + n.def->op() + ") passes " + std::to_string(args.size()) +
+                             " values to its " + attr + " '" + fname + "', which takes " +
+                             std::to_string(fn->signature().input_arg_size()));
+    }
+    if (depth_ > 32) return InvalidArgument("control flow is nested more than 32 deep at node '" + n.name + "'");
+    const std::string prefix = n.name + "/" + attr;
+    TFLC_ASSIGN_OR_RETURN(auto flat, FlatGraph::BuildFunction(*g_.library(), g_.ops(), fname, prefix));
+    int64_t id = 0;
+    TFLC_ASSIGN_OR_RETURN(sdk::GraphBuilder sub, gb_.AddSubgraph(fname, &id));
+    ImportSpec spec;
+    spec.subgraph = true;
+    spec.inputs_listed = true;
+    for (int i = 0; i < fn->signature().input_arg_size(); ++i) {
+      ImportInput in;
+      in.tensor = fn->signature().input_arg(i).name();
+      if (args[i].rank() >= 0) in.shape = args[i].dims();
+      spec.inputs.push_back(in);
+      if (invariant[static_cast<size_t>(i)] && args[i].is_const()) spec.bound_consts[in.tensor] = args[i];
+    }
+    for (int k = 0; k < fn->signature().output_arg_size(); ++k) {
+      spec.outputs.push_back(ImportOutput{prefix + ":" + std::to_string(k), fn->signature().output_arg(k).name()});
+    }
+    Importer imp(*flat, spec, vars_, sub);
+    imp.depth_ = depth_ + 1;
+    TFLC_RETURN_IF_ERROR(imp.Run().WithContext("function '" + fname + "' (the " + attr + " of node '" + n.name + "')"));
+    return id;
+  }
+
+  // While / If: their functions become subgraphs, named by TFLC_ATTR_GRAPH attributes.
+  Status ImportControlFlow(const FlatNode& n, const std::vector<sdk::ValueView>& ins, const sdk::NodeView& node) {
+    const NodeDef& d = *n.def;
+    auto func = [&](const char* key) -> StatusOr<std::string> {
+      auto it = d.attr().find(key);
+      if (it == d.attr().end() || it->second.func().name().empty())
+        return InvalidArgument("node '" + n.name + "' (" + d.op() + ") has no function attribute '" + key + "'");
+      return it->second.func().name();
+    };
+    if (IsWhileOp(d.op())) {
+      TFLC_ASSIGN_OR_RETURN(std::string cond, func("cond"));
+      TFLC_ASSIGN_OR_RETURN(std::string body, func("body"));
+      const FunctionDef* b = g_.Function(body);
+      std::vector<bool> invariant(ins.size(), false);
+      for (size_t i = 0; b && i < ins.size(); ++i) invariant[i] = PassesThrough(*b, static_cast<int>(i));
+      TFLC_ASSIGN_OR_RETURN(int64_t cond_id, ImportSubgraph(n, "cond", cond, ins, invariant));
+      TFLC_ASSIGN_OR_RETURN(int64_t body_id, ImportSubgraph(n, "body", body, ins, invariant));
+      TFLC_RETURN_IF_ERROR(node.SetGraph("cond", cond_id));
+      return node.SetGraph("body", body_id);
+    }
+    TFLC_ASSIGN_OR_RETURN(std::string then_fn, func("then_branch"));
+    TFLC_ASSIGN_OR_RETURN(std::string else_fn, func("else_branch"));
+    if (ins.empty()) return InvalidArgument("node '" + n.name + "' (" + d.op() + ") has no condition input");
+    std::vector<sdk::ValueView> args(ins.begin() + 1, ins.end());
+    std::vector<bool> invariant(args.size(), true);
+    TFLC_ASSIGN_OR_RETURN(int64_t then_id, ImportSubgraph(n, "then_branch", then_fn, args, invariant));
+    TFLC_ASSIGN_OR_RETURN(int64_t else_id, ImportSubgraph(n, "else_branch", else_fn, args, invariant));
+    TFLC_RETURN_IF_ERROR(node.SetGraph("then_branch", then_id));
+    return node.SetGraph("else_branch", else_id);
+  }
+
+  // A kept call (a Keras RNN layer function): the function becomes subgraph `f`, and its tags
+  // (api_implements, time_major, go_backwards) attributes of the call, for the fusing lowering.
+  Status ImportCall(const FlatNode& n, const std::vector<sdk::ValueView>& ins, const sdk::NodeView& node) {
+    const FunctionDef* fn = g_.Function(n.callee);
+    if (!fn) return NotFound("function '" + n.callee + "' called by node '" + n.name + "' is not in the library");
+    TFLC_ASSIGN_OR_RETURN(int64_t id, ImportSubgraph(n, "f", n.callee, ins, std::vector<bool>(ins.size(), true)));
+    TFLC_RETURN_IF_ERROR(node.SetGraph("f", id));
+    for (const char* key : {"api_implements", "api_preferred_device", "time_major", "go_backwards"}) {
+      auto it = fn->attr().find(key);
+      if (it == fn->attr().end()) continue;
+      AttrStorage keep;
+      TflcAttrValue a;
+      if (ToTflcAttr(it->second, &a, &keep)) TFLC_RETURN_IF_ERROR(node.SetAttr(key, a));
+    }
     return OkStatus();
   }
 
@@ -555,8 +782,14 @@ class Importer {
       TFLC_ASSIGN_OR_RETURN(sdk::ValueView v, Get(r));
       ins.push_back(v);
     }
-    const size_t num_outputs = static_cast<size_t>(std::max({1, n.declared_outputs, used_[n.name]}));
-    TFLC_ASSIGN_OR_RETURN(sdk::NodeView node, gb_.Source(op, n.name, ins, num_outputs));
+    size_t num_outputs = static_cast<size_t>(std::max({1, n.declared_outputs, used_[n.name]}));
+    if (IsWhileOp(op)) num_outputs = ins.size();  // every loop variable
+    if (IsIfOp(op)) {
+      auto t = d.attr().find("Tout");
+      if (t != d.attr().end()) num_outputs = static_cast<size_t>(t->second.list().type_size());
+    }
+    const std::string source_op = n.callee.empty() || IsCallOp(op) ? op : std::string("PartitionedCall");
+    TFLC_ASSIGN_OR_RETURN(sdk::NodeView node, gb_.Source(source_op, n.name, ins, num_outputs));
     std::vector<std::string> keys;
     for (const auto& [k, v] : d.attr()) keys.push_back(k);
     std::sort(keys.begin(), keys.end());
@@ -568,6 +801,8 @@ class Importer {
       TFLC_RETURN_IF_ERROR(node.SetAttr(k, a).WithContext("node '" + n.name + "' attribute '" + k + "'"));
     }
     TFLC_RETURN_IF_ERROR(AttachNodeDef(n, node));
+    if (IsWhileOp(op) || IsIfOp(op)) TFLC_RETURN_IF_ERROR(ImportControlFlow(n, ins, node));
+    if (!n.callee.empty()) TFLC_RETURN_IF_ERROR(ImportCall(n, ins, node));
     std::vector<sdk::ValueView> outs;
     for (size_t i = 0; i < num_outputs; ++i) outs.push_back(node.output(i));
     TFLC_RETURN_IF_ERROR(DeclareOutputs(n, outs));
@@ -623,6 +858,8 @@ class Importer {
   std::map<std::string, int> used_;
   std::vector<std::string> order_;
   std::map<std::string, std::vector<sdk::ValueView>> values_;
+  std::map<std::string, sdk::ValueView> input_values_;  // subgraph inputs (EmitSubgraphInput)
+  int depth_ = 0;                                       // nesting of subgraph imports
 };
 
 }  // namespace

@@ -13,9 +13,17 @@
 // variables read from the TensorBundle checkpoint (lib/tf_checkpoint.js) and
 // frozen: VariableV2 → Const, VarHandleOp → Const + ReadVariableOp → Identity.
 //
+// TF2 control flow: While/StatelessWhile/If/StatelessIf keep their functions, which
+// go to modelTopology.library made runnable by tfjs-converter (buildLibrary: Consts
+// moved to the weight map, flat output indices, Identity results); the model then
+// runs in executeAsync with Tensor.dispose held off (runHoldingDisposal), and
+// TensorListPopBack / TensorListElementShape run as custom ops. Float64 runs as
+// float32, int64 as int32. Input shapes come from the caller (unknown dims allowed).
+//
 // API:
 //   await loadTfReference(path, {signature, inputs: [names], outputs: [names], feeds})
-//     → {kind, inputs: [{name, key, dtype, shape}], outputs: [{name, key}], run(feedMap), dispose()}
+//     → {kind, inputs: [{name, key, dtype, shape}], outputs: [{name, key}], run(feedMap), dispose(),
+//        controlFlow (bool), functions: [library function names handed over], ops, nodeCount}
 //        run({name: {data, shape}}) → [{name, shape, data: Float32Array}]
 //   await graphDefReference(pbPath, {inputs: {name: {data, shape}}, outputs: [names]})
 //   await savedModelReference(dir, {signature, inputs, outputs})
@@ -171,6 +179,51 @@ const fmtTensor = (node, index) => (index === 0 ? node : `${node}:${index}`);
 // Function inlining
 
 const CALL_OPS = new Set(['StatefulPartitionedCall', 'PartitionedCall']);
+// Control-flow ops whose functions stay in the library (tfjs-converter runs them): op → func attrs.
+const CONTROL_FLOW_FUNC_ATTRS = {
+  While: ['cond', 'body'], StatelessWhile: ['cond', 'body'],
+  If: ['then_branch', 'else_branch'], StatelessIf: ['then_branch', 'else_branch'],
+};
+
+// Output args of common ops with more than one output arg, or with a list output arg
+// (OpDefs in TF:tensorflow/core/ops/*.cc). A SavedModel's stripped_op_list is not
+// enough: it omits ops that only occur inside loop bodies (Less, TensorListGetItem,
+// TensorListSetItem in the stock Keras LSTM SavedModel). Entry: arg name, or
+// [name, 'n', numberAttr] / [name, 't', typeListAttr] for list args.
+const BN_OUT = ['y', 'batch_mean', 'batch_variance', 'reserve_space_1', 'reserve_space_2'];
+const OUTPUT_ARGS = {
+  FusedBatchNorm: BN_OUT, FusedBatchNormV2: BN_OUT, FusedBatchNormV3: [...BN_OUT, 'reserve_space_3'],
+  TopK: ['values', 'indices'], TopKV2: ['values', 'indices'],
+  Unique: ['y', 'idx'], UniqueV2: ['y', 'idx'], UniqueWithCounts: ['y', 'idx', 'count'],
+  UniqueWithCountsV2: ['y', 'idx', 'count'], ListDiff: ['out', 'idx'],
+  Split: [['output', 'n', 'num_split']], SplitV: [['output', 'n', 'num_split']],
+  Unpack: [['output', 'n', 'num']], ShapeN: [['output', 'n', 'N']], IdentityN: [['output', 't', 'T']],
+  DynamicPartition: [['outputs', 'n', 'num_partitions']],
+  While: [['output', 't', 'T']], StatelessWhile: [['output', 't', 'T']],
+  If: [['output', 't', 'Tout']], StatelessIf: [['output', 't', 'Tout']],
+  Case: [['output', 't', 'Tout']], StatelessCase: [['output', 't', 'Tout']],
+  PartitionedCall: [['output', 't', 'Tout']], StatefulPartitionedCall: [['output', 't', 'Tout']],
+  Switch: ['output_false', 'output_true'], Merge: ['output', 'value_index'],
+  TensorListPopBack: ['output_handle', 'tensor'],
+  TensorListConcat: ['tensor', 'lengths'], TensorListConcatV2: ['tensor', 'lengths'],
+  TensorArrayV3: ['handle', 'flow'], TensorArrayGradV3: ['grad_handle', 'flow_out'],
+  TensorArrayConcatV3: ['value', 'lengths'],
+  MaxPoolWithArgmax: ['output', 'argmax'],
+  NonMaxSuppressionV4: ['selected_indices', 'valid_outputs'],
+  NonMaxSuppressionV5: ['selected_indices', 'selected_scores', 'valid_outputs'],
+  BroadcastGradientArgs: ['r0', 'r1'],
+  Svd: ['s', 'u', 'v'], Qr: ['q', 'r'], SelfAdjointEigV2: ['e', 'v'], Lu: ['lu', 'p'],
+  QuantizeV2: ['output', 'output_min', 'output_max'],
+  CudnnRNN: ['output', 'output_h', 'output_c', 'reserve_space'],
+  CudnnRNNV2: ['output', 'output_h', 'output_c', 'reserve_space', 'host_reserved'],
+  CudnnRNNV3: ['output', 'output_h', 'output_c', 'reserve_space', 'host_reserved'],
+  LSTMBlockCell: ['i', 'cs', 'f', 'o', 'ci', 'co', 'h'], BlockLSTM: ['i', 'cs', 'f', 'o', 'ci', 'co', 'h'],
+  BlockLSTMV2: ['i', 'cs', 'f', 'o', 'ci', 'co', 'h'], GRUBlockCell: ['r', 'u', 'c', 'h'],
+  StringSplit: ['indices', 'values', 'shape'], StringSplitV2: ['indices', 'values', 'shape'],
+  SparseReshape: ['output_indices', 'output_shape'],
+  RaggedRange: ['rt_nested_splits', 'rt_dense_values'],
+  CTCGreedyDecoder: ['decoded_indices', 'decoded_values', 'decoded_shape', 'log_probability'],
+};
 
 function attrInt(node, name, opDef) {
   const a = node.attr && node.attr[name];
@@ -194,12 +247,94 @@ function argSize(arg, node, opDef) {
 }
 
 /**
+ * Maps "node:out_arg:i" (FunctionDef naming) to flat output indices. Sources, in order:
+ * a library function called by op name (one tensor per output arg), the OpDef table
+ * above, the model's stripped_op_list, else the op is taken to have one output arg
+ * (true of most ops): then every reference to the node must use the same arg name.
+ */
+class OutputArgs {
+  constructor(fns, opDefs) {
+    this.fns = fns;
+    this.opDefs = opDefs || new Map();
+    this.seen = new Map();  // fn/node → out arg name, for ops of unknown layout
+  }
+
+  flatIndex(bodyNode, outArg, i, fnName) {
+    if (!bodyNode) throw new Error(`function ${fnName}: reference to unknown node`);
+    const f = this.fns.get(bodyNode.op);
+    let args = null;
+    if (f) {
+      args = (f.signature.outputArg || []).map((a) => ({name: a.name, size: 1}));
+    } else if (OUTPUT_ARGS[bodyNode.op]) {
+      args = OUTPUT_ARGS[bodyNode.op].map((a) => {
+        if (typeof a === 'string') return {name: a, size: 1};
+        const [name, kind, attr] = a;
+        return {name, size: argSize(kind === 'n' ? {numberAttr: attr} : {typeListAttr: attr}, bodyNode, null)};
+      });
+    } else if (this.opDefs.has(bodyNode.op)) {
+      const opDef = this.opDefs.get(bodyNode.op);
+      args = (opDef.outputArg || []).map((a) => ({name: a.name, size: argSize(a, bodyNode, opDef)}));
+    }
+    if (!args) {
+      const key = `${fnName}\u0000${bodyNode.name}`;
+      const prev = this.seen.get(key);
+      if (prev != null && prev !== outArg) {
+        throw new Error(`function ${fnName}: node ${bodyNode.name} (op ${bodyNode.op}) is read through output args ` +
+            `${prev} and ${outArg}, and its OpDef is unknown (not in the model's op list nor in the ` +
+            'OUTPUT_ARGS table of tests/e2e/lib/tf_reference.js): add the op there');
+      }
+      this.seen.set(key, outArg);
+      return i;
+    }
+    let base = 0;
+    for (const arg of args) {
+      if (arg.name === outArg) return base + i;
+      base += arg.size;
+    }
+    throw new Error(`function ${fnName}: op ${bodyNode.op} (node ${bodyNode.name}) has no output arg ${outArg}`);
+  }
+}
+
+/**
+ * Reference mapper of one FunctionDef body: argument names → argMap values, "node" /
+ * "node:out_arg:i" → prefix + node (flat index form), control inputs → null.
+ */
+function functionRefMapper(fn, argMap, prefix, outputArgs) {
+  const fname = fn.signature.name;
+  const byName = new Map((fn.nodeDef || []).map((n) => [n.name, n]));
+  return (s) => {
+    if (s.startsWith('^')) return null;
+    const parts = s.split(':');
+    if (parts.length === 1) {
+      if (argMap.has(s)) return argMap.get(s);
+      if (byName.has(s)) return prefix + s;
+      throw new Error(`function ${fname}: unknown input ${s}`);
+    }
+    if (parts.length === 2) {
+      if (argMap.has(parts[0])) {  // "arg:0" (rare)
+        if (parts[1] !== '0') throw new Error(`function ${fname}: bad input ${s}`);
+        return argMap.get(parts[0]);
+      }
+      if (byName.has(parts[0])) return fmtTensor(prefix + parts[0], Number(parts[1]));  // flat form
+      throw new Error(`function ${fname}: unknown input ${s}`);
+    }
+    const i = Number(parts.pop());
+    const outArg = parts.pop();
+    const nodeName = parts.join(':');
+    if (!byName.has(nodeName)) throw new Error(`function ${fname}: input ${s} names no node of the function`);
+    return fmtTensor(prefix + nodeName, outputArgs.flatIndex(byName.get(nodeName), outArg, i, fname));
+  };
+}
+
+/**
  * Inlines every StatefulPartitionedCall / PartitionedCall / direct function call
  * of `nodes`, recursively. Returns {nodes, alias} where alias maps "call:k"
- * tensor keys to the inlined tensors (resolve with resolveAlias).
+ * tensor keys to the inlined tensors (resolve with resolveAlias). While/If nodes
+ * are kept: their functions go to the library (buildLibrary).
  */
 function inlineFunctions(graphNodes, library, opDefs) {
   const fns = new Map(((library && library.function) || []).map((f) => [f.signature.name, f]));
+  const outputArgs = new OutputArgs(fns, opDefs);
   const out = [];
   const alias = new Map();
 
@@ -212,23 +347,6 @@ function inlineFunctions(graphNodes, library, opDefs) {
     return fns.get(node.op) || null;
   };
 
-  function flatIndex(bodyNode, outArg, i, fnName) {
-    if (!bodyNode) throw new Error(`function ${fnName}: reference to unknown node`);
-    if (CALL_OPS.has(bodyNode.op)) return i;  // single list output arg "output"
-    const f = fns.get(bodyNode.op);
-    const opDef = f ? f.signature : opDefs.get(bodyNode.op);
-    if (!opDef) {
-      throw new Error(`function ${fnName}: no OpDef for op ${bodyNode.op} (node ${bodyNode.name}); ` +
-          'cannot map its output arg names to indices');
-    }
-    let base = 0;
-    for (const arg of opDef.outputArg || []) {
-      if (arg.name === outArg) return base + i;
-      base += f ? 1 : argSize(arg, bodyNode, opDef);
-    }
-    throw new Error(`function ${fnName}: op ${bodyNode.op} has no output arg ${outArg}`);
-  }
-
   function inline(fn, call, depth) {
     if (depth > 64) throw new Error(`function call nesting too deep at ${call.name}`);
     const sig = fn.signature;
@@ -240,23 +358,7 @@ function inlineFunctions(graphNodes, library, opDefs) {
       throw new Error(`call ${call.name}: function ${fname} takes ${inArgs.length} inputs, the call passes ${dataInputs.length}`);
     }
     const argMap = new Map(inArgs.map((a, j) => [a.name, dataInputs[j]]));
-    const byName = new Map((fn.nodeDef || []).map((n) => [n.name, n]));
-    const mapRef = (s) => {
-      if (s.startsWith('^')) return null;
-      const parts = s.split(':');
-      if (parts.length === 1) {
-        if (argMap.has(s)) return argMap.get(s);
-        if (byName.has(s)) return prefix + s;
-        throw new Error(`function ${fname}: unknown input ${s}`);
-      }
-      if (parts.length === 2 && argMap.has(parts[0])) {  // "arg:0" (rare)
-        return parts[1] === '0' ? argMap.get(parts[0]) : (() => { throw new Error(`function ${fname}: bad input ${s}`); })();
-      }
-      const i = Number(parts.pop());
-      const outArg = parts.pop();
-      const nodeName = parts.join(':');
-      return fmtTensor(prefix + nodeName, flatIndex(byName.get(nodeName), outArg, i, fname));
-    };
+    const mapRef = functionRefMapper(fn, argMap, prefix, outputArgs);
     const body = (fn.nodeDef || []).map((n) => ({
       name: prefix + n.name,
       op: n.op,
@@ -292,13 +394,105 @@ function resolveAlias(alias, s) {
 }
 
 // --------------------------------------------------------------------------
+// Library functions of While / StatelessWhile / If / StatelessIf
+//
+// tfjs-converter 4.22 runs these ops from graph.library, with three traps:
+//  - it looks function-body Const nodes up in the one global weight map: every
+//    body node gets the prefix "__tflc_fn/<function>/" and body Consts become
+//    weights under that name;
+//  - it reads "node:out_arg:i" as the flat index i: references are rewritten to
+//    flat indices first (OutputArgs);
+//  - each ret value must come from its own node (it keeps one output index per
+//    node): every ret goes through an Identity "__ret<k>".
+// Calls (StatefulPartitionedCall, ...) inside these functions are inlined like in
+// the main graph; ReadVariableOp becomes Identity (variables reach loops as
+// captured inputs, frozen to Consts outside).
+
+const FN_PREFIX = '__tflc_fn/';
+
+function freezeReads(n) {
+  if (n.op !== 'ReadVariableOp') return n;
+  return {name: n.name, op: 'Identity', input: n.input,
+    attr: {T: {type: n.attr && n.attr.dtype ? n.attr.dtype.type : DT.FLOAT}}};
+}
+
+/** One library function made runnable by tfjs-converter: {signature, nodes, ret}. */
+function libraryFunction(fn, library, opDefs) {
+  const sig = fn.signature;
+  const fname = sig.name;
+  const prefix = `${FN_PREFIX}${fname}/`;
+  const fns = new Map(((library && library.function) || []).map((f) => [f.signature.name, f]));
+  const inArgs = sig.inputArg || [];
+  const outArgs = sig.outputArg || [];
+  const argMap = new Map(inArgs.map((a) => [a.name, prefix + a.name]));
+  const mapRef = functionRefMapper(fn, argMap, prefix, new OutputArgs(fns, opDefs));
+  const body = (fn.nodeDef || []).map((n) => ({
+    name: prefix + n.name,
+    op: n.op,
+    input: (n.input || []).map(mapRef).filter((x) => x !== null),
+    attr: n.attr || {},
+  }));
+  const {nodes, alias} = inlineFunctions(body, library, opDefs);
+  const resolved = (s) => resolveAlias(alias, s);
+  const rets = outArgs.map((arg, k) => {
+    const r = fn.ret && fn.ret[arg.name];
+    if (r == null) throw new Error(`function ${fname}: no ret for output ${arg.name}`);
+    return {name: `${prefix}__ret${k}`, op: 'Identity', input: [resolved(mapRef(r))], attr: {T: {type: arg.type}}};
+  });
+  const all = [...nodes.map((n) => ({...n, input: (n.input || []).map(resolved)})), ...rets];
+  const args = new Set(argMap.values());
+  const kept = prune(all, rets.map((r) => r.name), new Set(), args).map(freezeReads);
+  for (const n of kept) {
+    if (['VarHandleOp', 'VariableV2', 'Variable'].includes(n.op)) {
+      throw new Error(`function ${fname}: variable ${n.name.slice(prefix.length)} is created inside a ` +
+          'loop/branch function; the reference only freezes variables of the main graph');
+    }
+  }
+  return {
+    signature: {
+      name: fname,
+      inputArg: inArgs.map((a) => ({name: prefix + a.name, type: a.type})),
+      outputArg: outArgs.map((a) => ({name: a.name, type: a.type})),
+    },
+    nodes: kept,
+    ret: Object.fromEntries(outArgs.map((a, k) => [a.name, rets[k].name])),
+  };
+}
+
+/** Functions that the While/If nodes of `nodes` need, transitively. */
+function buildLibrary(nodes, library, opDefs) {
+  const fns = new Map(((library && library.function) || []).map((f) => [f.signature.name, f]));
+  const done = new Map();
+  const queue = [];
+  const visit = (n) => {
+    for (const a of CONTROL_FLOW_FUNC_ATTRS[n.op] || []) {
+      const f = n.attr && n.attr[a] && n.attr[a].func && n.attr[a].func.name;
+      if (!f) throw new Error(`node ${n.name} (${n.op}) has no function attr ${a}`);
+      if (!fns.has(f)) throw new Error(`node ${n.name} (${n.op}): ${a} names function ${f}, which is not in the library`);
+      if (!done.has(f)) {
+        done.set(f, null);
+        queue.push(f);
+      }
+    }
+  };
+  nodes.forEach(visit);
+  while (queue.length) {
+    const f = queue.shift();
+    const lf = libraryFunction(fns.get(f), library, opDefs);
+    done.set(f, lf);
+    lf.nodes.forEach(visit);
+  }
+  return [...done.values()];
+}
+
+// --------------------------------------------------------------------------
 // Pruning and conversion to the tfjs GraphModel artifacts
 
 /**
  * Keeps only the nodes that `outputs` need, stopping at the fed nodes; drops
  * control inputs. Returns nodes in their original order.
  */
-function prune(nodes, outputs, fedNodes) {
+function prune(nodes, outputs, fedNodes, external = new Set()) {
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const keep = new Set();
   const stack = outputs.map((o) => parseInput(o).node);
@@ -306,6 +500,7 @@ function prune(nodes, outputs, fedNodes) {
     const name = stack.pop();
     if (keep.has(name)) continue;
     const n = byName.get(name);
+    if (!n && external.has(name)) continue;  // a function argument
     if (!n) throw new Error(`graph has no node ${name}`);
     keep.add(name);
     if (fedNodes.has(name)) continue;
@@ -320,15 +515,17 @@ function prune(nodes, outputs, fedNodes) {
   }));
 }
 
-/** Builds {modelTopology, weightSpecs, weightData} from pruned nodes (Const values become weights). */
-function buildArtifacts(nodes, producer) {
+/**
+ * Builds {modelTopology, weightSpecs, weightData} from pruned nodes and library
+ * functions (buildLibrary); Const values, the functions' ones too, become weights.
+ */
+function buildArtifacts(nodes, producer, functions = []) {
   const AttrValue = T('AttrValue');
   const toJson = (a) => AttrValue.toObject(
       a instanceof AttrValue.ctor ? a : AttrValue.fromObject(a), {enums: String, longs: String, bytes: String});
   const weightSpecs = [];
   const chunks = [];
-  const jsonNodes = [];
-  for (const n of nodes) {
+  const toJsonNode = (n) => {
     const attr = {};
     for (const [k, v] of Object.entries(n.attr || {})) {
       if (n.op === 'Const' && k === 'value') continue;
@@ -358,12 +555,18 @@ function buildArtifacts(nodes, producer) {
       weightSpecs.push({name: n.name, shape: t.shape, dtype});
       chunks.push(Buffer.from(bytes));
     }
-    jsonNodes.push({name: n.name, op: n.op, input: n.input || [], attr});
-  }
+    return {name: n.name, op: n.op, input: n.input || [], attr};
+  };
+  const jsonNodes = nodes.map(toJsonNode);
+  const jsonFunctions = functions.map((f) => ({
+    signature: f.signature, nodeDef: f.nodes.map(toJsonNode), ret: f.ret,
+  }));
   const all = Buffer.concat(chunks);
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  const modelTopology = {node: jsonNodes, versions: {producer: producer || 0}};
+  if (jsonFunctions.length) modelTopology.library = {function: jsonFunctions};
   return {
-    modelTopology: {node: jsonNodes, versions: {producer: producer || 0}},
+    modelTopology,
     weightSpecs,
     weightData,
     format: 'graph-model',
@@ -409,10 +612,18 @@ function prepareGraphDef(pbPath, opts) {
   if (!inputNames || !inputNames.length) inputNames = nodes.filter((n) => n.op === 'Placeholder').map((n) => n.name);
   let outputNames = opts.outputs;
   if (!outputNames || !outputNames.length) {
-    const used = new Set();
-    for (const n of nodes) for (const s of n.input || []) used.add(parseInput(s).node);
-    outputNames = nodes.filter((n) => !used.has(n.name) && !['Placeholder', 'Const', 'NoOp', 'Assert'].includes(n.op))
-        .map((n) => n.name);
+    // _Retval nodes (graphs exported from functions, e.g. LiteRT's test .pbtxt) mark
+    // the outputs in their "index" order; otherwise the sink nodes are the outputs.
+    const retvals = nodes.filter((n) => n.op === '_Retval');
+    if (retvals.length) {
+      outputNames = retvals.map((n) => [attrInt(n, 'index') || 0, (n.input || []).find((s) => !s.startsWith('^'))])
+          .sort((a, b) => a[0] - b[0]).map(([, s]) => s);
+    } else {
+      const used = new Set();
+      for (const n of nodes) for (const s of n.input || []) used.add(parseInput(s).node);
+      outputNames = nodes.filter((n) => !used.has(n.name) && !['Placeholder', 'Const', 'NoOp', 'Assert'].includes(n.op))
+          .map((n) => n.name);
+    }
     if (!outputNames.length) throw new Error(`${pbPath}: no sink nodes found; name the outputs`);
   }
   const inputs = inputNames.map((nm) => {
@@ -420,7 +631,8 @@ function prepareGraphDef(pbPath, opts) {
     if (!n) throw new Error(`${pbPath}: no input node ${nm}`);
     return placeholderSpec(n, nm);
   });
-  return {kind: 'graphdef', nodes, alias, producer: gd.versions ? gd.versions.producer : 0, inputs,
+  return {kind: 'graphdef', nodes, alias, library: gd.library, opDefs: new Map(),
+    producer: gd.versions ? gd.versions.producer : 0, inputs,
     outputs: outputNames.map((nm) => ({name: nm, key: nm}))};
 }
 
@@ -555,9 +767,40 @@ function prepareSavedModel(dir, opts) {
     }
     return n;
   });
-  return {kind: 'saved_model', nodes: frozen, alias, producer: gd.versions ? gd.versions.producer : 0,
+  return {kind: 'saved_model', nodes: frozen, alias, library: gd.library, opDefs,
+    producer: gd.versions ? gd.versions.producer : 0,
     inputs, outputs, signature: sigKey,
     tfVersion: meta.metaInfoDef.tensorflowVersion || ''};
+}
+
+// TensorList ops tfjs-converter 4.22 gets wrong or lacks, as custom ops (its lists are
+// mutable and keyed by the id of their handle tensor, context.getTensorList(id)):
+//  - TensorListPopBack returns only [tensor]; TF's OpDef has (output_handle, tensor);
+//  - TensorListElementShape is missing: the list's element_shape, -1 for an unknown
+//    dim, scalar -1 for an unknown rank (TF:tensorflow/core/kernels/list_kernels.cc).
+let customOpsRegistered = false;
+function registerTensorListOps() {
+  if (customOpsRegistered) return;
+  customOpsRegistered = true;
+  const listOf = (node, what) => {
+    const h = node.inputs[0];
+    const list = h && node.context && node.context.getTensorList(h.id);
+    if (!list) throw new Error(`${what}: input is not a TensorList handle`);
+    return list;
+  };
+  const shapeParam = (t) => {
+    const d = Array.from(t.dataSync());
+    return t.rank === 0 ? d[0] : d;
+  };
+  tfconv.registerOp('TensorListPopBack', (node) => {
+    const list = listOf(node, 'TensorListPopBack');
+    const t = list.popBack(shapeParam(node.inputs[1]), node.attrs.element_dtype);
+    return [list.idTensor, t];
+  });
+  tfconv.registerOp('TensorListElementShape', (node) => {
+    const es = listOf(node, 'TensorListElementShape').elementShape;
+    return [Array.isArray(es) ? tf.tensor1d(es, 'int32') : tf.scalar(-1, 'int32')];
+  });
 }
 
 let backendReady = null;
@@ -568,6 +811,36 @@ async function ensureBackend() {
     });
   }
   await backendReady;
+}
+
+/**
+ * Runs `fn` (an async model execution) with Tensor.dispose turned into a no-op,
+ * inside an engine scope that frees the run's tensors afterwards. tfjs-converter's
+ * async executor disposes, at the end of each function call, tensors that a
+ * TensorList still holds (a return_sequences LSTM feeding another then fails with
+ * "Cannot read properties of undefined (reading 'backend')"); holding disposal off
+ * for the run leaves the values unchanged; the requested disposals happen afterwards.
+ * `fn` must read its outputs itself.
+ */
+let holding = false;
+async function runHoldingDisposal(fn) {
+  if (holding) throw new Error('tf_reference: control-flow runs must not overlap (await each run())');
+  holding = true;
+  const proto = tf.Tensor.prototype;
+  const dispose = proto.dispose;
+  const deferred = new Set();
+  tf.engine().startScope();
+  proto.dispose = function heldDispose() {
+    deferred.add(this);
+  };
+  try {
+    return await fn();
+  } finally {
+    proto.dispose = dispose;
+    for (const t of deferred) t.dispose();  // what tfjs asked to free, kept list entries too
+    tf.engine().endScope();
+    holding = false;
+  }
 }
 
 /**
@@ -604,8 +877,13 @@ async function loadTfReference(modelPath, opts = {}) {
       byName.set(f, Object.assign(n, {op: 'Placeholder', input: [], attr: {dtype: {type: DT.FLOAT}}}));
     }
   }
-  const artifacts = buildArtifacts(pruned, prep.producer);
+  const functions = buildLibrary(pruned, prep.library, prep.opDefs);
+  const artifacts = buildArtifacts(pruned, prep.producer, functions);
+  const allOps = new Set([...pruned, ...functions.flatMap((f) => f.nodes)].map((n) => n.op));
+  // Control flow runs only in executeAsync; TensorLists need Tensor.dispose held off (see run).
+  const controlFlow = functions.length > 0 || [...allOps].some((op) => op.startsWith('TensorList'));
   await ensureBackend();
+  registerTensorListOps();
   let model;
   try {
     model = await tfconv.loadGraphModel(tf.io.fromMemory(artifacts));
@@ -617,6 +895,18 @@ async function loadTfReference(modelPath, opts = {}) {
     return tf.tensor(dtype === 'float32' ? Float32Array.from(data) : Int32Array.from(data, Math.round), shape, dtype);
   };
   const outNames = outTensors.map((k) => k.endsWith(':0') ? k.slice(0, -2) : k);
+
+  async function readOutputs(res) {
+    const list = Array.isArray(res) ? res : [res];
+    const out = [];
+    for (let k = 0; k < list.length; k++) {
+      const t = list[k];
+      out.push({name: prep.outputs[k].name, key: prep.outputs[k].key, shape: t.shape, dtype: t.dtype,
+        data: Float32Array.from(await t.data())});
+      t.dispose();
+    }
+    return out;
+  }
 
   let dynamic = false;
   async function run(inputValues) {
@@ -644,6 +934,9 @@ async function loadTfReference(modelPath, opts = {}) {
         feedMap[node] = t;
       }
       let res;
+      if (controlFlow) {
+        return await runHoldingDisposal(async () => readOutputs(await model.executeAsync(feedMap, outNames)));
+      }
       if (dynamic) {
         res = await model.executeAsync(feedMap, outNames);
       } else {
@@ -655,15 +948,7 @@ async function loadTfReference(modelPath, opts = {}) {
           res = await model.executeAsync(feedMap, outNames);
         }
       }
-      const list = Array.isArray(res) ? res : [res];
-      const out = [];
-      for (let k = 0; k < list.length; k++) {
-        const t = list[k];
-        out.push({name: prep.outputs[k].name, key: prep.outputs[k].key, shape: t.shape, dtype: t.dtype,
-          data: Float32Array.from(await t.data())});
-        t.dispose();
-      }
-      return out;
+      return await readOutputs(res);
     } finally {
       for (const t of made) t.dispose();
     }
@@ -672,10 +957,12 @@ async function loadTfReference(modelPath, opts = {}) {
   return {
     kind: prep.kind,
     signature: prep.signature,
+    functions: functions.map((f) => f.signature.name),
+    controlFlow,
     inputs: prep.inputs,
     outputs: prep.outputs,
     nodeCount: pruned.length,
-    ops: [...new Set(pruned.map((n) => n.op))].sort(),
+    ops: [...allOps].sort(),
     run,
     dispose: () => model.dispose(),
   };

@@ -34,6 +34,10 @@ struct FlatNode {
   std::vector<Ref> inputs;       // data inputs only
   int declared_outputs = 0;      // from the OpDef when known, else 0
   std::vector<TflcDataType> output_types;  // from the OpDef when known, else empty
+  // A call kept as a call (not inlined): the library function it calls. Calls of functions that
+  // Keras tags as an RNN implementation (attr api_implements "lstm_..." / "gru_...") are kept, so
+  // the lowering can fuse the whole layer; every other call is inlined.
+  std::string callee;
 };
 
 // The attribute of every imported source node (other than Const, Placeholder and variables) that
@@ -51,6 +55,16 @@ class FlatGraph {
   // `ops` (may be NULL): OpDefs (a SavedModel's stripped_op_list) for multi-output-arg ops.
   // The GraphDef must outlive the FlatGraph.
   static StatusOr<std::unique_ptr<FlatGraph>> Build(const GraphDef& graph, const OpList* ops);
+  // Library function `name` as a graph of its own (a loop body, an If branch): one Placeholder per
+  // argument (named as the argument, typed from the signature), the body inlined under `prefix`,
+  // and outputs `prefix:0..n-1` in signature order. The library must outlive the FlatGraph.
+  static StatusOr<std::unique_ptr<FlatGraph>> BuildFunction(const FunctionDefLibrary& library, const OpList* ops,
+                                                            const std::string& name, const std::string& prefix);
+
+  // The library and OpDefs the graph was built from (for functions that control flow calls).
+  const FunctionDefLibrary* library() const { return library_; }
+  const OpList* ops() const { return ops_; }
+  const FunctionDef* Function(const std::string& name) const;
 
   const FlatNode* Find(const std::string& name) const;
   // Follows call-output aliases; NotFound when the node does not exist.
@@ -63,6 +77,9 @@ class FlatGraph {
   friend class Flattener;
   std::map<std::string, FlatNode> nodes_;
   std::map<std::string, std::vector<Ref>> call_outputs_;  // call node → its outputs
+  const FunctionDefLibrary* library_ = nullptr;
+  const OpList* ops_ = nullptr;
+  std::vector<std::unique_ptr<NodeDef>> owned_;  // BuildFunction's argument placeholders
 };
 
 struct ImportInput {
@@ -80,6 +97,12 @@ struct ImportSpec {
   bool inputs_listed = false;      // else every reached Placeholder is an input
   std::vector<ImportOutput> outputs;
   bool unknown_rank_is_scalar = false;  // SavedModel signatures with unknown rank (as TF's converter)
+  // Importing a function body into a subgraph: inputs may have an unknown shape and any type
+  // (TensorList handles, resources); the caller's constant arguments are bound here (argument
+  // name → the caller's constant), used inside as that constant (shared, not copied) while the
+  // subgraph keeps the input for its arity.
+  bool subgraph = false;
+  std::map<std::string, sdk::ValueView> bound_consts;
   std::string shape_option = "--input_shapes";  // named in "unknown shape" errors
 };
 

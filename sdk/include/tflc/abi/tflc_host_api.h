@@ -176,8 +176,32 @@ typedef struct TflcHostApi {
    * inputs of ops with weights (TflcOpsetEntry.weight_input >= 0). Returns the number of channels
    * recorded (0: none) and writes the first min(that, capacity) of them to `means`. */
   int64_t (*Value_GetChannelMeans)(const TflcValue* value, float* means, int64_t capacity);
+
+  /* ---- v1.3 (subgraphs) ---- */
+  /* A new, empty subgraph of `graph`'s model: a function body that nodes call through an attribute
+   * of kind TFLC_ATTR_GRAPH holding *id (IF branches, WHILE cond / body). It gets inputs
+   * (Graph_AddInput; the signature name is ignored, the rank may be unknown), nodes and outputs
+   * like any graph, and no SignatureDef. `name` (copied) names it in the output and in errors.
+   * The host lowers a subgraph when it lowers the node that calls it, after giving each subgraph
+   * input the type and shape of the node input bound to it; every later pass covers it too; the
+   * exporter writes the subgraphs that entry graphs reach. */
+  TflcGraph* (*Graph_AddSubgraph)(TflcGraph* graph, TflcStringView name, int64_t* id);
+  /* The subgraph that attribute `attr` (kind TFLC_ATTR_GRAPH) of `node` names, or NULL. */
+  TflcGraph* (*Node_Subgraph)(const TflcNode* node, TflcStringView attr);
+  /* A constant of `graph` sharing the bytes, shape and quantization of `constant`, a constant of any
+   * graph of the same model (no copy): a loop-invariant weight sunk into a loop body. */
+  TflcValue* (*Graph_ShareConst)(TflcGraph* graph, const TflcValue* constant, TflcStringView name);
+  /* Copies the nodes of `subgraph` into `graph` (names prefixed "<prefix>/"), its inputs bound to
+   * inputs[0..num_inputs) (num_inputs = its input count), and writes the values its outputs became
+   * to outputs[0..num_outputs) (num_outputs = its output count): an IF on a constant condition
+   * becomes its branch. */
+  TflcStatus* (*Graph_Inline)(TflcGraph* graph, const TflcGraph* subgraph, TflcStringView prefix,
+                              TflcValue* const* inputs, size_t num_inputs, TflcValue** outputs,
+                              size_t num_outputs);
+  /* The subgraph's name (Graph_AddSubgraph), or the signature key of an entry graph. */
+  TflcStringView (*Graph_Name)(const TflcGraph* graph);
 } TflcHostApi;
-#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Value_GetChannelMeans)
+#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Graph_Name)
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -110,7 +110,10 @@ typedef enum TflcOptionKind {
   TFLC_OPTION_INT32 = 5,
   TFLC_OPTION_INT64 = 6,
   TFLC_OPTION_FLOAT32 = 7,
-  TFLC_OPTION_INT32_VECTOR = 8
+  TFLC_OPTION_INT32_VECTOR = 8,
+  /* v1.3: an int32 subgraph index. The attribute is a TFLC_ATTR_GRAPH; the exporter writes the
+   * index that subgraph gets in the output. Marks the ops that carry subgraphs (IF, WHILE). */
+  TFLC_OPTION_SUBGRAPH = 9
 } TflcOptionKind;
 
 /* One field of a builtin options table: the node attribute `attr` is written into slot `slot`

@@ -113,7 +113,11 @@ typedef enum TflcAttrKind {
   TFLC_ATTR_FLOAT_LIST = 7, /* floats[count] */
   TFLC_ATTR_STRING_LIST = 8,/* strings[count] */
   TFLC_ATTR_SHAPE = 9,      /* ints[count] dims (-1 unknown); i = 1 when the rank is unknown */
-  TFLC_ATTR_TYPE_LIST = 10  /* ints[count], each a TflcDataType */
+  TFLC_ATTR_TYPE_LIST = 10, /* ints[count], each a TflcDataType */
+  /* v1.3: i = the id of a subgraph of the node's model (Graph_AddSubgraph). A node with such an
+   * attribute calls that subgraph (IF branches, WHILE cond and body) with its LAST K inputs, where K
+   * is the subgraph's input count: all inputs of a loop, the inputs after the condition of an IF. */
+  TFLC_ATTR_GRAPH = 11
 } TflcAttrKind;
 
 /* An attribute value. As an input (Node_SetAttr) the host copies everything it points to.

@@ -325,6 +325,21 @@ class NodeView {
     for (const auto& s : l) views.push_back(Sv(s));
     return Set(name, TFLC_ATTR_STRING_LIST, [&](TflcAttrValue& v) { v.strings = views.data(); v.count = views.size(); });
   }
+  // ABI 1.3: a subgraph the node calls (TFLC_ATTR_GRAPH): its id.
+  StatusOr<int64_t> GraphAttr(std::string_view name) const {
+    TflcAttrValue v;
+    if (!GetAttr(name, &v)) return Missing(name);
+    if (v.kind == TFLC_ATTR_GRAPH) return v.i;
+    return WrongKind(name, "a subgraph");
+  }
+  Status SetGraph(std::string_view name, int64_t subgraph_id) const {
+    return Set(name, TFLC_ATTR_GRAPH, [&](TflcAttrValue& v) { v.i = subgraph_id; });
+  }
+  // The subgraph attribute `name` names (TFLC_ATTR_GRAPH), or NULL (absent, or a host before 1.3).
+  TflcGraph* Subgraph(std::string_view name) const {
+    if (!TFLC_HAS_FIELD(host_, TflcHostApi, Node_Subgraph) || !host_->Node_Subgraph) return nullptr;
+    return host_->Node_Subgraph(n_, Sv(name));
+  }
   Status SetShapeAttr(std::string_view name, const std::vector<int64_t>& dims, bool unknown_rank = false) const {
     return Set(name, TFLC_ATTR_SHAPE, [&](TflcAttrValue& v) { v.ints = dims.data(); v.count = dims.size(); v.i = unknown_rank; });
   }
@@ -510,6 +525,36 @@ class GraphBuilder {
   StatusOr<NodeView> Builtin(std::string_view op, std::string_view name, const std::vector<ValueView>& inputs,
                              size_t num_outputs = 1) const {
     return AddNode(TFLC_DOMAIN_BUILTIN, op, name, inputs, num_outputs);
+  }
+
+  // ---- ABI 1.3: subgraphs ----
+  bool has_subgraphs() const { return TFLC_HAS_FIELD(host_, TflcHostApi, Graph_Name) && host_->Graph_Name; }
+  // A new subgraph of the model (a function body); *id is what a TFLC_ATTR_GRAPH attribute holds.
+  StatusOr<GraphBuilder> AddSubgraph(std::string_view name, int64_t* id) const {
+    if (!has_subgraphs()) return Status(TFLC_CODE_UNIMPLEMENTED, "the host is older than ABI v1.3 (no subgraphs)");
+    TflcGraph* g = host_->Graph_AddSubgraph(g_, Sv(name), id);
+    if (!g) return Status(TFLC_CODE_INTERNAL, "Graph_AddSubgraph failed");
+    return GraphBuilder(host_, g);
+  }
+  std::string_view name() const { return has_subgraphs() ? Str(host_->Graph_Name(g_)) : std::string_view(); }
+  // A constant of this graph sharing the data of `c` (a constant of another graph of the model).
+  StatusOr<ValueView> ShareConst(const ValueView& c, std::string_view name = {}) const {
+    if (!has_subgraphs()) return Status(TFLC_CODE_UNIMPLEMENTED, "the host is older than ABI v1.3 (no subgraphs)");
+    TflcValue* v = host_->Graph_ShareConst(g_, c.get(), Sv(name));
+    if (!v) return InvalidArgument("tensor '" + std::string(c.name()) + "' is not a constant of this model");
+    return ValueView(host_, v);
+  }
+  // Copies subgraph `sub` into this graph on `inputs`; returns the values of its outputs.
+  StatusOr<std::vector<ValueView>> Inline(const GraphBuilder& sub, std::string_view prefix,
+                                          const std::vector<ValueView>& inputs) const {
+    if (!has_subgraphs()) return Status(TFLC_CODE_UNIMPLEMENTED, "the host is older than ABI v1.3 (no subgraphs)");
+    std::vector<TflcValue*> in;
+    for (const auto& v : inputs) in.push_back(v.get());
+    std::vector<TflcValue*> out(sub.num_outputs(), nullptr);
+    TFLC_RETURN_IF_ERROR(Absorb(host_->Graph_Inline(g_, sub.get(), Sv(prefix), in.data(), in.size(), out.data(), out.size())));
+    std::vector<ValueView> r;
+    for (TflcValue* v : out) r.emplace_back(host_, v);
+    return r;
   }
 
   size_t num_nodes() const { return host_->Graph_NumNodes(g_); }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# TF2 control flow (While/If with library functions, TensorLists, Keras LSTM loops) on one model of
+# tests/tf/gen_control_flow.py: generates the models into OUTDIR/NAME, converts the manifest entry NAME
+# with tflc, then
+#   expect "ok":    conversion succeeds and the .tflite (real TFLite runtime) matches the TF graph run
+#                   in tfjs-converter (tests/e2e/compare_tf.js, max rel err <= 1e-4);
+#   expect PATTERN: tflc exits with a status in 1..127 (an error, not a crash), the message matches the
+#                   case-insensitive ERE PATTERN and every `expect_also` substring but no `expect_not`
+#                   one (the model's path is replaced by <model> first), and no output file is left.
+# Usage: tf_control_flow_v2.sh TFLC GENERATOR OUTDIR NAME
+set -uo pipefail
+tflc=$1 gen=$2 out=$3 name=$4
+here=$(cd "$(dirname "$0")/.." && pwd)
+dir="$out/$name"
+rm -rf "$dir"
+mkdir -p "$dir"
+/usr/bin/python3 "$gen" "$dir" >"$dir/gen.log" 2>&1 || { cat "$dir/gen.log"; echo "FAIL: $gen failed"; exit 1; }
+
+# Manifest entry → shell variables (one value per line; lists joined with the unit separator).
+fields=$(/usr/bin/python3 - "$dir/manifest.json" "$name" <<'EOF'
+import json, sys
+m = [e for e in json.load(open(sys.argv[1]))['models'] if e['name'] == sys.argv[2]]
+if not m:
+    sys.exit(f'no manifest entry {sys.argv[2]}')
+e = m[0]
+us = '\x1f'
+print(e['file'])
+print(','.join(i['name'] for i in e['inputs']))
+print(','.join(e['outputs']))
+print(e['expect'])
+print(us.join(e.get('expect_also', [])))
+print(us.join(e['args']))
+print(us.join(e['compare']))
+print(','.join(f"{i['name']}:{'x'.join(map(str, i['shape']))}" for i in e['inputs']
+               if all(d >= 0 for d in i['shape'])))
+print(us.join(e.get('expect_not', [])))
+print('end')
+EOF
+) || { echo "FAIL: manifest: $fields"; exit 1; }
+mapfile -t f <<< "$fields"
+model="$dir/${f[0]}" inputs=${f[1]} outputs=${f[2]} expect=${f[3]}
+IFS=$'\x1f' read -r -a also <<< "${f[4]}"
+IFS=$'\x1f' read -r -a args <<< "${f[5]}"
+IFS=$'\x1f' read -r -a compare <<< "${f[6]}"
+shapes=${f[7]}
+IFS=$'\x1f' read -r -a never <<< "${f[8]}"
+[ "${f[9]:-}" = end ] || { echo "FAIL: bad manifest fields for $name"; exit 1; }
+tfl="$dir/$name.tflite"
+for k in "${!args[@]}"; do [[ ${args[$k]} == @* ]] && args[$k]="$dir/${args[$k]#@}"; done
+
+conv=("$tflc" convert --graph_def_file "$model" --input_arrays "$inputs" --output_arrays "$outputs"
+      "${args[@]}" --output_file "$tfl")
+echo "${conv[*]}"
+"${conv[@]}" 2>"$dir/convert.err"
+rc=$?
+msg=$(cat "$dir/convert.err")
+msg=${msg//"$model"/<model>}  # the file name must not satisfy a pattern
+
+if [ "$expect" != ok ]; then
+  if [ $rc -eq 0 ] || [ $rc -ge 128 ]; then
+    echo "FAIL ($name): exit status $rc, expected an error matching /$expect/"; echo "$msg"; exit 1
+  fi
+  grep -qEi -- "$expect" <<< "$msg" || { echo "FAIL ($name): message does not match /$expect/:"; echo "$msg"; exit 1; }
+  for want in "${also[@]}"; do
+    grep -qFi -- "$want" <<< "$msg" || { echo "FAIL ($name): message lacks '$want':"; echo "$msg"; exit 1; }
+  done
+  for bad in "${never[@]}"; do
+    if grep -qFi -- "$bad" <<< "$msg"; then
+      echo "FAIL ($name): failed for the wrong reason ('$bad'):"; echo "$msg"; exit 1
+    fi
+  done
+  [ ! -e "$tfl" ] || { echo "FAIL ($name): output file left behind"; exit 1; }
+  echo "PASS ($name): $msg"
+  exit 0
+fi
+
+[ $rc -eq 0 ] || { echo "FAIL ($name): tflc convert exit $rc:"; echo "$msg"; exit 1; }
+[ -s "$tfl" ] || { echo "FAIL ($name): no output file"; exit 1; }
+"$here/e2e/setup.sh" || { echo "FAIL: tests/e2e/setup.sh failed (node / npm packages)"; exit 1; }
+cmp=(--outputs "$outputs" --tolerance 1e-4)
+[ -n "$shapes" ] && cmp+=(--inputs "$shapes")
+node "$here/e2e/compare_tf.js" "$model" "$tfl" "${cmp[@]}" "${compare[@]}"
+rc=$?
+[ $rc -eq 0 ] && { echo "PASS ($name)"; exit 0; }
+echo "FAIL ($name): compare_tf.js exit $rc"; exit 1
