@@ -14,7 +14,8 @@
 //   4. the 2023 runtime runs the original file (finite outputs, same outputs for the same input).
 // LiteRT.js exposes no other entry point (no interpreter API) in its embind module, so there is
 // no runtime-level workaround. When check 2 fails, LiteRT.js learnt variable tensors: drop the
-// TFLC_E2E_RUNTIME=tfjs-tflite pins of the LSTM tests (tests/integration/CMakeLists.txt).
+// TFLC_E2E_RUNTIME=tfjs-tflite pins of the LSTM tests (tests/integration/CMakeLists.txt,
+// tests/tf/CMakeLists.txt).
 // usage: litert_variable_tensors.js MODEL.tflite   (exit 0 pass, 1 fail)
 const assert = require('assert');
 const fs = require('fs');
