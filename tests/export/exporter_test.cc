@@ -38,12 +38,21 @@ TflcStatus* AddVersion(TflcOpVersion_Args* args) {
 }
 const TflcOptionField kAddFields[] = {tflc::sdk::Field("fused_activation_function", 0, TFLC_OPTION_INT8),
                                       tflc::sdk::Field("pot_scale_int16", 1, TFLC_OPTION_BOOL, 1)};
+const TflcOptionField kIfFields[] = {tflc::sdk::Field("then_subgraph_index", 0, TFLC_OPTION_SUBGRAPH),
+                                     tflc::sdk::Field("else_subgraph_index", 1, TFLC_OPTION_SUBGRAPH)};
+const TflcOptionField kWhileFields[] = {tflc::sdk::Field("cond_subgraph_index", 0, TFLC_OPTION_SUBGRAPH),
+                                        tflc::sdk::Field("body_subgraph_index", 1, TFLC_OPTION_SUBGRAPH)};
 const char* const kAddRuntime[] = {"1.5.0", "1.14.0", "2.3.0"};
 const TflcOpsetEntry kOps[] = {
     {TflcOpsetEntry_STRUCT_SIZE, "ADD", TFLC_DOMAIN_BUILTIN, 0, /*AddOptions*/ 11, kAddFields, 2, SameShape, nullptr,
      AddVersion, kAddRuntime, 3, 0, 1, -1, -1, -1, TFLC_ALGEBRA_ADD, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
     {TflcOpsetEntry_STRUCT_SIZE, "RELU", TFLC_DOMAIN_BUILTIN, 19, 0, nullptr, 0, SameShape, nullptr, nullptr, nullptr,
      0, 1, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
+    // Ops that call subgraphs (schema: IfOptions = 92, WhileOptions = 93).
+    {TflcOpsetEntry_STRUCT_SIZE, "IF", TFLC_DOMAIN_BUILTIN, 118, 92, kIfFields, 2, SameShape, nullptr, nullptr, nullptr,
+     0, 0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
+    {TflcOpsetEntry_STRUCT_SIZE, "WHILE", TFLC_DOMAIN_BUILTIN, 119, 93, kWhileFields, 2, SameShape, nullptr, nullptr, nullptr,
+     0, 0, 0, -1, -1, -1, TFLC_ALGEBRA_NONE, nullptr, sizeof(TflcOptionField), 0, -1, nullptr, nullptr},
 };
 const TflcPluginApi* Api() {
   static const TflcPluginApi api = [] {
@@ -191,6 +200,75 @@ TEST_F(ExporterTest, ConversionMetadataCanBeExcluded) {
   const std::string bytes2 = Export(o);
   m = Parse(bytes2);
   for (const tflite::Metadata* md : *m->metadata()) EXPECT_NE(md->name()->str(), "CONVERSION_METADATA");
+}
+
+// Subgraphs: written after the entry graph, only those reached (an unused one is left out), in
+// creation order; a WHILE / IF option field of kind TFLC_OPTION_SUBGRAPH holds the subgraph's index
+// in the OUTPUT (not its id in the model); subgraphs carry their names and get no SignatureDef.
+TEST_F(ExporterTest, SubgraphOptionsAreOutputIndicesAndSubgraphsHaveNoSignature) {
+  GraphBuilder b(tflc::host::HostApi(), g_);
+  auto relu_graph = [](GraphBuilder& sg) {
+    auto v = sg.Input("v", TFLC_TYPE_FLOAT32, {1, 4});
+    ASSERT_TRUE(v.ok());
+    auto r = sg.Builtin("RELU", "relu", {*v});
+    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r->output(0).SetShape(TFLC_TYPE_FLOAT32, {1, 4}).ok());
+    ASSERT_TRUE(sg.Output(r->output(0), "r").ok());
+  };
+  int64_t unused_id = 0, body_id = 0, cond_id = 0, then_id = 0, else_id = 0;
+  // Created in this order: ids 1..5. Output order: main, body, cond, then, else (unused dropped).
+  auto unused = b.AddSubgraph("unused_fn", &unused_id);
+  auto body = b.AddSubgraph("loop_body", &body_id);
+  auto cond = b.AddSubgraph("loop_cond", &cond_id);
+  auto then_b = b.AddSubgraph("then_fn", &then_id);
+  auto else_b = b.AddSubgraph("else_fn", &else_id);
+  for (auto* sg : {&unused, &body, &cond, &then_b, &else_b}) {
+    ASSERT_TRUE(sg->ok());
+    relu_graph(**sg);
+  }
+  ASSERT_EQ(unused_id, 1);
+  auto x = b.Input("serving_default_x:0", TFLC_TYPE_FLOAT32, {1, 4}, "x");
+  auto c = b.Input("serving_default_c:0", TFLC_TYPE_BOOL, {1}, "c");
+  auto loop = b.Builtin("WHILE", "loop", {*x});
+  ASSERT_TRUE(loop.ok());
+  ASSERT_TRUE(loop->SetGraph("cond_subgraph_index", cond_id).ok());
+  ASSERT_TRUE(loop->SetGraph("body_subgraph_index", body_id).ok());
+  ASSERT_TRUE(loop->output(0).SetShape(TFLC_TYPE_FLOAT32, {1, 4}).ok());
+  auto branch = b.Builtin("IF", "branch", {*c, loop->output(0)});
+  ASSERT_TRUE(branch.ok());
+  ASSERT_TRUE(branch->SetGraph("then_subgraph_index", then_id).ok());
+  ASSERT_TRUE(branch->SetGraph("else_subgraph_index", else_id).ok());
+  ASSERT_TRUE(branch->output(0).SetShape(TFLC_TYPE_FLOAT32, {1, 4}).ok());
+  ASSERT_TRUE(b.Output(branch->output(0), "out").ok());
+
+  const std::string bytes = Export();
+  const tflite::Model* m = Parse(bytes);
+  ASSERT_NE(m, nullptr);
+  ASSERT_EQ(m->subgraphs()->size(), 5u);
+  std::vector<std::string> names;
+  for (const tflite::SubGraph* sg : *m->subgraphs()) names.push_back(sg->name()->str());
+  EXPECT_EQ(names, (std::vector<std::string>{"main", "loop_body", "loop_cond", "then_fn", "else_fn"}));
+  const tflite::SubGraph* main = m->subgraphs()->Get(0);
+  ASSERT_EQ(main->operators()->size(), 2u);
+  const tflite::Operator* w = main->operators()->Get(0);
+  ASSERT_EQ(w->builtin_options_type(), tflite::BuiltinOptions_WhileOptions);
+  EXPECT_EQ(w->builtin_options_as_WhileOptions()->cond_subgraph_index(), 2);
+  EXPECT_EQ(w->builtin_options_as_WhileOptions()->body_subgraph_index(), 1);
+  EXPECT_EQ(m->operator_codes()->Get(w->opcode_index())->builtin_code(), tflite::BuiltinOperator_WHILE);
+  const tflite::Operator* i = main->operators()->Get(1);
+  ASSERT_EQ(i->builtin_options_type(), tflite::BuiltinOptions_IfOptions);
+  EXPECT_EQ(i->builtin_options_as_IfOptions()->then_subgraph_index(), 3);
+  EXPECT_EQ(i->builtin_options_as_IfOptions()->else_subgraph_index(), 4);
+  // Each subgraph has its own tensors, inputs and outputs; only the entry graph has a signature.
+  for (uint32_t k = 1; k < 5; ++k) {
+    const tflite::SubGraph* sg = m->subgraphs()->Get(k);
+    EXPECT_EQ(sg->operators()->size(), 1u);
+    EXPECT_EQ(sg->inputs()->size(), 1u);
+    EXPECT_EQ(sg->outputs()->size(), 1u);
+  }
+  ASSERT_EQ(m->signature_defs()->size(), 1u);
+  EXPECT_EQ(m->signature_defs()->Get(0)->subgraph_index(), 0u);
+  EXPECT_EQ(m->signature_defs()->Get(0)->signature_key()->str(), "serving_default");
 }
 
 TEST_F(ExporterTest, SameInputGivesByteIdenticalOutput) {

@@ -14,6 +14,7 @@ import json, shlex, sys
 m = json.load(open(sys.argv[1]))[sys.argv[2]]
 print(f"file={shlex.quote(m['file'])} expect={shlex.quote(m['expect'])} tfjs={int(m['tfjs'])}")
 print(f"range={m['range'][0]},{m['range'][1]}")
+print("args=(" + " ".join(shlex.quote(a) for a in m.get("args", [])) + ")")
 if 'reference' in m:
     json.dump(m['reference'], open(f"{sys.argv[3]}/reference.json", "w"))
     print("has_ref=1")
@@ -25,7 +26,7 @@ model="$models/$file"
 tfl="$out/${file%.*}.tflite"
 rm -f "$tfl"
 if [ "$expect" != ok ]; then
-  "$tflc" convert --keras_model_file "$model" --output_file "$tfl" 2>"$out/stderr"; rc=$?
+  "$tflc" convert --keras_model_file "$model" --output_file "$tfl" "${args[@]}" 2>"$out/stderr"; rc=$?
   cat "$out/stderr"
   [ $rc -ne 0 ] && [ $rc -lt 128 ] || { echo "FAIL: exit status $rc"; exit 1; }
   grep -qF -- "$expect" "$out/stderr" || { echo "FAIL: message lacks '$expect'"; exit 1; }
@@ -34,9 +35,10 @@ if [ "$expect" != ok ]; then
   exit 0
 fi
 if [ "$tfjs" = 1 ]; then
+  [ ${#args[@]} -eq 0 ] || { echo "FAIL: tfjs cases take no extra convert arguments"; exit 1; }
   exec "$here/e2e/keras_case.sh" "$tflc" "$model" "$out" --samples 8 --seed 1 --range "$range" --tolerance 1e-4
 fi
 [ "$has_ref" = 1 ] || { echo "FAIL: no reference for $name"; exit 1; }
-"$tflc" convert --keras_model_file "$model" --output_file "$tfl" || exit 1
+"$tflc" convert --keras_model_file "$model" --output_file "$tfl" "${args[@]}" || exit 1
 "$here/e2e/setup.sh" || exit 1
 exec node "$here/e2e/compare_reference.js" "$out/reference.json" "$tfl" --tolerance 1e-4

@@ -3,7 +3,8 @@
 # tests/tf/gen_control_flow.py: generates the models into OUTDIR/NAME, converts the manifest entry NAME
 # with tflc, then
 #   expect "ok":    conversion succeeds and the .tflite (real TFLite runtime) matches the TF graph run
-#                   in tfjs-converter (tests/e2e/compare_tf.js, max rel err <= 1e-4);
+#                   in tfjs-converter (tests/e2e/compare_tf.js, max rel err <= 1e-4), and every
+#                   `expect_ops` {OP: N} entry counts exactly N operators OP in the .tflite (all subgraphs);
 #   expect PATTERN: tflc exits with a status in 1..127 (an error, not a crash), the message matches the
 #                   case-insensitive ERE PATTERN and every `expect_also` substring but no `expect_not`
 #                   one (the model's path is replaced by <model> first), and no output file is left.
@@ -34,6 +35,7 @@ print(us.join(e['compare']))
 print(','.join(f"{i['name']}:{'x'.join(map(str, i['shape']))}" for i in e['inputs']
                if all(d >= 0 for d in i['shape'])))
 print(us.join(e.get('expect_not', [])))
+print(us.join(f'{op}={n}' for op, n in e.get('expect_ops', {}).items()))
 print('end')
 EOF
 ) || { echo "FAIL: manifest: $fields"; exit 1; }
@@ -44,7 +46,8 @@ IFS=$'\x1f' read -r -a args <<< "${f[5]}"
 IFS=$'\x1f' read -r -a compare <<< "${f[6]}"
 shapes=${f[7]}
 IFS=$'\x1f' read -r -a never <<< "${f[8]}"
-[ "${f[9]:-}" = end ] || { echo "FAIL: bad manifest fields for $name"; exit 1; }
+IFS=$'\x1f' read -r -a opcounts <<< "${f[9]}"
+[ "${f[10]:-}" = end ] || { echo "FAIL: bad manifest fields for $name"; exit 1; }
 tfl="$dir/$name.tflite"
 for k in "${!args[@]}"; do [[ ${args[$k]} == @* ]] && args[$k]="$dir/${args[$k]#@}"; done
 
@@ -76,6 +79,16 @@ fi
 
 [ $rc -eq 0 ] || { echo "FAIL ($name): tflc convert exit $rc:"; echo "$msg"; exit 1; }
 [ -s "$tfl" ] || { echo "FAIL ($name): no output file"; exit 1; }
+# expect_ops {OP: N}: exactly N operators OP over all subgraphs written (as tf_compare_tf.sh --expect).
+if [ ${#opcounts[@]} -gt 0 ]; then
+  dump=$("$tflc" inspect --no_options "$tfl") || { echo "FAIL ($name): tflc inspect failed"; exit 1; }
+  for e in "${opcounts[@]}"; do
+    op=${e%%=*} want=${e#*=}
+    got=$(printf '%s\n' "$dump" | grep -cE "^    \[[0-9]+\] $op(\(| )" || true)
+    [ "$got" = "$want" ] || { echo "FAIL ($name): expected $op=$want, found $got"; printf '%s\n' "$dump" | head -60; exit 1; }
+    echo "ok: $op=$got"
+  done
+fi
 "$here/e2e/setup.sh" || { echo "FAIL: tests/e2e/setup.sh failed (node / npm packages)"; exit 1; }
 cmp=(--outputs "$outputs" --tolerance 1e-4)
 [ -n "$shapes" ] && cmp+=(--inputs "$shapes")

@@ -203,6 +203,25 @@ def register(km):
 
     REFERENCES["rnn_return_state"] = ([[5, 3]], ref_state)
 
+    # An unknown time axis (Input(shape=(None, 3))): converted for the length --input_shapes gives
+    # (the declared shape keeps -1 in shape_signature); without it the error names the flag.
+    def m_unknown_time(path, rng):
+        m = Model("unknown_time_model", rng)
+        x = m.input("input_1", [None, 3])
+        y = m.layer("LSTM", c_lstm("lstm", 4, return_sequences=True), x, rnn_weights("lstm", "lstm_cell", 3, 4, 4, m=m))
+        m.output(m.layer("GRU", c_gru("gru", 2), y, rnn_weights("gru", "gru_cell", 4, 2, 3, gru_reset_after=True, m=m)))
+        km.write_legacy_h5(path, m)
+        return "LSTM(return_sequences) -> GRU on an unknown time axis, converted with --input_shapes=1,7,3"
+
+    model("rnn_unknown_time", tfjs=False, args=["--input_shapes", "1,7,3"])(m_unknown_time)
+    model("bad_rnn_unknown_time", tfjs=False, expect="--input_shapes")(m_unknown_time)
+
+    def ref_unknown_time(path, xs):
+        y = run_rnn("lstm", xs[0], h5_list(path, "lstm"), return_sequences=True)[0]
+        return [run_rnn("gru", y, h5_list(path, "gru"))[0]]
+
+    REFERENCES["rnn_unknown_time"] = ([[7, 3]], ref_unknown_time)
+
     @model("rnn_initial_state", tfjs=False)
     def m_init(path, rng):
         m = Model("initial_state_model", rng)

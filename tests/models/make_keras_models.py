@@ -311,9 +311,10 @@ def write_keras_zip(path, config, layers, model_name, keras_version="3.8.0"):
 MODELS = {}
 
 
-def model(name, ext=".h5", tfjs=True, rng_range=(-1.0, 1.0), expect="ok"):
+def model(name, ext=".h5", tfjs=True, rng_range=(-1.0, 1.0), expect="ok", args=()):
+    """args: extra `tflc convert` arguments (e.g. --input_shapes for an unknown time axis)."""
     def deco(fn):
-        MODELS[name] = dict(fn=fn, ext=ext, tfjs=tfjs, range=list(rng_range), expect=expect)
+        MODELS[name] = dict(fn=fn, ext=ext, tfjs=tfjs, range=list(rng_range), expect=expect, args=list(args))
         return fn
     return deco
 
@@ -1528,7 +1529,7 @@ def main(argv):
         path = os.path.join(out, name + spec["ext"])
         about = spec["fn"](path, np.random.default_rng(sum(map(ord, name)) * 7919))
         manifest[name] = {"file": name + spec["ext"], "tfjs": spec["tfjs"], "range": spec["range"],
-                          "expect": spec["expect"], "about": about}
+                          "expect": spec["expect"], "about": about, "args": spec.get("args", [])}
         if name in REFERENCES:
             manifest[name]["reference"] = reference(name, path, *spec["range"])
         print(f"wrote {path}: {about}")

@@ -463,10 +463,11 @@ def weights(rng, *shape, scale=0.5):
 # Models. Each returns (GraphDef, manifest entries, numpy reference fn(feeds) -> [outputs]).
 
 def entry(name, inputs, outputs=('Identity',), expect='ok', args=(), note=None, compare=(), file=None,
-          expect_also=()):
+          expect_also=(), expect_ops=None):
     """expect: "ok" or a case-insensitive ERE the error must match (the driver first replaces the
     model's path in the message by <model>); expect_also: substrings it must contain too; error
-    entries must not fail for the generic reason that some op has no lowering."""
+    entries must not fail for the generic reason that some op has no lowering. expect_ops
+    {OP: N}: the .tflite has exactly N operators OP over all its subgraphs."""
     e = {'name': name, 'file': file or f'{name}.pb',
          'inputs': [{'name': n, 'shape': s, 'dtype': d} for n, s, d in inputs],
          'outputs': list(outputs), 'args': list(args), 'expect': expect, 'compare': list(compare)}
@@ -476,6 +477,8 @@ def entry(name, inputs, outputs=('Identity',), expect='ok', args=(), note=None, 
         e['expect_not'] = ['cannot be lowered to TFLite builtins']
     if note:
         e['note'] = note
+    if expect_ops:
+        e['expect_ops'] = dict(expect_ops)
     return e
 
 
@@ -762,7 +765,8 @@ def m_keras3_lstm():
     def ref(f):
         seq, _ = lstm_ref(f['input_layer'], K, R, B, u)
         return [seq @ DK + DB]
-    return gd, [entry('keras3_lstm', [('input_layer', [1, T, n_in], 'float32')])], ref
+    return gd, [entry('keras3_lstm', [('input_layer', [1, T, n_in], 'float32')],
+                      expect_ops={'UNIDIRECTIONAL_SEQUENCE_LSTM': 1, 'WHILE': 0})], ref
 
 
 # ConfigProto{device_count {CPU: 1} {GPU: 0}, graph_options {rewrite_options {}}, allow_soft_placement,
@@ -995,6 +999,323 @@ def m_float64_input():
 MODELS = [m_nested_while, m_while_in_if, m_tensorlist_loop, m_if_shape_mismatch, m_keras3_lstm,
           m_keras2_lstm_tagged, m_quant_while, m_tensorlist_dynamic_element, m_while_unknown_time,
           m_float64_input]
+
+
+# ---------------------------------------------------------------------------------------------
+# Untagged RNN loops the converter must recognize by structure (rnnfuse): Keras 3 GRU (both
+# reset_after settings), Keras 3 LSTM with return_sequences=False, and an LSTM-shaped hand-written
+# loop that is NOT an LSTM (must stay a WHILE).
+
+def keras3_rnn_model(name, T, n_in, u, weights_fn, cell_fn, n_states, return_sequences, dense_out=2,
+                     initial_states=False):
+    """Keras 3 RNN layer on the TF backend (keras/src/backend/tensorflow/rnn.py): the input is
+    transposed time-major and unstacked into a TensorList; time and the states are loop vars; the
+    output TensorArray has T elements written at `time` (return_sequences) or 1 element written at
+    the constant 0 (return_all_outputs=False: `ta_index_to_write = time if return_all_outputs else
+    0`); cond = logical_and(loop_counter < maximum_iterations, time < T). The weights are captured
+    (passed after the loop vars, returned unchanged). weights_fn(g) -> (main-graph weight consts,
+    capture base names); cell_fn(fg, x, states, weights) -> (output, new states). Dense(dense_out)
+    after the layer (BatchMatMulV2 on the sequence, MatMul on the last output, + BiasAdd).
+    initial_states: the states start from graph inputs `h0`, `c0`, ... (Keras initial_state) instead of
+    zeros, and the final states are outputs `Identity_1`, ... (return_state)."""
+    gd, g = new_graph()
+    rng = rng_for(name)
+    x = g.placeholder('input_layer', F32, [1, T, n_in])
+    ws, bases = weights_fn(g, rng)
+    DK, DB = weights(rng, u, dense_out), weights(rng, dense_out, scale=0.1)
+    if initial_states:
+        zeros = [g.placeholder(n, F32, [1, u]) for n in ('h0', 'c0')[:n_states]]
+    else:
+        zeros = [g.const(f'rnn/zeros{"_" + str(k) if k else ""}', np.float32(0), broadcast_shape=[1, u])
+                 for k in range(n_states)]
+    xt = g.transpose('rnn/transpose', x, [1, 0, 2])
+    g.tl_reserve('rnn/TensorArrayV2', np.int32(-1), T)  # replaced by unstack's FromTensor (dead)
+    in_list = g.tl_from_tensor('rnn/TensorArrayUnstack/TensorListFromTensor', xt, [1, n_in])
+    n_out = T if return_sequences else 1
+    out_list = g.tl_reserve('rnn/TensorArrayV2_1', [1, u], n_out)
+    time = g.const('rnn/time', np.int32(0))
+    mx = g.const('rnn/while/maximum_iterations', np.int32(T))
+
+    def cond(cg, a):
+        pred = less_const(cg, a[2], T)
+        lim = cg.binary('Less', 'Less_1', a[0], a[1], I32)
+        return cg.op('LogicalAnd', 'LogicalAnd', [lim, pred])
+
+    def body(bg, a):  # counter, max_iter, time, out_list, states..., in_list, weights...
+        item = bg.tl_get('TensorArrayV2Read/TensorListGetItem', a[4 + n_states], a[2], [1, n_in])
+        out, new_states = cell_fn(bg, item, a[4:4 + n_states], a[5 + n_states:])
+        idx = a[2] if return_sequences else bg.const('TensorArrayV2Write/TensorListSetItem/index', np.int32(0))
+        lst = bg.tl_set('TensorArrayV2Write/TensorListSetItem', a[3], idx, out)
+        return [incr(bg, a[2], 'add'), lst] + list(new_states)
+    caps = [Var(in_list, VARIANT, [], 'rnn/TensorArrayUnstack/TensorListFromTensor',
+                'tensorarrayv2read_tensorlistgetitem_rnn_tensorarrayunstack_tensorlistfromtensor')]
+    caps += [Var(c, F32, list(w.shape), f'rnn/cell/{b}', f'cell_{b}') for (c, w), b in zip(ws, bases)]
+    w = make_while(g, 'rnn/while', [Var(time, I32, []), Var(out_list, VARIANT, [])] +
+                   [Var(z, F32, [1, u]) for z in zeros], caps, cond, body, max_iter=mx, parallel_iterations=32)
+    st = g.tl_stack('rnn/TensorArrayV2Stack/TensorListStack', w[3], [1, u], n_out)
+    last = g.strided_slice('rnn/strided_slice_1', st, [-1], [0], [1], shrink=1)
+    dk, db = g.const('dense/kernel', DK), g.const('dense/bias', DB)
+    if return_sequences:
+        seq = g.transpose('rnn/transpose_1', st, [1, 0, 2])
+        mm = g.op('BatchMatMulV2', 'dense/MatMul', [seq, dk], {'T': A.type(F32), 'adj_x': A.b(False),
+                                                              'adj_y': A.b(False)})
+    else:
+        mm = g.matmul('dense/MatMul', last, dk)
+    g.identity('Identity', g.bias_add('dense/BiasAdd', mm, db))
+    if initial_states:
+        for k in range(n_states):
+            g.identity(f'Identity_{k + 1}', w[4 + k])
+    return gd, [w for _, w in ws], DK, DB
+
+
+def gru_ref(x, K, R, B, u, reset_after):
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    h = np.zeros((x.shape[0], u), np.float32)
+    outs = []
+    bi, br = (B[0], B[1]) if reset_after else (B, np.zeros(3 * u, np.float32))
+    for t in range(x.shape[1]):
+        mx = x[:, t] @ K + bi
+        xz, xr, xh = np.split(mx, 3, axis=1)
+        if reset_after:
+            mi = h @ R + br
+            rz, rr, rh = np.split(mi, 3, axis=1)
+            z, r = sig(xz + rz), sig(xr + rr)
+            hh = np.tanh(xh + r * rh)
+        else:
+            z, r = sig(xz + h @ R[:, :u]), sig(xr + h @ R[:, u:2 * u])
+            hh = np.tanh(xh + (r * h) @ R[:, 2 * u:])
+        h = z * h + (1 - z) * hh
+        outs.append(h)
+    return np.stack(outs, 1), h
+
+
+def keras3_gru_cell(reset_after, u):
+    """Keras 3 GRUCell.call (implementation 2) on the TF backend, batch 1 (keras/src/layers/rnn/gru.py):
+    reset_after: input_bias, recurrent_bias = squeeze(split(bias, 2, axis=0), axis=0) (Split + Squeeze);
+    matrix_x = add(matmul(x, kernel), input_bias) (MatMul + BiasAdd); split(matrix_x, 3, axis=-1);
+    matrix_inner = matmul(h, recurrent_kernel) (+= recurrent_bias: AddV2), or without reset_after
+    matmul(h, recurrent_kernel[:, :2u]); recurrent_z/r/h = matrix_inner[:, :u] / [:, u:2u] / [:, 2u:]
+    (StridedSlice); z = sigmoid(x_z + recurrent_z), r = sigmoid(x_r + recurrent_r); reset_after:
+    hh = tanh(x_h + r * recurrent_h), else tanh(x_h + matmul(r * h, recurrent_kernel[:, 2u:]));
+    h = z * h + (1 - z) * hh (Mul, Sub(1, z), Mul, AddV2)."""
+    def cell(fg, x, states, w):
+        h = states[0]
+        bias, kernel, rec = w
+        if reset_after:
+            bs = fg.op('Split', 'gru_cell/split', [fg.const('gru_cell/split/split_dim', np.int32(0)), bias],
+                       {'T': A.type(F32), 'num_split': A.i(2)}, n_out=2)
+            ib = fg.op('Squeeze', 'gru_cell/Squeeze', [bs[0]], {'T': A.type(F32), 'squeeze_dims': A.ints([0])})
+            rb = fg.op('Squeeze', 'gru_cell/Squeeze_1', [bs[1]], {'T': A.type(F32), 'squeeze_dims': A.ints([0])})
+        else:
+            ib = bias
+        mx = fg.bias_add('gru_cell/BiasAdd', fg.matmul('gru_cell/MatMul', x, kernel), ib)
+        xs = fg.op('Split', 'gru_cell/split_1', [fg.const('gru_cell/split_1/split_dim', np.int32(-1)), mx],
+                   {'T': A.type(F32), 'num_split': A.i(3)}, n_out=3)
+        if reset_after:
+            mi = fg.binary('AddV2', 'gru_cell/add', fg.matmul('gru_cell/MatMul_1', h, rec), rb)
+        else:
+            r2 = fg.strided_slice('gru_cell/strided_slice', rec, [0, 0], [0, 2 * u], [1, 1], begin_mask=1, end_mask=1)
+            mi = fg.matmul('gru_cell/MatMul_1', h, r2)
+        rz = fg.strided_slice('gru_cell/strided_slice_1', mi, [0, 0], [0, u], [1, 1], begin_mask=1, end_mask=1)
+        rr = fg.strided_slice('gru_cell/strided_slice_2', mi, [0, u], [0, 2 * u], [1, 1], begin_mask=1, end_mask=1)
+        z = fg.unary('Sigmoid', 'gru_cell/Sigmoid', fg.binary('AddV2', 'gru_cell/add_1', xs[0], rz))
+        r = fg.unary('Sigmoid', 'gru_cell/Sigmoid_1', fg.binary('AddV2', 'gru_cell/add_2', xs[1], rr))
+        if reset_after:
+            rh = fg.strided_slice('gru_cell/strided_slice_3', mi, [0, 2 * u], [0, 0], [1, 1], begin_mask=1, end_mask=3)
+            rec_h = fg.binary('Mul', 'gru_cell/mul', r, rh)
+        else:
+            r3 = fg.strided_slice('gru_cell/strided_slice_3', rec, [0, 2 * u], [0, 0], [1, 1], begin_mask=1, end_mask=3)
+            rec_h = fg.matmul('gru_cell/MatMul_2', fg.binary('Mul', 'gru_cell/mul', r, h), r3)
+        hh = fg.unary('Tanh', 'gru_cell/Tanh', fg.binary('AddV2', 'gru_cell/add_3', xs[2], rec_h))
+        keep = fg.binary('Mul', 'gru_cell/mul_1', z, h)
+        # tf: 1 - z is Sub(x=Const 1, y=z), the constant named `sub/x`.
+        sub = fg.reserve('gru_cell/sub')
+        one_minus = fg.op('Sub', sub, [fg.sub_const(f'{sub}/x', np.float32(1)), z], {'T': A.type(F32)}, exact=True)
+        hn = fg.binary('AddV2', 'gru_cell/add_4', keep, fg.binary('Mul', 'gru_cell/mul_2', one_minus, hh))
+        return hn, [hn]
+    return cell
+
+
+def m_keras3_gru(reset_after=True):
+    name = 'keras3_gru' if reset_after else 'keras3_gru_reset_before'
+    T, n_in, u = 5, 3, 4
+    W = {}
+
+    def wfn(g, rng):
+        W['K'], W['R'] = weights(rng, n_in, 3 * u), weights(rng, u, 3 * u)
+        W['B'] = weights(rng, *((2, 3 * u) if reset_after else (3 * u,)), scale=0.2)
+        return ([(g.const('rnn/cell/bias', W['B']), W['B']), (g.const('rnn/cell/kernel', W['K']), W['K']),
+                 (g.const('rnn/cell/recurrent_kernel', W['R']), W['R'])], ['bias', 'kernel', 'recurrent_kernel'])
+    gd, _, DK, DB = keras3_rnn_model(name, T, n_in, u, wfn, keras3_gru_cell(reset_after, u), 1, True)
+
+    def ref(f):
+        seq, _ = gru_ref(f['input_layer'], W['K'], W['R'], W['B'], u, reset_after)
+        return [seq @ DK + DB]
+    # No GRU builtin: tflc.GRU unrolls into FULLY_CONNECTED / LOGISTIC / TANH per step, no WHILE.
+    return gd, [entry(name, [('input_layer', [1, T, n_in], 'float32')], expect_ops={'WHILE': 0},
+                      note=f'Keras 3 GRU(reset_after={reset_after}) loop, fused (unrolled tflc.GRU)')], ref
+
+
+def m_keras3_gru_reset_before():
+    return m_keras3_gru(False)
+
+
+def lstm_weights(n_in, u, W):
+    def wfn(g, rng):
+        W['K'], W['R'], W['B'] = weights(rng, n_in, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)
+        return ([(g.const('rnn/cell/kernel', W['K']), W['K']),
+                 (g.const('rnn/cell/recurrent_kernel', W['R']), W['R']),
+                 (g.const('rnn/cell/bias', W['B']), W['B'])], ['kernel', 'recurrent_kernel', 'bias'])
+    return wfn
+
+
+def m_keras3_lstm_last():
+    """keras3_lstm with return_sequences=False: the output list has one element, written at 0."""
+    T, n_in, u = 6, 3, 5
+    W = {}
+
+    def cell(fg, x, s, w):
+        h, c = keras3_cell(fg, x, s[0], s[1], w[0], w[1], w[2])
+        return h, [h, c]
+    gd, _, DK, DB = keras3_rnn_model('keras3_lstm_last', T, n_in, u, lstm_weights(n_in, u, W), cell, 2, False)
+
+    def ref(f):
+        _, h = lstm_ref(f['input_layer'], W['K'], W['R'], W['B'], u)
+        return [h @ DK + DB]
+    return gd, [entry('keras3_lstm_last', [('input_layer', [1, T, n_in], 'float32')],
+                      expect_ops={'UNIDIRECTIONAL_SEQUENCE_LSTM': 1, 'WHILE': 0})], ref
+
+
+def m_handwritten_loop_nomatch():
+    """A hand-written LSTM-shaped loop that is not an LSTM: the output gate uses tanh, not sigmoid
+    (h = tanh(z3) * tanh(c)). Everything else is keras3_lstm's layout; it must stay a WHILE."""
+    T, n_in, u = 6, 3, 5
+    W = {}
+
+    def cell(fg, x, s, w):
+        K, R, B = w
+        z = fg.binary('AddV2', 'cell/add', fg.matmul('cell/MatMul', x, K), fg.matmul('cell/MatMul_1', s[0], R))
+        z = fg.bias_add('cell/BiasAdd', z, B)
+        zs = fg.op('Split', 'cell/split', [fg.const('cell/split/split_dim', np.int32(1)), z],
+                   {'T': A.type(F32), 'num_split': A.i(4)}, n_out=4)
+        i = fg.unary('Sigmoid', 'cell/Sigmoid', zs[0])
+        f = fg.unary('Sigmoid', 'cell/Sigmoid_1', zs[1])
+        c = fg.binary('AddV2', 'cell/add_1', fg.binary('Mul', 'cell/mul', f, s[1]),
+                      fg.binary('Mul', 'cell/mul_1', i, fg.unary('Tanh', 'cell/Tanh', zs[2])))
+        o = fg.unary('Tanh', 'cell/Tanh_2', zs[3])
+        h = fg.binary('Mul', 'cell/mul_2', o, fg.unary('Tanh', 'cell/Tanh_1', c))
+        return h, [h, c]
+    gd, _, DK, DB = keras3_rnn_model('handwritten_loop_nomatch', T, n_in, u, lstm_weights(n_in, u, W), cell, 2,
+                                     True)
+
+    def ref(f):
+        x = f['input_layer']
+        sig = lambda v: 1 / (1 + np.exp(-v))
+        h = np.zeros((x.shape[0], u), np.float32)
+        c = np.zeros_like(h)
+        outs = []
+        for t in range(x.shape[1]):
+            zi, zf, zg, zo = np.split(x[:, t] @ W['K'] + h @ W['R'] + W['B'], 4, axis=1)
+            c = sig(zf) * c + sig(zi) * np.tanh(zg)
+            h = np.tanh(zo) * np.tanh(c)
+            outs.append(h)
+        return [np.stack(outs, 1) @ DK + DB]
+    return gd, [entry('handwritten_loop_nomatch', [('input_layer', [1, T, n_in], 'float32')],
+                      expect_ops={'WHILE': 1, 'UNIDIRECTIONAL_SEQUENCE_LSTM': 0})], ref
+
+
+def m_keras3_lstm_state():
+    """keras3_lstm_last with initial_state=[h0, c0] inputs and return_state=True: the fused composite
+    needs its initial-state inputs and its final-c output (tflc.LSTM unrolls then: no WHILE left)."""
+    T, n_in, u = 4, 3, 5
+    W = {}
+
+    def cell(fg, x, s, w):
+        h, c = keras3_cell(fg, x, s[0], s[1], w[0], w[1], w[2])
+        return h, [h, c]
+    gd, _, DK, DB = keras3_rnn_model('keras3_lstm_state', T, n_in, u, lstm_weights(n_in, u, W), cell, 2, False,
+                                     initial_states=True)
+
+    def ref(f):
+        x = f['input_layer']
+        sig = lambda v: 1 / (1 + np.exp(-v))
+        h, c = f['h0'].astype(np.float32), f['c0'].astype(np.float32)
+        for t in range(x.shape[1]):
+            zi, zf, zg, zo = np.split(x[:, t] @ W['K'] + h @ W['R'] + W['B'], 4, axis=1)
+            c = sig(zf) * c + sig(zi) * np.tanh(zg)
+            h = sig(zo) * np.tanh(c)
+        return [h @ DK + DB, h, c]
+    ins = [('input_layer', [1, T, n_in], 'float32'), ('h0', [1, u], 'float32'), ('c0', [1, u], 'float32')]
+    return gd, [entry('keras3_lstm_state', ins, outputs=('Identity', 'Identity_1', 'Identity_2'),
+                      expect_ops={'WHILE': 0})], ref
+
+
+def m_keras2_lstm_untagged():
+    """keras2_lstm_tagged without api_implements on its functions (a Keras 2 LSTM that took the generic
+    backend.rnn path, e.g. built in a context where _could_use_gpu_kernel is false): the call is
+    inlined and the While (zeros from Fill, the time limit a captured strided_slice of Shape) must be
+    recognized by its structure."""
+    gd, _, ref = m_keras2_lstm_tagged()
+    for f in gd.library.function:
+        if 'api_implements' in f.attr:
+            del f.attr['api_implements']
+    return gd, [entry('keras2_lstm_untagged', [('input_1', [1, 6, 3], 'float32')],
+                      expect_ops={'UNIDIRECTIONAL_SEQUENCE_LSTM': 1, 'WHILE': 0})], ref
+
+
+def m_handwritten_lstm_batch2():
+    """A hand-written LSTM loop with batch 2 and one matmul pair per gate (as Keras' implementation=1
+    computes it): z_k = x_t @ kernel[:, k*u:(k+1)*u] + h @ recurrent_kernel[:, ...] + bias[k*u:...]
+    (StridedSlice of the captured weights, MatMul, AddV2); gate order i, f, c, o. It is an LSTM and
+    must fuse."""
+    T, n_in, u, B = 5, 3, 4, 2
+    W = {}
+    gd, g = new_graph()
+    rng = rng_for('handwritten_lstm_batch2')
+    W['K'], W['R'], W['B'] = weights(rng, n_in, 4 * u), weights(rng, u, 4 * u), weights(rng, 4 * u, scale=0.1)
+    x = g.placeholder('x', F32, [B, T, n_in])
+    kc, rc, bc = g.const('kernel', W['K']), g.const('recurrent_kernel', W['R']), g.const('bias', W['B'])
+    h0 = g.const('zeros', np.float32(0), broadcast_shape=[B, u])
+    c0 = g.const('zeros_1', np.float32(0), broadcast_shape=[B, u])
+    xt = g.transpose('transpose', x, [1, 0, 2])
+    in_list = g.tl_from_tensor('TensorArrayUnstack/TensorListFromTensor', xt, [B, n_in])
+    out_list = g.tl_reserve('TensorArrayV2', [B, u], T)
+    time = g.const('time', np.int32(0))
+
+    def body(bg, a):  # counter, max_iter, time, out_list, h, c, in_list, kernel, recurrent_kernel, bias
+        item = bg.tl_get('TensorArrayV2Read/TensorListGetItem', a[6], a[2], [B, n_in])
+        pre = []
+        for k in range(4):
+            ks = bg.strided_slice('strided_slice', a[7], [0, k * u], [0, (k + 1) * u], [1, 1], begin_mask=1, end_mask=1)
+            rs = bg.strided_slice('strided_slice', a[8], [0, k * u], [0, (k + 1) * u], [1, 1], begin_mask=1, end_mask=1)
+            bs = bg.strided_slice('strided_slice', a[9], [k * u], [(k + 1) * u], [1])
+            z = bg.binary('AddV2', 'add', bg.matmul('MatMul', item, ks), bg.matmul('MatMul', a[4], rs))
+            pre.append(bg.binary('AddV2', 'add', z, bs))
+        i, f, o = (bg.unary('Sigmoid', 'Sigmoid', pre[k]) for k in (0, 1, 3))
+        c = bg.binary('AddV2', 'add', bg.binary('Mul', 'mul', f, a[5]),
+                      bg.binary('Mul', 'mul', i, bg.unary('Tanh', 'Tanh', pre[2])))
+        h = bg.binary('Mul', 'mul', o, bg.unary('Tanh', 'Tanh', c))
+        lst = bg.tl_set('TensorArrayV2Write/TensorListSetItem', a[3], a[2], h)
+        return [incr(bg, a[2], 'add'), lst, h, c]
+    w = make_while(g, 'while', [Var(time, I32, []), Var(out_list, VARIANT, []), Var(h0, F32, [B, u]),
+                                Var(c0, F32, [B, u])],
+                   [Var(in_list, VARIANT, [], 'TensorArrayUnstack/TensorListFromTensor', 'in_list'),
+                    Var(kc, F32, [n_in, 4 * u], 'kernel', 'kernel'),
+                    Var(rc, F32, [u, 4 * u], 'recurrent_kernel', 'recurrent_kernel'),
+                    Var(bc, F32, [4 * u], 'bias', 'bias')],
+                   lambda cg, a: less_const(cg, a[2], T), body)
+    st = g.tl_stack('TensorArrayV2Stack/TensorListStack', w[3], [B, u], T)
+    g.identity('Identity', g.transpose('transpose_1', st, [1, 0, 2]))
+
+    def ref(f):
+        seq, _ = lstm_ref(f['x'], W['K'], W['R'], W['B'], u)
+        return [seq]
+    return gd, [entry('handwritten_lstm_batch2', [('x', [B, T, n_in], 'float32')],
+                      expect_ops={'UNIDIRECTIONAL_SEQUENCE_LSTM': 1, 'WHILE': 0})], ref
+
+
+MODELS += [m_keras3_gru, m_keras3_gru_reset_before, m_keras3_lstm_last, m_handwritten_loop_nomatch,
+           m_keras3_lstm_state, m_keras2_lstm_untagged, m_handwritten_lstm_batch2]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1299,7 +1620,8 @@ def main(argv):
             json.dump({'models': manifest, 'expect_syntax': '"ok", or a case-insensitive extended regex '
                        '(grep -Ei) the error message (model path replaced by <model>) must match; expect_also: more '
                        'substrings it must contain, expect_not: substrings it must not contain (grep -Fi); '
-                       'args: extra tflc convert args, @NAME = OUTDIR/NAME; compare: extra compare_tf.js args'},
+                       'args: extra tflc convert args, @NAME = OUTDIR/NAME; compare: extra compare_tf.js args; '
+                       'expect_ops: {OP: N} exact operator counts over all subgraphs of the .tflite'},
                       f, indent=1)
             f.write('\n')
         if '--selfcheck' in argv:

@@ -697,9 +697,13 @@ Status RunPipeline(const PassContext& ctx, TflcModel* model) {
     TflcGraph* g = model->graphs[i].get();
     if (!g->lowered) {
       // A subgraph no remaining node calls (its caller was pruned): nothing later may see it.
-      for (auto& n : g->nodes) RemoveNode(n.get());
+      // Its outputs first: a node whose output is still a graph output cannot be removed.
+      for (TflcValue* v : g->outputs) v->output_uses--;
       g->outputs.clear();
+      g->output_signature_names.clear();
+      for (auto& n : g->nodes) RemoveNode(n.get());
       g->inputs.clear();
+      g->input_signature_names.clear();
       TFLC_RETURN_IF_ERROR(Compact(g));
       ClearGraveyard(g);
       continue;

@@ -82,10 +82,28 @@ Status FakeHost::LoadModel(const std::string& path, const std::string& format) {
   return OkStatus();
 }
 
-Status FakeHost::Lower() {
+Status FakeHost::Lower() { return LowerGraphs(/*eager_shapes=*/false); }
+Status FakeHost::LowerWithShapes() { return LowerGraphs(/*eager_shapes=*/true); }
+
+Status FakeHost::LowerGraphs(bool eager_shapes) {
   PassContext ctx = impl_->ctx();
-  ctx.eager_shapes = false;  // the raw ops each lowering emits
-  return impl_->ForEachGraph([&](TflcGraph* g) { return host::LowerGraph(ctx, g); });
+  ctx.eager_shapes = eager_shapes;  // false: the raw ops each lowering emits
+  // As the pipeline: entry graphs first; a subgraph is lowered by the node that calls it (with the
+  // caller's input shapes), so only subgraphs no caller lowered are lowered on their own here.
+  // Index loop: lowering may add subgraphs.
+  for (size_t i = 0; i < impl_->model->graphs.size(); ++i) {
+    TflcGraph* g = impl_->model->graphs[i].get();
+    if (g->is_subgraph) continue;
+    g->lowered = true;
+    TFLC_RETURN_IF_ERROR(host::LowerGraph(ctx, g));
+  }
+  for (size_t i = 0; i < impl_->model->graphs.size(); ++i) {
+    TflcGraph* g = impl_->model->graphs[i].get();
+    if (!g->is_subgraph || g->lowered) continue;
+    g->lowered = true;
+    TFLC_RETURN_IF_ERROR(host::LowerGraph(ctx, g));
+  }
+  return OkStatus();
 }
 Status FakeHost::InferShapes() {
   return impl_->ForEachGraph([&](TflcGraph* g) { return host::InferShapes(impl_->ctx(), g); });
@@ -182,6 +200,7 @@ std::string AttrString(const host::Attr& a) {
     case TFLC_ATTR_FLOAT_LIST: list(a.floats); break;
     case TFLC_ATTR_STRING_LIST: list(a.strings); break;
     case TFLC_ATTR_SHAPE: if (a.i) os << "[?]"; else list(a.ints); break;
+    case TFLC_ATTR_GRAPH: os << "@" << a.i; break;  // the subgraph's id (Dump heads: `subgraph @id "name"`)
     default: os << "?";
   }
   return os.str();
@@ -201,9 +220,13 @@ std::string FakeHost::Dump() const {
   std::ostringstream os;
   for (auto& g : impl_->model->graphs) {
     host::Sorted(g.get());
-    os << "graph \"" << g->signature_key << "\"\n";
+    if (g->is_subgraph) {
+      os << "subgraph @" << g->id << " \"" << g->name << "\"\n";
+    } else {
+      os << "graph \"" << g->signature_key << "\"\n";
+    }
     for (size_t i = 0; i < g->inputs.size(); ++i) {
-      os << "  input " << g->input_signature_names[i] << ": " << ValueString(g->inputs[i]) << "\n";
+      os << "  input " << (i < g->input_signature_names.size() ? g->input_signature_names[i] : "") << ": " << ValueString(g->inputs[i]) << "\n";
     }
     for (auto& n : g->nodes) {
       os << "  " << n->op << " \"" << n->name << "\" (";
@@ -223,7 +246,7 @@ std::string FakeHost::Dump() const {
       os << "\n";
     }
     for (size_t i = 0; i < g->outputs.size(); ++i) {
-      os << "  output " << g->output_signature_names[i] << ": " << ValueString(g->outputs[i]) << "\n";
+      os << "  output " << (i < g->output_signature_names.size() ? g->output_signature_names[i] : "") << ": " << ValueString(g->outputs[i]) << "\n";
     }
   }
   return os.str();

@@ -159,7 +159,9 @@ Status LayerContext::RequireStatic(const Tensor& t, const char* why) const {
   for (int64_t d : t.shape)
     if (d < 0)
       return Unimplemented("input shape " + ShapeStr(t.shape) + " has an unknown dimension, which " + why +
-                           " needs; re-create the model with a fixed input shape (Input(shape=...))");
+                           " needs; give the model's input shapes with --input_shapes (e.g. a time axis of any "
+                           "length: --input_shapes=1,60,3), or re-create the model with a fixed input shape "
+                           "(Input(shape=...))");
   return OkStatus();
 }
 
@@ -373,14 +375,35 @@ void Converter::CheckSupported(const ModelDef& model, std::vector<std::string>* 
   }
 }
 
-StatusOr<Tensor> Converter::AddGraphInput(const LayerDef& input) {
+StatusOr<Tensor> Converter::AddGraphInput(const LayerDef& input, size_t index, size_t count) {
   TFLC_ASSIGN_OR_RETURN(TflcDataType type, InputType(input));
   Shape dims = input.batch_shape;
   if (dims.empty()) return InvalidArgument("input layer '" + input.name + "' has a scalar shape; Keras inputs have a batch dimension");
   // An unknown batch becomes 1, kept as -1 in the input's shape_signature (as TF's converter does).
   std::vector<int64_t> declared;
-  if (dims[0] < 0) declared = dims;
+  bool open = false;
+  for (int64_t d : dims) open = open || d < 0;
+  if (open) declared = dims;
   dims[0] = 1;
+  // --input_shapes fixes the other unknown dimensions (a time axis of any length); the declared
+  // shape keeps them open (-1) in shape_signature.
+  if (!input_shapes_.empty()) {
+    if (input_shapes_.size() != count)
+      return InvalidArgument("--input_shapes gives " + std::to_string(input_shapes_.size()) + " shape(s) for a model with " +
+                             std::to_string(count) + " input(s) (one per input, in order, separated by ':')");
+    const std::vector<int64_t>& given = input_shapes_[index];
+    if (given.size() != dims.size())
+      return InvalidArgument("--input_shapes: shape " + std::to_string(index + 1) + " has " + std::to_string(given.size()) +
+                             " dimensions, input '" + input.name + "' has " + std::to_string(dims.size()) + " " +
+                             ShapeStr(input.batch_shape));
+    for (size_t k = 0; k < dims.size(); ++k) {
+      if (input.batch_shape[k] >= 0 && given[k] != input.batch_shape[k])
+        return InvalidArgument("--input_shapes: input '" + input.name + "' has shape " + ShapeStr(input.batch_shape) +
+                               "; dimension " + std::to_string(k) + " is " + std::to_string(input.batch_shape[k]) +
+                               ", not " + std::to_string(given[k]));
+      dims[k] = given[k];
+    }
+  }
   TFLC_ASSIGN_OR_RETURN(ValueView v, em_.graph().Input("serving_default_" + input.name + ":0", type, dims, input.name,
                                                        declared));
   return Tensor{v, dims, type};
@@ -409,10 +432,11 @@ Status Converter::Run(const ModelDef& top) {
   Scope scope;
   scope.model = &top;
   std::vector<Tensor> inputs;
-  for (const auto& ref : top.inputs) {
+  for (size_t i = 0; i < top.inputs.size(); ++i) {
+    const auto& ref = top.inputs[i];
     const LayerDef* l = top.Find(ref.layer);
     if (!l || !l->is_input) return InvalidArgument("model input '" + ref.layer + "' is not an InputLayer");
-    TFLC_ASSIGN_OR_RETURN(Tensor t, AddGraphInput(*l));
+    TFLC_ASSIGN_OR_RETURN(Tensor t, AddGraphInput(*l, i, top.inputs.size()));
     inputs.push_back(t);
   }
   TFLC_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, RunModel(scope, inputs));

@@ -139,6 +139,8 @@ class Converter {
 
   // Emits the whole model: graph inputs, ops, graph outputs.
   Status Run(const ModelDef& top);
+  // --input_shapes: one shape per model input (empty: none given).
+  void set_input_shapes(std::vector<std::vector<int64_t>> shapes) { input_shapes_ = std::move(shapes); }
 
   // Used by LayerContext.
   Emitter& em() { return em_; }
@@ -163,7 +165,8 @@ class Converter {
   StatusOr<std::vector<Tensor>> RunModel(Scope& scope, const std::vector<Tensor>& inputs);
   StatusOr<Tensor> Resolve(Scope& scope, const TensorRef& ref);
   StatusOr<const std::vector<Tensor>*> RunNode(Scope& scope, const LayerDef& layer, int node);
-  StatusOr<Tensor> AddGraphInput(const LayerDef& input);
+  StatusOr<Tensor> AddGraphInput(const LayerDef& input, size_t index, size_t count);
+  std::vector<std::vector<int64_t>> input_shapes_;
 
   const KerasFile& file_;
   Emitter& em_;

@@ -1,5 +1,7 @@
 #include "frontend.h"
 
+#include <cstdlib>
+
 #include <mutex>
 #include <string>
 
@@ -23,7 +25,38 @@ bool FormatIsOurs(std::string_view format) {
   return format.empty() || format == "keras" || format == "h5" || format == "keras_h5";
 }
 
-Status LoadKeras(const TflcHostApi* host, const std::string& path, TflcModel* model) {
+// --input_shapes (tflite_convert syntax: "1,60,3:1,10"): one shape per model input, in the model's
+// input order; for inputs with unknown dimensions other than the batch (a time axis of any length).
+StatusOr<std::vector<std::vector<int64_t>>> InputShapesOption(const TflcHostApi* host, const TflcOptions* options) {
+  std::vector<std::vector<int64_t>> shapes;
+  std::string value;
+  if (!options || !sdk::GetOption(host, options, "input_shapes", &value) || value.empty()) return shapes;
+  size_t start = 0;
+  while (true) {
+    const size_t end = value.find(':', start);
+    const std::string piece = value.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::vector<int64_t> dims;
+    size_t p = 0;
+    while (p < piece.size()) {
+      const size_t q = piece.find(',', p);
+      const std::string d = piece.substr(p, q == std::string::npos ? std::string::npos : q - p);
+      char* rest = nullptr;
+      const long long v = std::strtoll(d.c_str(), &rest, 10);
+      if (d.empty() || *rest != '\0' || v < 1)
+        return InvalidArgument("--input_shapes: '" + d + "' in '" + value + "' is not a positive dimension");
+      dims.push_back(v);
+      if (q == std::string::npos) break;
+      p = q + 1;
+    }
+    shapes.push_back(dims);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return shapes;
+}
+
+Status LoadKeras(const TflcHostApi* host, const std::string& path, TflcModel* model, const TflcOptions* options) {
+  TFLC_ASSIGN_OR_RETURN(auto input_shapes, InputShapesOption(host, options));
   std::lock_guard<std::mutex> lock(H5Mutex());
   ScopedH5Silence silence;
   TFLC_ASSIGN_OR_RETURN(std::unique_ptr<KerasFile> file, OpenKerasFile(path));
@@ -32,6 +65,7 @@ Status LoadKeras(const TflcHostApi* host, const std::string& path, TflcModel* mo
   if (!graph) return Internal("the host could not create a graph");
   Emitter em(sdk::GraphBuilder(host, graph));
   Converter conv(*file, em);
+  conv.set_input_shapes(std::move(input_shapes));
   Status s = conv.Run(*def);
   if (!s.ok() && file->keras_major < 2)
     return Status(s.code(), s.message() + " (the file was written by Keras " + file->keras_version +
@@ -53,7 +87,7 @@ TflcStatus* Load(TflcFrontendLoad_Args* args) {
     const std::string path(sdk::Str(args->path));
     if (!TFLC_HAS_FIELD(args, TflcFrontendLoad_Args, model) || !args->model)
       return Internal("keras_h5: the host passed no model to load into");
-    Status s = LoadKeras(args->host, path, args->model);
+    Status s = LoadKeras(args->host, path, args->model, args->options);
     if (!s.ok()) return Status(s.code(), path + ": " + s.message());
     return s;
   });

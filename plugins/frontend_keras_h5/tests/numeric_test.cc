@@ -46,6 +46,13 @@ TEST_P(Numeric, MatchesNumpyReference) {
   TFLC_ASSERT_OK(host.Register(&TflcFrontendKerasH5_Query, "frontend_keras_h5"));
   TFLC_ASSERT_OK(host.Register(&TflcLowerBuiltin_Query, "lower_builtin"));
   TFLC_ASSERT_OK(host.Register(&TflcOpsetBuiltin_Query, "opset_builtin"));
+  // The manifest's convert arguments ("--input_shapes", "1,7,3") as options.
+  const nlohmann::json args = Manifest()[name].value("args", nlohmann::json::array());
+  for (size_t i = 0; i + 1 < args.size(); i += 2) {
+    const std::string key = args[i].get<std::string>();
+    ASSERT_EQ(key.rfind("--", 0), 0u) << "manifest args of " << name << ": " << key;
+    host.SetOption(key.substr(2), args[i + 1].get<std::string>());
+  }
   TFLC_ASSERT_OK(host.LoadModel(Model(name)));
   {
     Status s = host.RunPipeline();

@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "lowerings.h"
+#include "rnn_loop.h"
 
 namespace tflc::lower_builtin {
 namespace {
@@ -177,6 +178,10 @@ TflcStatus* LowerWhile(TflcLowerNode_Args* args) {
                              "(a TensorList that grows with PushBack: reserve it with its final length instead)");
       }
     }
+    // An LSTM / GRU recurrence (Keras 3, Keras 2 backend.rnn untagged, hand-written) becomes the
+    // fused composite instead (rnn_loop.cc); anything else stays a WHILE.
+    TFLC_ASSIGN_OR_RETURN(bool fused, FuseRnnLoop(l, cond.graph, body.graph, vars));
+    if (fused) return OkStatus();
     // TFLite's WHILE needs a bool condition: a numeric cond result x becomes x != 0 in the cond.
     ValueView c = cond.graph.output(0);
     if (c.type() != TFLC_TYPE_BOOL) {

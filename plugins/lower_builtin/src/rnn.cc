@@ -200,7 +200,9 @@ bool OutputUsed(const Lowering& l, size_t i) {
 StatusOr<std::vector<ValueView>> TimeSteps(const Lowering& l, const RnnConfig& c, const ValueView& x) {
   if (c.steps <= 0) {
     return Unimplemented("unrolling needs a static number of time steps; the shape of x (input 0) is " +
-                         std::string(x.rank() < 0 ? "unknown" : "dynamic in time"));
+                         std::string(x.rank() < 0 ? "unknown" : "dynamic in time") +
+                         ": give the model input's time length with --input_shapes (e.g. --input_shapes=1,20,6 "
+                         "for 20 steps of 6 features)");
   }
   TFLC_ASSIGN_OR_RETURN(NodeView unpack, l.Emit("UNPACK", "steps", {x},
                                                 {{"num", c.steps}, {"axis", static_cast<int64_t>(c.time_axis)}},

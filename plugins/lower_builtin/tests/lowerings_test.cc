@@ -235,6 +235,90 @@ std::map<std::string, Recipe> Recipes() {
     NodeView n = h.Src(op, "m/einsum", {h.In("x", {2, 2, 3}), h.In("y", {2, 3, 4})});
     TFLC_EXPECT_OK(n.SetString("equation", "bij,bjk->bik"));
   };
+  // Control flow (control_flow.cc; control_flow_test.cc checks them in detail). Subgraphs that
+  // return their inputs unchanged: their types and shapes are known without shape inference.
+  auto pass_through = [](Harness& h, const std::string& name, const std::vector<std::pair<TflcDataType, std::vector<int64_t>>>& ins,
+                         size_t num_outputs) {
+    int64_t id = -1;
+    GraphBuilder sub = Check(h.g().AddSubgraph(name, &id), "AddSubgraph");
+    std::vector<ValueView> args;
+    for (size_t i = 0; i < ins.size(); ++i) args.push_back(Check(sub.Input("a" + std::to_string(i), ins[i].first, ins[i].second)));
+    for (size_t i = 0; i < num_outputs; ++i) TFLC_EXPECT_OK(sub.Output(args[i], "o" + std::to_string(i)));
+    return id;
+  };
+  auto if_recipe = [pass_through](Harness& h, const std::string& op) {
+    const int64_t t = pass_through(h, "then_fn", {{TFLC_TYPE_FLOAT32, {2, 3}}}, 1);
+    const int64_t e = pass_through(h, "else_fn", {{TFLC_TYPE_FLOAT32, {2, 3}}}, 1);
+    NodeView n = h.Src(op, "m/if", {h.In("c", {}, TFLC_TYPE_BOOL), h.In("x", {2, 3})});
+    TFLC_EXPECT_OK(n.SetGraph("then_branch", t));
+    TFLC_EXPECT_OK(n.SetGraph("else_branch", e));
+  };
+  m["If"] = if_recipe;
+  m["StatelessIf"] = if_recipe;
+  auto while_recipe = [pass_through](Harness& h, const std::string& op) {
+    const std::vector<std::pair<TflcDataType, std::vector<int64_t>>> vars{{TFLC_TYPE_BOOL, {}}, {TFLC_TYPE_FLOAT32, {2}}};
+    const int64_t c = pass_through(h, "cond_fn", vars, 1);
+    const int64_t b = pass_through(h, "body_fn", vars, 2);
+    NodeView n = h.Src(op, "m/while", {h.In("go", {}, TFLC_TYPE_BOOL), h.In("x", {2})}, 2);
+    TFLC_EXPECT_OK(n.SetGraph("cond", c));
+    TFLC_EXPECT_OK(n.SetGraph("body", b));
+  };
+  m["While"] = while_recipe;
+  m["StatelessWhile"] = while_recipe;
+  // A Keras 2 LSTM layer function (api_implements lstm_*): fused into UNIDIRECTIONAL_SEQUENCE_LSTM.
+  auto call_recipe = [](Harness& h, const std::string& op) {
+    int64_t id = -1;
+    GraphBuilder f = Check(h.g().AddSubgraph("lstm_fn", &id), "AddSubgraph");
+    ValueView x = Check(f.Input("x", TFLC_TYPE_FLOAT32, {1, 3, 2}));
+    ValueView h0 = Check(f.Input("h0", TFLC_TYPE_FLOAT32, {1, 2}));
+    ValueView c0 = Check(f.Input("c0", TFLC_TYPE_FLOAT32, {1, 2}));
+    Check(f.Input("k", TFLC_TYPE_FLOAT32, {2, 8}));
+    Check(f.Input("r", TFLC_TYPE_FLOAT32, {2, 8}));
+    Check(f.Input("b", TFLC_TYPE_FLOAT32, {8}));
+    for (const ValueView& v : {h0, x, h0, c0, h0}) TFLC_EXPECT_OK(f.Output(v, "o"));
+    NodeView n = h.Src(op, "m/call",
+                       {h.In("x", {1, 3, 2}), h.F("h0", {1, 2}, std::vector<float>(2, 0)), h.F("c0", {1, 2}, std::vector<float>(2, 0)),
+                        h.F("k", {2, 8}, std::vector<float>(16, 0.1f)), h.F("r", {2, 8}, std::vector<float>(16, 0.2f)),
+                        h.F("b", {8}, std::vector<float>(8, 0.0f))},
+                       5, false);
+    TFLC_EXPECT_OK(h.g().Output(n.output(1), "y"));
+    TFLC_EXPECT_OK(n.SetGraph("f", id));
+    TFLC_EXPECT_OK(n.SetString("api_implements", "lstm_0a1b"));
+  };
+  m["PartitionedCall"] = call_recipe;
+  m["StatefulPartitionedCall"] = call_recipe;
+  auto reserve = [](Harness& h, const std::string& op, const std::string& name, bool mark) {
+    NodeView n = h.Src(op, name, {h.Iv(name + "/es", {3}), h.Scalar(name + "/n", 4)}, 1, mark);
+    TFLC_EXPECT_OK(n.SetType("element_dtype", TFLC_TYPE_FLOAT32));
+    return n;
+  };
+  m["TensorListReserve"] = [reserve](Harness& h, const std::string& op) { reserve(h, op, "m/list", true); };
+  m["EmptyTensorList"] = [reserve](Harness& h, const std::string& op) { reserve(h, op, "m/list", true); };
+  auto from_tensor = [](Harness& h) {
+    return h.Src("TensorListFromTensor", "m/from", {h.In("t", {4, 3}), h.Iv("m/es", {3})}, 1, false).output(0);
+  };
+  m["TensorListFromTensor"] = [](Harness& h, const std::string& op) {
+    h.Src(op, "m/from", {h.In("t", {4, 3}), h.Iv("m/es", {3})});
+  };
+  m["TensorListGetItem"] = [from_tensor](Harness& h, const std::string& op) {
+    h.Src(op, "m/get", {from_tensor(h), h.In("i", {}, TFLC_TYPE_INT32), h.Iv("m/es2", {3})});
+  };
+  m["TensorListSetItem"] = [reserve](Harness& h, const std::string& op) {
+    h.Src(op, "m/set", {reserve(h, "TensorListReserve", "m/list", false).output(0), h.In("i", {}, TFLC_TYPE_INT32), h.In("x", {3})});
+  };
+  m["TensorListPushBack"] = [reserve](Harness& h, const std::string& op) {
+    h.Src(op, "m/push", {reserve(h, "TensorListReserve", "m/list", false).output(0), h.In("x", {3})});
+  };
+  m["TensorListPopBack"] = [from_tensor](Harness& h, const std::string& op) {
+    h.Src(op, "m/pop", {from_tensor(h), h.Iv("m/es2", {3})}, 2);
+  };
+  m["TensorListStack"] = [reserve](Harness& h, const std::string& op) {
+    h.Src(op, "m/stack", {reserve(h, "TensorListReserve", "m/list", false).output(0), h.Iv("m/es2", {3})});
+  };
+  m["TensorListLength"] = [from_tensor](Harness& h, const std::string& op) { h.Src(op, "m/len", {from_tensor(h)}); };
+  m["TensorListElementShape"] = [from_tensor](Harness& h, const std::string& op) {
+    TFLC_EXPECT_OK(h.Src(op, "m/shape", {from_tensor(h)}).SetType("shape_type", TFLC_TYPE_INT32));
+  };
   m["tflc.PRelu"] = [](Harness& h, const std::string& op) {
     h.Src(op, "m/prelu", {h.In("x", {1, 2, 3}), h.F("alpha", {1, 3}, {0.1f, 0.2f, 0.3f})});
   };

@@ -68,6 +68,9 @@ class Harness {
 
   // ---- lowering and inspection ----
   Status Lower() { return host_.Lower(); }
+  // With shape inference as the pipeline lowers (needs the opset): control flow rows read the
+  // shapes of the subgraphs they call.
+  Status LowerWithShapes() { return host_.LowerWithShapes(); }
   std::vector<NodeView> Nodes();
   std::vector<std::string> Ops();          // op names in topological order
   std::string OpsString();                 // "TRANSPOSE CONV_2D"

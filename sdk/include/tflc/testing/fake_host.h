@@ -57,6 +57,9 @@ class FakeHost {
 
   // Single passes over every graph of the model.
   Status Lower();         // every source node through the best lowering row
+  // Lower as the pipeline does: each emitted node's shape is inferred (and folded) right away, so a
+  // row that reads the lowered subgraphs it calls (IF / WHILE) sees their output shapes.
+  Status LowerWithShapes();
   Status InferShapes();   // opset shape functions, in topological order
   Status FoldConstants(); // nodes whose inputs are all constant and whose op has a kernel
   Status Optimize();      // fusions driven by opset facts, dead-code removal
@@ -78,6 +81,7 @@ class FakeHost {
   std::string Dump() const;
 
  private:
+  Status LowerGraphs(bool eager_shapes);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
