@@ -1,13 +1,14 @@
 'use strict';
 // Runs the Einsum models the table test wrote (TFLC_EINSUM_DUMP_DIR: <case>.tflite + <case>.json
-// with the inputs and the naive einsum result) in the real TFLite runtime (WASM build of
-// tfjs-tflite, tests/e2e/lib/tflite_runtime.js) and compares: the emitted ops, their versions and
+// with the inputs and the naive einsum result) in the real TFLite runtime chosen by
+// tests/e2e/lib/runtime.js (LiteRT.js by default, TFLC_E2E_RUNTIME=tfjs-tflite for the 2023
+// interpreter) and compares: the emitted ops, their versions and
 // broadcasting must be what the runtime accepts, not only what our reference kernels compute.
 // Usage: node einsum_tflite_runtime.js DIR   (exit 0 pass, 1 mismatch, 2 error)
 const fs = require('fs');
 const path = require('path');
-const {loadRuntime, runModel} = require(path.join(__dirname, '..', '..', '..', 'tests', 'e2e', 'lib',
-                                                  'tflite_runtime.js'));
+const {loadRuntime, runModel, runtimeLabel} = require(path.join(__dirname, '..', '..', '..', 'tests', 'e2e',
+                                                                'lib', 'runtime.js'));
 
 async function main() {
   const dir = process.argv[2];
@@ -21,7 +22,7 @@ async function main() {
     const bytes = fs.readFileSync(path.join(dir, name + '.tflite'));
     let result;
     try {
-      result = runModel(runtime, bytes, spec.inputs.map((t) => Float32Array.from(t.data)), name);
+      result = await runModel(runtime, bytes, spec.inputs.map((t) => Float32Array.from(t.data)), name);
     } catch (e) {
       console.log(`FAIL ${name} ("${spec.equation}"): ${e.message}`);
       ++failed;
@@ -40,7 +41,7 @@ async function main() {
       ++failed;
     }
   }
-  console.log(`${cases.length - failed} passed, ${failed} failed (TFLite runtime ${runtime.build})`);
+  console.log(`${cases.length - failed} passed, ${failed} failed (TFLite runtime ${runtimeLabel(runtime)})`);
   return failed ? 1 : 0;
 }
 

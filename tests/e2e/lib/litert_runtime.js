@@ -21,6 +21,13 @@
 // (readIoQuantization), as the 2023 runner does, whatever the order of the SignatureDef the
 // compiled model runs: callers index quantization parameters by that order. Buffers get the
 // stored shapes (no resizing: a buffer larger than the stored shape corrupts memory).
+//
+// Pass-through outputs: when a subgraph output is the very tensor of a subgraph input (e.g. an
+// identity model with no operators), LiteRT.js 2.5.3 binds the input buffer and the output buffer
+// to that one tensor and hands back the output buffer, which nothing wrote: uninitialised memory,
+// with no log line (the 2023 runtime returns the input). By TFLite's semantics such an output IS
+// the input (no operator can write a subgraph input), so the runner returns the input's values
+// for it, encoded and decoded in the tensor's type as the runtime would hold them.
 
 const fs = require('fs');
 const path = require('path');
@@ -304,6 +311,9 @@ async function createRunner(runtime, modelBytes, label = 'model') {
     return cm;
   }
 
+  // Output position -> input position, for outputs that are the same tensor as an input.
+  const passThrough = io.outputs.map((o) => io.inputs.findIndex((d) => d.index === o.index));
+
   const describe = (d) => ({name: d.name, shape: d.shape.slice(), dtype: d.dtype});
   const inputs = io.inputs.map(describe);
   const outputs = io.outputs.map(describe);
@@ -392,6 +402,11 @@ async function createRunner(runtime, modelBytes, label = 'model') {
       }
       const result = new Array(outputs.length);
       outBufs.forEach((b, j) => { result[outPerm[j]] = readBuffer(b, io.outputs[outPerm[j]]); });
+      passThrough.forEach((i, k) => {
+        if (i < 0) return;
+        const d = io.outputs[k];
+        result[k] = {name: d.name, shape: d.shape.slice(), dtype: d.dtype, data: fromRaw(toRaw(inputData[i], d.dtype), d.dtype)};
+      });
       return result;
     } finally {
       for (const b of inBufs) b.delete();

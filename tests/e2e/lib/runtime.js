@@ -5,6 +5,11 @@
 // Chosen by the tools' `--runtime NAME` option, else the environment variable
 // TFLC_E2E_RUNTIME, else litert. Both modules have the same interface; this one makes
 // createRunner/run/runModel uniformly async (await works on the 2023 runner's sync results).
+//
+// There is no fallback from one runtime to the other: a model the chosen runtime cannot run
+// fails. A test whose model LiteRT.js cannot run (variable tensors, see below) must ask for the
+// 2023 runtime itself (ctest ENVIRONMENT TFLC_E2E_RUNTIME=tfjs-tflite) and say why where it is
+// registered.
 
 const {readIoQuantization, TYPED_ARRAYS} = require('./tflite_runtime');
 
@@ -13,6 +18,19 @@ const RUNTIMES = {
   'tfjs-tflite': () => require('./tflite_runtime'),
 };
 const DEFAULT_RUNTIME = 'litert';
+
+// Appended to LiteRT.js' refusal of a model with variable tensors (err.code LITERT_VARIABLE_TENSORS).
+// LiteRT.js 2.5.3 (the latest on npm) has one entry point, loadModel + compileModel, and its model
+// loader refuses every tensor with is_variable=true (litert/core/model/model_load.cc: "Variable
+// tensors not yet supported."), while TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM kernel requires its
+// state inputs 18/19 to be variable (unidirectional_sequence_lstm.cc: "output_state != nullptr was
+// not true."). So no LSTM model, ours or the official converter's, runs in it.
+const VARIABLE_TENSORS_HINT =
+    'LiteRT.js 2.5.3 cannot run models with variable tensors (e.g. the state of ' +
+    'UNIDIRECTIONAL_SEQUENCE_LSTM, written as the official converter writes it); a test of such a ' +
+    'model must ask for the 2023 runtime explicitly (--runtime tfjs-tflite, or ctest ENVIRONMENT ' +
+    'TFLC_E2E_RUNTIME=tfjs-tflite with the reason in the test\'s CMake registration). ' +
+    'See tests/e2e/README.md, "Variable tensors".';
 
 /** The runtime name to use: `requested` (e.g. from --runtime), else TFLC_E2E_RUNTIME, else litert. */
 function runtimeName(requested) {
@@ -26,53 +44,47 @@ function runtimeName(requested) {
   return name;
 }
 
-/**
- * Loads the chosen runtime; the result carries `kind` (its name) and `build`.
- * `explicit`: the runtime was chosen (--runtime or TFLC_E2E_RUNTIME), so no fallback.
- */
+/** Loads the chosen runtime; the result carries `kind` (its name) and `build`. */
 async function loadRuntime(requested) {
   const name = runtimeName(requested);
   const impl = RUNTIMES[name]();
   const rt = await impl.loadRuntime();
   rt.kind = name;
   rt.impl = impl;
-  rt.explicit = Boolean(requested || process.env.TFLC_E2E_RUNTIME);
-  rt.fallbacks = [];
   return rt;
 }
 
 /**
- * Promise of a runner {inputs, outputs, run(inputs) -> Promise<outputs>, close()}.
- * LiteRT.js 2.5.3 cannot load models with variable tensors (RNN state: "Variable tensors not yet
- * supported"). When LiteRT is only the default (not asked for by --runtime / TFLC_E2E_RUNTIME),
- * such a model runs in the 2023 tfjs-tflite interpreter instead, with a note on stderr and in
- * runtimeLabel(); asking for litert explicitly keeps the refusal.
+ * Promise of a runner {inputs, outputs, run(inputs) -> Promise<outputs>, close()} in `runtime`.
+ * A model the runtime refuses is an error (never run elsewhere); LiteRT.js' refusal of variable
+ * tensors carries err.code LITERT_VARIABLE_TENSORS and VARIABLE_TENSORS_HINT.
  */
 async function createRunner(runtime, bytes, label) {
   let r;
   try {
     r = await runtime.impl.createRunner(runtime, bytes, label);
   } catch (e) {
-    if (e.code !== 'LITERT_VARIABLE_TENSORS' || runtime.explicit) throw e;
-    if (!runtime.fallback) runtime.fallback = await loadRuntime('tfjs-tflite');
-    runtime.fallbacks.push(label);
-    console.error(`note: LiteRT.js cannot load ${label} (variable tensors not yet supported); ` +
-        'running it in the 2023 tfjs-tflite runtime (--runtime litert keeps the refusal)');
-    r = await runtime.fallback.impl.createRunner(runtime.fallback, bytes, label);
+    if (e.code === 'LITERT_VARIABLE_TENSORS') e.message += `\n  ${VARIABLE_TENSORS_HINT}`;
+    throw e;
   }
   const run = r.run;
   return {...r, run: async (inputs) => run(inputs)};
 }
 
 async function runModel(runtime, bytes, inputs, label) {
-  return runtime.impl.runModel(runtime, bytes, inputs, label);
+  const r = await createRunner(runtime, bytes, label);
+  try {
+    const outputs = await r.run(inputs);
+    return {inputs: r.inputs, outputs};
+  } finally {
+    r.close();
+  }
 }
 
-/** "litert:litert_wasm_internal" etc., for reports (+ the fallback when one was used). */
-const runtimeLabel = (rt) => `${rt.kind}:${rt.build}` + (rt.fallbacks && rt.fallbacks.length
-  ? ` (+ tfjs-tflite:${rt.fallback.build} for ${rt.fallbacks.length} model(s) with variable tensors)` : '');
+/** "litert:litert_wasm_internal" etc., for reports. */
+const runtimeLabel = (rt) => `${rt.kind}:${rt.build}`;
 
 module.exports = {
   loadRuntime, createRunner, runModel, runtimeName, runtimeLabel, readIoQuantization, TYPED_ARRAYS,
-  RUNTIMES: Object.keys(RUNTIMES), DEFAULT_RUNTIME,
+  RUNTIMES: Object.keys(RUNTIMES), DEFAULT_RUNTIME, VARIABLE_TENSORS_HINT,
 };

@@ -5,7 +5,8 @@
 //   - a model whose op became an unresolved CUSTOM op: LiteRT only logs "ERROR:" and returns
 //     garbage; the runner must fail with that message (and the 2023 runtime refuses it too);
 //   - the same input twice gives the same output (fresh compiled model per run);
-//   - runtime selection: --runtime / TFLC_E2E_RUNTIME, unknown names refused.
+//   - runtime selection: --runtime / TFLC_E2E_RUNTIME, unknown names refused;
+//   - an output that is the same tensor as an input gives the input's values.
 // usage: litert_units.js <a float .tflite whose ops include LOGISTIC, e.g. the icu model> [gather model]
 const assert = require('assert');
 const fs = require('fs');
@@ -40,6 +41,43 @@ function patchOpToCustom(bytes, from) {
     patched++;
   }
   if (!patched) throw new Error(`no operator code ${from} to patch`);
+  return out;
+}
+
+// Makes subgraph 0's first output the tensor of its first input (a pass-through output), in the
+// subgraph and in the SignatureDefs. Model fields 2 = subgraphs, 7 = signature_defs; SubGraph
+// fields 1 = inputs, 2 = outputs; SignatureDef field 1 = outputs; TensorMap field 1 = tensor_index.
+function patchOutputToInput(bytes) {
+  const out = Buffer.from(bytes);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const deref = (p) => p + dv.getUint32(p, true);
+  const field = (t, id) => {
+    const vt = t - dv.getInt32(t, true);
+    const slot = 4 + 2 * id;
+    if (slot + 2 > dv.getUint16(vt, true)) return 0;
+    const off = dv.getUint16(vt + slot, true);
+    return off ? t + off : 0;
+  };
+  const subgraphs = deref(field(deref(0), 2));
+  const sg = deref(subgraphs + 4);
+  const inputs = deref(field(sg, 1));
+  const outputs = deref(field(sg, 2));
+  const from = dv.getInt32(outputs + 4, true);
+  const to = dv.getInt32(inputs + 4, true);
+  dv.setInt32(outputs + 4, to, true);
+  const sigs = field(deref(0), 7);
+  if (sigs) {
+    const v = deref(sigs);
+    for (let i = 0; i < dv.getUint32(v, true); i++) {
+      const maps = field(deref(v + 4 + 4 * i), 1);
+      if (!maps) continue;
+      const mv = deref(maps);
+      for (let j = 0; j < dv.getUint32(mv, true); j++) {
+        const idx = field(deref(mv + 4 + 4 * j), 1);
+        if (idx && dv.getUint32(idx, true) === from) dv.setUint32(idx, to, true);
+      }
+    }
+  }
   return out;
 }
 
@@ -98,6 +136,19 @@ async function main() {
   r2.close();
   assert.deepStrictEqual(Array.from(c[0].data), Array.from(a[0].data));
   ok('litert: runtime still usable after a failed model');
+  // Pass-through output (an output that is the input tensor): LiteRT.js hands back an output
+  // buffer nothing wrote; the runner returns the input's values, as the 2023 runtime does.
+  const pass = patchOutputToInput(bytes);
+  const pl = await createRunner(lit, pass, 'passthrough.tflite');
+  const po = await createRunner(old, pass, 'passthrough.tflite');
+  assert.deepStrictEqual(pl.outputs[0].shape, io.inputs[0].shape);
+  const pa = await pl.run(x);
+  const pb = await po.run(x);
+  pl.close();
+  po.close();
+  assert.deepStrictEqual(Array.from(pa[0].data), Array.from(Float32Array.from(x[0])));
+  assert.deepStrictEqual(Array.from(pb[0].data), Array.from(pa[0].data));
+  ok('litert: an output that is the input tensor gives the input (as tfjs-tflite)');
   // Optional: a model whose first op is a GATHER of float ids (tflc's conversion of the generated
   // Embedding model): an out-of-range id makes TFLite's Invoke fail; LiteRT's run() returns
   // normally and only logs ERROR lines: the runner must still fail.
