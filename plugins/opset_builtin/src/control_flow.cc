@@ -70,14 +70,14 @@ StatusOr<sdk::GraphBuilder> Runnable(const EvalContext& c, const char* attr, siz
   if (!sub.can_run()) return Unimplemented("the host cannot run subgraphs (ABI older than 1.3)");
   const size_t n = c.num_inputs() - first;
   if (sub.num_inputs() != n) {
-    return InvalidArgument("subgraph '" + std::string(sub.name()) + "' takes " + std::to_string(sub.num_inputs()) +
+    return InvalidArgument("subgraph `" + std::string(sub.name()) + "` takes " + std::to_string(sub.num_inputs()) +
                            " inputs, the node passes " + std::to_string(n));
   }
   for (size_t i = 0; i < n; ++i) {
     ValueView in = sub.input(i);
     if (in.type() != c.type(first + i) || in.rank() < 0 || BytesOf(in) != BytesOf(c.input(first + i))) {
-      return FailedPrecondition("input " + std::to_string(i) + " of subgraph '" + std::string(sub.name()) +
-                                "' does not have the type and size of the value the node passes");
+      return FailedPrecondition("input " + std::to_string(i) + " of subgraph `" + std::string(sub.name()) +
+                                "` does not have the type and size of the value the node passes");
     }
   }
   return sub;
@@ -98,7 +98,8 @@ Status EvalWhile(EvalContext& c) {
   for (size_t i = 0; i < n; ++i) {
     const size_t bytes = BytesOf(c.input(i));
     if (BytesOf(body.output(i)) != bytes || BytesOf(c.output(i)) != bytes || body.output(i).type() != c.type(i)) {
-      return FailedPrecondition("loop variable " + std::to_string(i) + " changes type or size in the body");
+      return FailedPrecondition("loop variable " + std::to_string(i) + " changes type or size in the body (subgraph `" +
+                                std::string(body.name()) + "`) or has no known shape there");
     }
     cur[i].assign(std::max<size_t>(bytes, 1), 0);
     if (bytes) std::memcpy(cur[i].data(), c.data(i), bytes);
@@ -142,7 +143,8 @@ Status EvalIf(EvalContext& c) {
   std::vector<std::vector<uint8_t>> empty;  // buffers for zero-size outputs
   for (size_t k = 0; k < c.num_outputs(); ++k) {
     if (BytesOf(branch.output(k)) != BytesOf(c.output(k)) || branch.output(k).type() != c.output_type(k)) {
-      return FailedPrecondition("output " + std::to_string(k) + " of the branch taken does not have the IF output's type and size");
+      return FailedPrecondition("output " + std::to_string(k) + " of the branch taken (subgraph `" + std::string(branch.name()) +
+                                "`) does not have the IF output's type and size");
     }
     if (c.out_data(k)) {
       out.push_back(c.out_data(k));
