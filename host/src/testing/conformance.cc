@@ -812,7 +812,7 @@ Problems CheckOpsetEntries(const TflcPluginApi* api) {
           p.push_back(fwhere + ": slot " + std::to_string(f.slot) + " is also used by option field " +
                       std::to_string(it->second));
         }
-        if (f.kind < TFLC_OPTION_BOOL || f.kind > TFLC_OPTION_INT32_VECTOR) {
+        if (f.kind < TFLC_OPTION_BOOL || f.kind > TFLC_OPTION_SUBGRAPH) {
           p.push_back(fwhere + ": kind " + std::to_string(static_cast<int>(f.kind)) + " is not a TflcOptionKind");
         }
       }
