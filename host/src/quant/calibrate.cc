@@ -319,8 +319,9 @@ class Runner {
     runs_ = 0;
   }
 
-  // Runs the graph on the data in its input buffers. `context` prefixes errors.
-  Status Execute(const std::string& context) {
+  // Runs the graph on the data in its input buffers. Errors name the calibration sample (entry
+  // graph, `sample` >= 0) or the subgraph (`sample` < 0).
+  Status Execute(int64_t sample) {
     ++runs_;
     for (size_t i = 0; i < p_.steps.size(); ++i) {
       const Step& st = p_.steps[i];
@@ -336,7 +337,10 @@ class Runner {
       a.plugin_state = st.plugin_state;
       // Runs on a worker thread: an exception escaping here would terminate the process.
       Status s = CallPlugin({st.plugin, "Evaluate", "opset entry", st.entry->op, st.node}, [&] { return st.entry->Evaluate(&a); });
-      if (!s.ok()) return s.WithContext(context + DescribeNode(st.node));
+      if (!s.ok()) {
+        return s.WithContext((sample >= 0 ? "calibration sample " + std::to_string(sample) : DescribeGraph(p_.graph)) +
+                             ": " + DescribeNode(st.node));
+      }
       if (!record_) continue;
       for (int j : p_.observe_after_step[i]) Observe(j);
       for (int m : p_.means_after_step[i]) AddChannelSums(static_cast<size_t>(m));
@@ -367,7 +371,7 @@ class Runner {
       if (!inputs[k]) return InvalidArgument("Graph_Run: no data for input " + std::to_string(k) + " of " + DescribeGraph(g));
       std::memcpy(b.mutable_data(), inputs[k], ValueBytes(*p_.slots[p_.input_slots[k]]));
     }
-    TFLC_RETURN_IF_ERROR(Execute(DescribeGraph(g) + ": "));
+    TFLC_RETURN_IF_ERROR(Execute(-1));
     for (size_t k = 0; k < num_outputs; ++k) {
       const int s = p_.output_slots[k];
       const TflcValue* v = s >= 0 ? p_.slots[s] : g->outputs[k];
@@ -466,7 +470,7 @@ class Worker {
     for (auto& r : runners_) r->StartSample();
     Worker* outer = t_worker;
     t_worker = this;
-    Status s = runners_[0]->Execute("calibration sample " + std::to_string(sample) + ": ");
+    Status s = runners_[0]->Execute(static_cast<int64_t>(sample));
     t_worker = outer;
     return s;
   }
