@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "ir/ir.h"
+#include "quant/calibrate.h"
 #include "registry/registry.h"
 #include "tflc/sdk/plugin.h"
 
@@ -82,6 +83,18 @@ TflcStringView Graph_Name(const TflcGraph* g) {
   if (!g) return TflcStringView{"", 0};
   return g->is_subgraph ? V(g->name) : V(g->signature_key);
 }
+
+TflcStatus* Graph_Run(TflcGraph_Run_Args* a) {
+  if (!a || a->struct_size < TflcGraph_Run_Args_STRUCT_SIZE) {
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_Run: args missing or struct_size too small");
+  }
+  if (!a->graph || (a->num_inputs && !a->inputs) || (a->num_outputs && !a->outputs)) {
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_Run: no graph, inputs or outputs");
+  }
+  return FromStatus(RunGraph(a->graph, a->inputs, a->num_inputs, a->outputs, a->num_outputs));
+}
+
+int32_t Graph_IsSubgraph(const TflcGraph* g) { return g && g->is_subgraph ? 1 : 0; }
 
 TflcValue* Graph_ShareConst(TflcGraph* g, const TflcValue* c, TflcStringView name) {
   if (!g || !c || !c->is_const() || !c->graph || c->graph->model != g->model) return nullptr;
@@ -520,6 +533,8 @@ TflcHostApi MakeApi() {
   api.Graph_ShareConst = Graph_ShareConst;
   api.Graph_Inline = Graph_Inline;
   api.Graph_Name = Graph_Name;
+  api.Graph_Run = Graph_Run;
+  api.Graph_IsSubgraph = Graph_IsSubgraph;
   return api;
 }
 

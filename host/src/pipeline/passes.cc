@@ -324,6 +324,9 @@ bool FuseActivation(TflcNode* n, const TflcOpsetEntry* e, TflcNode* user, const 
 Status TryFold(const PassContext& ctx, TflcNode* n, bool* folded) {
   *folded = false;
   if (n->inputs.empty()) return OkStatus();
+  // A node that calls subgraphs (a loop, a conditional) is never folded: its kernel runs them
+  // through Graph_Run, which may cost any number of iterations; it stays for the runtime.
+  if (!CalledSubgraphs(n).empty()) return OkStatus();
   const TflcOpsetEntry* e = EntryFor(ctx, n);
   if (!e || !e->Evaluate) return OkStatus();
   const uint64_t shape_only = TFLC_HAS_FIELD(e, TflcOpsetEntry, shape_only_inputs) ? e->shape_only_inputs : 0;

@@ -31,11 +31,15 @@ struct Step {
   std::vector<int> outputs;  // buffer slot per output
 };
 
+// How to run one graph: the entry graph being calibrated, or a subgraph a kernel runs through
+// Graph_Run (a loop body, a branch), possibly many times per sample.
 struct Plan {
+  const TflcGraph* graph = nullptr;
   std::vector<Step> steps;
   std::vector<TflcValue*> slots;            // value held in each buffer slot (its range is set)
   std::vector<const void*> constants;
   std::vector<int> input_slots;             // graph input k -> slot
+  std::vector<int> output_slots;            // graph output k -> slot (>= 0) or constant k (-2 - k)
   std::vector<int> variable_slots;          // zeroed before every sample
   std::vector<int> observed;                // float32 slots whose range is recorded
   // float32 slots that are the activation input of an op with weights (TflcOpsetEntry.weight_input
@@ -73,14 +77,18 @@ void ScheduleObservations(const Plan& p, const std::vector<int>& slots, std::vec
   }
 }
 
-StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g, bool channel_means) {
-  Plan p;
+StatusOr<std::unique_ptr<Plan>> MakePlan(const Registry& registry, TflcGraph* g, bool channel_means) {
+  auto plan = std::make_unique<Plan>();
+  Plan& p = *plan;
+  p.graph = g;
   std::unordered_map<const TflcValue*, int> slot_of;
+  const std::string where = g->is_subgraph ? " of " + DescribeGraph(g) : std::string();
   auto slot = [&](TflcValue* v) -> StatusOr<int> {
     auto it = slot_of.find(v);
     if (it != slot_of.end()) return it->second;
     if (v->rank < 0 || NumElements(*v) < 0) {
-      return FailedPrecondition("cannot calibrate: tensor '" + v->name + "' has an unknown shape " + ShapeString(*v));
+      return FailedPrecondition("cannot calibrate: tensor '" + v->name + "'" + where + " has an unknown shape " +
+                                ShapeString(*v));
     }
     int s = static_cast<int>(p.slots.size());
     p.slots.push_back(v);
@@ -95,9 +103,9 @@ StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g, bool channel_means
   }
   for (auto& n : g->nodes) {
     if (n->dead) continue;
-    const OpRef* ref = ctx.registry->FindOp(n->domain, n->op);
+    const OpRef* ref = registry.FindOp(n->domain, n->op);
     if (!ref || !ref->entry->Evaluate) {
-      return Unimplemented("cannot calibrate: " + DescribeNode(n.get()) + " has no reference kernel" +
+      return Unimplemented("cannot calibrate: " + DescribeNode(n.get()) + where + " has no reference kernel" +
                            (ref ? " in plugin '" + ref->plugin->name() + "'" : std::string(" (no opset defines it)")) +
                            ". Drop --representative_dataset for dynamic-range quantization, or add a kernel for " +
                            n->op + " to the opset plugin");
@@ -124,6 +132,18 @@ StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g, bool channel_means
     }
     p.steps.push_back(std::move(st));
   }
+  for (TflcValue* v : g->outputs) {
+    if (v->is_const()) {
+      p.output_slots.push_back(-2 - static_cast<int>(p.constants.size()));
+      p.constants.push_back(v->data->data());
+      continue;
+    }
+    auto it = slot_of.find(v);
+    if (it == slot_of.end()) {
+      return Internal("cannot calibrate: output '" + v->name + "' of " + DescribeGraph(g) + " is computed by no node");
+    }
+    p.output_slots.push_back(it->second);
+  }
   std::vector<bool> mean_slot(p.slots.size(), false);
   for (const Step& st : p.steps) {
     if (!channel_means || st.entry->weight_input < 0) continue;
@@ -139,7 +159,33 @@ StatusOr<Plan> MakePlan(const PassContext& ctx, TflcGraph* g, bool channel_means
   }
   ScheduleObservations(p, p.observed, &p.observe_after_step, &p.observe_after_sample);
   ScheduleObservations(p, p.mean_slots, &p.means_after_step, &p.means_after_sample);
-  return p;
+  return plan;
+}
+
+// The plans of a calibration: [0] the entry graph, then every subgraph it calls (directly or
+// through other subgraphs), found through the nodes' graph attributes.
+struct Plans {
+  std::vector<std::unique_ptr<Plan>> plans;
+  std::unordered_map<const TflcGraph*, size_t> index;
+};
+
+StatusOr<Plans> MakePlans(const Registry& registry, TflcGraph* entry, bool channel_means) {
+  Plans out;
+  std::vector<TflcGraph*> todo{entry};
+  out.index[entry] = 0;
+  for (size_t i = 0; i < todo.size(); ++i) {
+    TflcGraph* g = todo[i];
+    TFLC_RETURN_IF_ERROR(Sorted(g));
+    TFLC_ASSIGN_OR_RETURN(std::unique_ptr<Plan> p, MakePlan(registry, g, channel_means));
+    out.plans.push_back(std::move(p));
+    for (auto& n : g->nodes) {
+      if (n->dead) continue;
+      for (const auto& [attr, sub] : CalledSubgraphs(n.get())) {
+        if (sub && out.index.emplace(sub, todo.size()).second) todo.push_back(sub);
+      }
+    }
+  }
+  return out;
 }
 
 struct Range {
@@ -239,10 +285,10 @@ Range RangeOf(const float* x, size_t n) {
   return r;
 }
 
-// One thread's buffers and argument arrays.
-class Worker {
+// One graph's buffers and argument arrays on one thread, and what it observed.
+class Runner {
  public:
-  explicit Worker(const Plan& p) : p_(p) {
+  Runner(const Plan& p, bool record) : p_(p), record_(record) {
     for (const TflcValue* v : p.slots) {
       buffers_.push_back(std::make_unique<OwnedBuffer>(std::max<size_t>(1, static_cast<size_t>(NumElements(*v)) * ElementSize(v->type))));
     }
@@ -266,10 +312,17 @@ class Worker {
     return feeds_;
   }
 
-  // Runs the graph on the sample in the input buffers (`sample` names it in messages).
-  Status Run(size_t sample) {
+  // Before each sample: variables start at zero, the channel sums and the run count at 0.
+  void StartSample() {
     for (int s : p_.variable_slots) std::memset(buffers_[s]->mutable_data(), 0, buffers_[s]->size());
     for (std::vector<double>& sum : sums_) std::fill(sum.begin(), sum.end(), 0.0);
+    runs_ = 0;
+  }
+
+  // Runs the graph on the data in its input buffers. Errors name the calibration sample (entry
+  // graph, `sample` >= 0) or the subgraph (`sample` < 0).
+  Status Execute(int64_t sample) {
+    ++runs_;
     for (size_t i = 0; i < p_.steps.size(); ++i) {
       const Step& st = p_.steps[i];
       TflcOpEval_Args a{};
@@ -284,22 +337,63 @@ class Worker {
       a.plugin_state = st.plugin_state;
       // Runs on a worker thread: an exception escaping here would terminate the process.
       Status s = CallPlugin({st.plugin, "Evaluate", "opset entry", st.entry->op, st.node}, [&] { return st.entry->Evaluate(&a); });
-      if (!s.ok()) return s.WithContext("calibration sample " + std::to_string(sample) + ": " + DescribeNode(st.node));
+      if (!s.ok()) {
+        return s.WithContext((sample >= 0 ? "calibration sample " + std::to_string(sample) : DescribeGraph(p_.graph)) +
+                             ": " + DescribeNode(st.node));
+      }
+      if (!record_) continue;
       for (int j : p_.observe_after_step[i]) Observe(j);
       for (int m : p_.means_after_step[i]) AddChannelSums(static_cast<size_t>(m));
     }
-    for (int j : p_.observe_after_sample) Observe(j);
-    for (int m : p_.means_after_sample) AddChannelSums(static_cast<size_t>(m));
+    if (record_) {
+      for (int j : p_.observe_after_sample) Observe(j);
+      for (int m : p_.means_after_sample) AddChannelSums(static_cast<size_t>(m));
+    }
     return OkStatus();
   }
+
+  // One run on the caller's buffers (Graph_Run): inputs copied in, outputs copied out.
+  Status RunWith(const void* const* inputs, size_t num_inputs, void* const* outputs, size_t num_outputs) {
+    const TflcGraph* g = p_.graph;
+    if (num_inputs != p_.input_slots.size() || num_outputs != p_.output_slots.size()) {
+      return InvalidArgument("Graph_Run: " + DescribeGraph(g) + " takes " + std::to_string(p_.input_slots.size()) +
+                             " inputs and gives " + std::to_string(p_.output_slots.size()) + " outputs, the call has " +
+                             std::to_string(num_inputs) + " and " + std::to_string(num_outputs));
+    }
+    if (busy_) return FailedPrecondition("Graph_Run: " + DescribeGraph(g) + " calls itself (recursion is not supported)");
+    busy_ = true;
+    struct Reset {
+      bool* b;
+      ~Reset() { *b = false; }
+    } reset{&busy_};
+    for (size_t k = 0; k < num_inputs; ++k) {
+      OwnedBuffer& b = *buffers_[p_.input_slots[k]];
+      if (!inputs[k]) return InvalidArgument("Graph_Run: no data for input " + std::to_string(k) + " of " + DescribeGraph(g));
+      std::memcpy(b.mutable_data(), inputs[k], ValueBytes(*p_.slots[p_.input_slots[k]]));
+    }
+    TFLC_RETURN_IF_ERROR(Execute(-1));
+    for (size_t k = 0; k < num_outputs; ++k) {
+      const int s = p_.output_slots[k];
+      const TflcValue* v = s >= 0 ? p_.slots[s] : g->outputs[k];
+      const void* src = s >= 0 ? buffers_[s]->data() : p_.constants[-2 - s];
+      if (!outputs[k]) return InvalidArgument("Graph_Run: no buffer for output " + std::to_string(k) + " of " + DescribeGraph(g));
+      std::memmove(outputs[k], src, ValueBytes(*v));
+    }
+    return OkStatus();
+  }
+
+  const Plan& plan() const { return p_; }
   const std::vector<Range>& ranges() const { return ranges_; }
-  // Per mean slot: the sum of each channel over the positions of the last sample run.
+  // Per mean slot: the sum of each channel over the positions of every run since StartSample.
   const std::vector<std::vector<double>>& channel_sums() const { return sums_; }
+  size_t runs() const { return runs_; }
 
  private:
+  static size_t ValueBytes(const TflcValue& v) { return static_cast<size_t>(NumElements(v)) * ElementSize(v.type); }
+
   void Observe(int j) {
     const OwnedBuffer& b = *buffers_[p_.observed[j]];
-    ranges_[j].Merge(RangeOf(reinterpret_cast<const float*>(b.data()), b.size() / sizeof(float)));
+    ranges_[j].Merge(RangeOf(reinterpret_cast<const float*>(b.data()), ValueBytes(*p_.slots[p_.observed[j]]) / sizeof(float)));
   }
 
   // Channel c of a [..., C] value is every C-th element from c.
@@ -307,7 +401,7 @@ class Worker {
     const OwnedBuffer& b = *buffers_[p_.mean_slots[m]];
     const float* x = reinterpret_cast<const float*>(b.data());
     std::vector<double>& sum = sums_[m];
-    const size_t c = sum.size(), n = b.size() / sizeof(float);
+    const size_t c = sum.size(), n = ValueBytes(*p_.slots[p_.mean_slots[m]]) / sizeof(float);
     const size_t rows = c == 0 ? 0 : n / c;
     double* s = sum.data();
     size_t k = 0;
@@ -344,6 +438,9 @@ class Worker {
 #endif
 
   const Plan& p_;
+  const bool record_;
+  bool busy_ = false;
+  size_t runs_ = 0;
   std::vector<std::unique_ptr<OwnedBuffer>> buffers_;
   std::vector<std::vector<const void*>> ins_;
   std::vector<std::vector<void*>> outs_;
@@ -352,6 +449,48 @@ class Worker {
   std::vector<SampleFeed> feeds_;
 };
 
+class Worker;
+// The calibration worker running on this thread (Graph_Run records into its runners), or null.
+thread_local Worker* t_worker = nullptr;
+// Graph_Run calls nested outside calibration (each makes a fresh plan), to stop runaway nesting.
+thread_local int t_standalone_depth = 0;
+
+// One thread's runners: the entry graph's and one per subgraph it may call.
+class Worker {
+ public:
+  explicit Worker(const Plans& plans) : plans_(plans) {
+    for (const auto& p : plans.plans) runners_.push_back(std::make_unique<Runner>(*p, /*record=*/true));
+  }
+
+  const std::vector<SampleFeed>& feeds() { return runners_[0]->feeds(); }
+
+  // Runs the entry graph on the sample in its input buffers (`sample` names it in messages);
+  // the subgraphs its kernels run through Graph_Run are recorded too.
+  Status Run(size_t sample) {
+    for (auto& r : runners_) r->StartSample();
+    Worker* outer = t_worker;
+    t_worker = this;
+    Status s = runners_[0]->Execute(static_cast<int64_t>(sample));
+    t_worker = outer;
+    return s;
+  }
+
+  Runner* RunnerFor(const TflcGraph* g) {
+    auto it = plans_.index.find(g);
+    return it == plans_.index.end() ? nullptr : runners_[it->second].get();
+  }
+  const std::vector<std::unique_ptr<Runner>>& runners() const { return runners_; }
+
+ private:
+  const Plans& plans_;
+  std::vector<std::unique_ptr<Runner>> runners_;
+};
+
+// What one sample added to the channel sums: per plan, per mean slot, and the runs of each plan.
+struct SampleSums {
+  std::vector<std::vector<std::vector<double>>> sums;
+  std::vector<size_t> runs;
+};
 }  // namespace
 
 std::vector<DatasetInput> DatasetInputsOf(const TflcGraph* g) {
@@ -396,13 +535,12 @@ Status Calibrate(const PassContext& ctx, TflcGraph* g, const Dataset& dataset, u
 
 Status Calibrate(const PassContext& ctx, TflcGraph* g, SampleSource& source, unsigned threads, bool channel_means,
                  const std::function<void(size_t, size_t)>& progress, size_t* num_samples) {
-  TFLC_RETURN_IF_ERROR(Sorted(g));
-  TFLC_ASSIGN_OR_RETURN(Plan plan, MakePlan(ctx, g, channel_means));
+  TFLC_ASSIGN_OR_RETURN(Plans plans, MakePlans(*ctx.registry, g, channel_means));
   const size_t hint = source.size_hint();
   if (hint > 0) threads = std::min<unsigned>(threads, static_cast<unsigned>(std::min<size_t>(hint, 1024)));
   threads = std::max(1u, threads);
   std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(plan));
+  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(plans));
   // `mu` guards the source (one Next at a time), `taken`, `finished`, `first_error` and progress.
   std::mutex mu;
   size_t taken = 0;
@@ -411,17 +549,33 @@ Status Calibrate(const PassContext& ctx, TflcGraph* g, SampleSource& source, uns
   Status first_error;
   // Channel sums are added up sample by sample in sample order, whichever worker ran which sample,
   // so the means (and the bias corrections made from them) do not depend on thread timing. A
-  // sample finished early waits in `pending` (a few at most: about one per worker).
-  std::vector<std::vector<double>> total_sums;
-  for (int s : plan.mean_slots) total_sums.emplace_back(static_cast<size_t>(plan.slots[s]->dims.back()), 0.0);
-  std::map<size_t, std::vector<std::vector<double>>> pending;
+  // sample finished early waits in `pending` (a few at most: about one per worker). A subgraph's
+  // values count once per run (every iteration of a loop).
+  bool any_means = false;
+  SampleSums total;
+  for (const auto& p : plans.plans) {
+    std::vector<std::vector<double>> sums;
+    for (int s : p->mean_slots) sums.emplace_back(static_cast<size_t>(p->slots[s]->dims.back()), 0.0);
+    any_means = any_means || !sums.empty();
+    total.sums.push_back(std::move(sums));
+    total.runs.push_back(0);
+  }
+  std::map<size_t, SampleSums> pending;
   size_t next_merge = 0;
   auto merge = [&](size_t i, const Worker& w) {  // with `mu` held
-    if (total_sums.empty()) return;
-    pending.emplace(i, w.channel_sums());
+    if (!any_means) return;
+    SampleSums one;
+    for (const auto& r : w.runners()) {
+      one.sums.push_back(r->channel_sums());
+      one.runs.push_back(r->runs());
+    }
+    pending.emplace(i, std::move(one));
     for (auto it = pending.find(next_merge); it != pending.end(); it = pending.find(next_merge)) {
-      for (size_t m = 0; m < total_sums.size(); ++m) {
-        for (size_t k = 0; k < total_sums[m].size(); ++k) total_sums[m][k] += it->second[m][k];
+      for (size_t p = 0; p < total.sums.size(); ++p) {
+        total.runs[p] += it->second.runs[p];
+        for (size_t m = 0; m < total.sums[p].size(); ++m) {
+          for (size_t k = 0; k < total.sums[p][m].size(); ++k) total.sums[p][m][k] += it->second.sums[p][m][k];
+        }
       }
       pending.erase(it);
       ++next_merge;
@@ -460,29 +614,60 @@ Status Calibrate(const PassContext& ctx, TflcGraph* g, SampleSource& source, uns
   work(workers[0].get());
   for (auto& t : pool) t.join();
   TFLC_RETURN_IF_ERROR(first_error);
-  const size_t total = done;
-  if (num_samples) *num_samples = total;
-  if (total == 0) {
+  const size_t samples = done;
+  if (num_samples) *num_samples = samples;
+  if (samples == 0) {
     return InvalidArgument("the representative dataset gave no samples: calibration needs at least one");
   }
 
-  for (size_t m = 0; m < plan.mean_slots.size(); ++m) {
-    TflcValue* v = plan.slots[plan.mean_slots[m]];
-    const std::vector<double>& sum = total_sums[m];
-    const double count = static_cast<double>(total) * static_cast<double>(NumElements(*v) / v->dims.back());
-    v->channel_means.resize(sum.size());
-    for (size_t k = 0; k < sum.size(); ++k) v->channel_means[k] = static_cast<float>(sum[k] / count);
-  }
-  for (size_t j = 0; j < plan.observed.size(); ++j) {
-    Range r;
-    for (auto& w : workers) r.Merge(w->ranges()[j]);
-    TflcValue* v = plan.slots[plan.observed[j]];
-    if (!(r.min <= r.max)) continue;  // only NaN seen
-    v->has_range = true;
-    v->range_min = r.min;
-    v->range_max = r.max;
+  for (size_t pi = 0; pi < plans.plans.size(); ++pi) {
+    const Plan& plan = *plans.plans[pi];
+    const bool shared = plan.graph->is_subgraph;  // may be calibrated from several entry graphs
+    for (size_t m = 0; m < plan.mean_slots.size() && total.runs[pi] > 0; ++m) {
+      TflcValue* v = plan.slots[plan.mean_slots[m]];
+      const std::vector<double>& sum = total.sums[pi][m];
+      const double count = static_cast<double>(total.runs[pi]) * static_cast<double>(NumElements(*v) / v->dims.back());
+      v->channel_means.resize(sum.size());
+      for (size_t k = 0; k < sum.size(); ++k) v->channel_means[k] = static_cast<float>(sum[k] / count);
+    }
+    for (size_t j = 0; j < plan.observed.size(); ++j) {
+      Range r;
+      for (auto& w : workers) r.Merge(w->runners()[pi]->ranges()[j]);
+      TflcValue* v = plan.slots[plan.observed[j]];
+      if (!(r.min <= r.max)) continue;  // only NaN seen, or a subgraph that never ran
+      if (shared && v->has_range) r.Merge({v->range_min, v->range_max});
+      v->has_range = true;
+      v->range_min = r.min;
+      v->range_max = r.max;
+    }
   }
   return OkStatus();
+}
+
+Status RunGraph(const TflcGraph* g, const void* const* inputs, size_t num_inputs, void* const* outputs,
+                size_t num_outputs) {
+  if (!g) return InvalidArgument("Graph_Run: no graph");
+  if (t_worker) {
+    if (Runner* r = t_worker->RunnerFor(g)) return r->RunWith(inputs, num_inputs, outputs, num_outputs);
+  }
+  // Outside calibration (or a graph the calibration did not plan): a fresh plan, nothing recorded.
+  if (!g->model || !g->model->registry) {
+    return FailedPrecondition("Graph_Run: " + DescribeGraph(g) + " belongs to no model with plugins");
+  }
+  if (t_standalone_depth >= 64) {
+    return FailedPrecondition("Graph_Run: subgraph calls nested more than 64 deep at " + DescribeGraph(g));
+  }
+  TflcGraph* mg = const_cast<TflcGraph*>(g);  // Sorted only reorders the node list
+  TFLC_RETURN_IF_ERROR(Sorted(mg));
+  TFLC_ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, MakePlan(*g->model->registry, mg, /*channel_means=*/false));
+  Runner runner(*plan, /*record=*/false);
+  Worker* outer = t_worker;
+  t_worker = nullptr;
+  ++t_standalone_depth;
+  Status s = runner.RunWith(inputs, num_inputs, outputs, num_outputs);
+  --t_standalone_depth;
+  t_worker = outer;
+  return s;
 }
 
 }  // namespace tflc::host

@@ -175,9 +175,10 @@ Status Quantize(const PassContext& ctx, TflcModel* model, const QuantizerChoice&
     }));
     stats |= asked;
   }
+  // Every entry graph is calibrated before any graph is rewritten: a subgraph (loop body, branch)
+  // is calibrated through the nodes that call it (Graph_Run from their kernels), possibly from
+  // several entry graphs, and must still be float then. The dataset feeds the entry graphs only.
   for (auto& g : model->graphs) {
-    // Subgraphs (loop bodies, branches) are calibrated through the node that calls them: the
-    // dataset feeds the entry graphs only.
     if (calibrate && !g->is_subgraph) {
       // A file dataset is loaded (and validated) whole; a stream (Python) validates each sample.
       std::optional<Dataset> file_dataset;
@@ -202,6 +203,8 @@ Status Quantize(const PassContext& ctx, TflcModel* model, const QuantizerChoice&
                      samples, secs, threads, threads == 1 ? "" : "s", samples / std::max(secs, 1e-9));
       }
     }
+  }
+  for (auto& g : model->graphs) {
     TflcQuantize_Args a{};
     a.struct_size = TflcQuantize_Args_STRUCT_SIZE;
     a.host = HostApi();

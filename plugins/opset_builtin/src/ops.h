@@ -33,6 +33,8 @@ using EvalFn = Status (*)(EvalContext&);
 // ---- control_flow.cc: ops that call subgraphs
 Status InferWhile(ShapeContext& c);
 Status InferIf(ShapeContext& c);
+Status EvalWhile(EvalContext& c);  // runs cond / body through the host (Graph_Run)
+Status EvalIf(EvalContext& c);     // runs the branch the condition picks
 
 // ---- elementwise.cc: arithmetic, comparisons, logic, math, select, cast
 Status InferBinary(ShapeContext& c);         // broadcast; output type = input type

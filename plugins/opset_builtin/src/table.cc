@@ -672,9 +672,10 @@ constexpr TflcOpsetEntry kOps[] = {
     TFLC_OP("GELU", kGelu, InferUnary, EvalGelu).Options(kGeluOptionsT, kGeluOptions).Runtime(kRtGelu)
         .Quant(kQuantArithmeticInt8),
     TFLC_OP("RELU_0_TO_1", kRelu0To1, InferUnary, EvalRelu0To1).Runtime(kRtRelu0To1),
-    // Subgraph calls: never folded here (a constant-condition IF is inlined by its lowering).
-    Def("IF", kIf, &ShapeEntry<InferIf>, nullptr, &VersionEntry<kIf>).Options(kIfOptionsT, kIfOptions).Runtime(kRt1150),
-    Def("WHILE", kWhile, &ShapeEntry<InferWhile>, nullptr, &VersionEntry<kWhile>)
+    // Subgraph calls: the kernels run the subgraphs through the host (calibration, Interpret); the
+    // host never folds a node that calls subgraphs (a constant-condition IF is inlined by its lowering).
+    Def("IF", kIf, &ShapeEntry<InferIf>, &EvalEntry<EvalIf>, &VersionEntry<kIf>).Options(kIfOptionsT, kIfOptions).Runtime(kRt1150),
+    Def("WHILE", kWhile, &ShapeEntry<InferWhile>, &EvalEntry<EvalWhile>, &VersionEntry<kWhile>)
         .Options(kWhileOptionsT, kWhileOptions).Runtime(kRt1150),
 };
 

@@ -94,8 +94,12 @@ class Quantizer {
       return InvalidArgument("--bias_correction must be true or false, got '" + correction + "'");
     }
     bias_correction_ = correction == "true";
-    const TflcDataType in_type = IoType(OptionOr(a_, "inference_input_type", ""), m_.type);
-    const TflcDataType out_type = IoType(OptionOr(a_, "inference_output_type", ""), m_.type);
+    // Subgraphs (loop bodies, branches) keep float32 inputs and outputs: they are bound to the
+    // operands of the node that calls them (WHILE / IF, which stay float), and quantize inside
+    // behind QUANTIZE / DEQUANTIZE. The inference types are the model's, i.e. the entry graphs'.
+    const bool entry = !g_.is_subgraph();
+    const TflcDataType in_type = entry ? IoType(OptionOr(a_, "inference_input_type", ""), m_.type) : TFLC_TYPE_FLOAT32;
+    const TflcDataType out_type = entry ? IoType(OptionOr(a_, "inference_output_type", ""), m_.type) : TFLC_TYPE_FLOAT32;
     const auto ops = UpperList(OptionOr(a_, "target_spec.supported_ops", ""));
     const bool strict = !ops.count("TFLITE_BUILTINS") && !ops.count("SELECT_TF_OPS") &&
                         (ops.count("TFLITE_BUILTINS_INT8") ||
@@ -165,6 +169,16 @@ class Quantizer {
     return true;
   }
 
+  // A node that calls subgraphs (WHILE, IF: a TFLC_ATTR_GRAPH attribute) computes nothing itself:
+  // its subgraphs are quantized on their own, and it passes float values through.
+  static bool CallsSubgraphs(const NodeView& n) {
+    for (const std::string& name : n.AttrNames()) {
+      TflcAttrValue v;
+      if (n.GetAttr(name, &v) && v.kind == TFLC_ATTR_GRAPH) return true;
+    }
+    return false;
+  }
+
   Status Classify(const std::vector<NodeView>& nodes, bool strict) {
     std::map<std::string, std::vector<std::string>> missing;  // op -> node names
     for (const NodeView& n : nodes) {
@@ -172,7 +186,7 @@ class Quantizer {
       std::string why;
       if (CanQuantize(n, &why)) {
         quantized_.insert(n.get());
-      } else if (why == "no kernel") {
+      } else if (why == "no kernel" && !CallsSubgraphs(n)) {
         missing[std::string(n.op())].push_back(std::string(n.name()));
       }
     }

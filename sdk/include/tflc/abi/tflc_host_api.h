@@ -81,6 +81,20 @@ typedef struct TflcGraph_AddNode_Args {
 } TflcGraph_AddNode_Args;
 #define TflcGraph_AddNode_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_AddNode_Args, node)
 
+/* Graph_Run (v1.3): one run of a graph on the caller's buffers. */
+typedef struct TflcGraph_Run_Args {
+  size_t struct_size;
+  const TflcExtensionBase* extensions;
+  const TflcGraph* graph;     /* borrowed: a graph of the model being converted */
+  const void* const* inputs;  /* borrowed during the call: data of graph input i, laid out as that
+                               * input's type and shape; num_inputs = the graph's input count */
+  size_t num_inputs;
+  void* const* outputs;       /* borrowed during the call: the caller's buffers, one per graph
+                               * output, sized by that output's type and shape; written */
+  size_t num_outputs;
+} TflcGraph_Run_Args;
+#define TflcGraph_Run_Args_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcGraph_Run_Args, num_outputs)
+
 struct TflcOpsetEntry; /* tflc_plugin.h */
 
 typedef struct TflcHostApi {
@@ -200,8 +214,17 @@ typedef struct TflcHostApi {
                               size_t num_outputs);
   /* The subgraph's name (Graph_AddSubgraph), or the signature key of an entry graph. */
   TflcStringView (*Graph_Name)(const TflcGraph* graph);
+  /* Runs `args->graph` with the opsets' reference kernels: what an op that calls subgraphs (a loop,
+   * a conditional) does in its Evaluate kernel. The host knows nothing of the caller's semantics;
+   * it only runs the graph once. During calibration, every float value of the graph is observed on
+   * every run (all iterations of a loop), as the values of the entry graphs are. Every value of
+   * the graph needs a known shape. */
+  TflcStatus* (*Graph_Run)(TflcGraph_Run_Args* args);
+  /* 1 for a subgraph (Graph_AddSubgraph: a function body nodes call), 0 for an entry graph (one
+   * per signature), whose inputs and outputs are the model's. */
+  int32_t (*Graph_IsSubgraph)(const TflcGraph* graph);
 } TflcHostApi;
-#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Graph_Name)
+#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Graph_IsSubgraph)
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -557,6 +557,26 @@ class GraphBuilder {
     return r;
   }
 
+  // ABI 1.3: runs this graph once with the opsets' reference kernels (an Evaluate kernel of an op
+  // that calls subgraphs). inputs[i] / outputs[k]: data of graph input i / output k, laid out as
+  // that value's type and shape. During calibration the host records the graph's ranges.
+  bool can_run() const { return TFLC_HAS_FIELD(host_, TflcHostApi, Graph_Run) && host_->Graph_Run; }
+  Status Run(const std::vector<const void*>& inputs, const std::vector<void*>& outputs) const {
+    if (!can_run()) return Status(TFLC_CODE_UNIMPLEMENTED, "the host cannot run subgraphs (no Graph_Run)");
+    TflcGraph_Run_Args a{};
+    a.struct_size = TflcGraph_Run_Args_STRUCT_SIZE;
+    a.graph = g_;
+    a.inputs = inputs.data();
+    a.num_inputs = inputs.size();
+    a.outputs = outputs.data();
+    a.num_outputs = outputs.size();
+    return Absorb(host_->Graph_Run(&a));
+  }
+  // ABI 1.3: a subgraph (a function body nodes call), not an entry graph (false on older hosts).
+  bool is_subgraph() const {
+    return TFLC_HAS_FIELD(host_, TflcHostApi, Graph_IsSubgraph) && host_->Graph_IsSubgraph && host_->Graph_IsSubgraph(g_) != 0;
+  }
+
   size_t num_nodes() const { return host_->Graph_NumNodes(g_); }
   NodeView node(size_t i) const { return NodeView(host_, host_->Graph_Node(g_, i)); }
   size_t num_inputs() const { return host_->Graph_NumInputs(g_); }
