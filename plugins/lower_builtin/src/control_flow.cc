@@ -180,9 +180,10 @@ TflcStatus* LowerWhile(TflcLowerNode_Args* args) {
     }
     // An LSTM / GRU recurrence (Keras 3, Keras 2 backend.rnn untagged, hand-written) becomes the
     // fused composite instead (rnn_loop.cc); anything else stays a WHILE.
-    bool fused = false;
-    if (l.Option("fuse_rnn", "true") != "false") TFLC_ASSIGN_OR_RETURN(fused, FuseRnnLoop(l, cond.graph, body.graph, vars));
-    if (fused) return OkStatus();
+    if (l.Option("fuse_rnn", "true") != "false") {
+      TFLC_ASSIGN_OR_RETURN(bool fused, FuseRnnLoop(l, cond.graph, body.graph, vars));
+      if (fused) return OkStatus();
+    }
     // TFLite's WHILE needs a bool condition: a numeric cond result x becomes x != 0 in the cond.
     ValueView c = cond.graph.output(0);
     if (c.type() != TFLC_TYPE_BOOL) {
