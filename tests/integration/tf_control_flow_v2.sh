@@ -119,7 +119,8 @@ cmp=(--outputs "$outputs" --tolerance 1e-4)
 # A fused LSTM (UNIDIRECTIONAL_SEQUENCE_LSTM) keeps its state in variable tensors, which LiteRT.js
 # 2.5.3 refuses at load (tests/e2e/README.md "Variable tensors", ctest e2e_litert_variable_tensors):
 # such a file runs in the 2023 runtime, said here, unless the caller chose a runtime.
-if [ -z "${TFLC_E2E_RUNTIME:-}" ] && "$tflc" inspect --no_options "$tfl" | grep -q '^  \[[0-9]*\] UNIDIRECTIONAL_SEQUENCE_LSTM'; then
+# (grep reads the whole dump: with pipefail, `grep -q` closing the pipe early would fail the test.)
+if [ -z "${TFLC_E2E_RUNTIME:-}" ] && "$tflc" inspect --no_options "$tfl" | grep -c '^  \[[0-9]*\] UNIDIRECTIONAL_SEQUENCE_LSTM' >/dev/null; then
   echo "note: the .tflite has UNIDIRECTIONAL_SEQUENCE_LSTM (variable state tensors, which LiteRT.js cannot load): compared in the 2023 runtime (tfjs-tflite)"
   export TFLC_E2E_RUNTIME=tfjs-tflite
 fi
