@@ -432,22 +432,6 @@ bool AllZero(const ValueView& v) {
   return true;
 }
 
-// The last time step of a sequence [b,t,u] (time-major [t,b,u]) as TF's StridedSlice, which its
-// own row lowers (TF's converter slices the fused LSTM's output the same way, lstm_utils.cc).
-StatusOr<ValueView> LastStep(const Lowering& l, const ValueView& seq, bool time_major) {
-  TFLC_ASSIGN_OR_RETURN(ValueView begin, l.ConstInt32Vector("last/begin", time_major ? std::vector<int64_t>{-1, 0, 0}
-                                                                                     : std::vector<int64_t>{0, -1, 0}));
-  TFLC_ASSIGN_OR_RETURN(ValueView end, l.ConstInt32Vector("last/end", {0, 0, 0}));
-  TFLC_ASSIGN_OR_RETURN(ValueView strides, l.ConstInt32Vector("last/strides", {1, 1, 1}));
-  TFLC_ASSIGN_OR_RETURN(NodeView s, l.builder().Source("StridedSlice", l.Name("last"), {seq, begin, end, strides}));
-  TFLC_RETURN_IF_ERROR(s.SetInt("begin_mask", time_major ? 6 : 5));
-  TFLC_RETURN_IF_ERROR(s.SetInt("end_mask", time_major ? 6 : 5));
-  TFLC_RETURN_IF_ERROR(s.SetInt("shrink_axis_mask", time_major ? 1 : 2));
-  TFLC_RETURN_IF_ERROR(s.SetInt("ellipsis_mask", 0));
-  TFLC_RETURN_IF_ERROR(s.SetInt("new_axis_mask", 0));
-  return s.output(0);
-}
-
 // A Keras 2 RNN layer function (api_implements "lstm_*" / "gru_*"; CONTROL_FLOW.md §1.4):
 //   LSTM (inputs, init_h, init_c, kernel, recurrent_kernel, bias) → (last, outputs, h, c, runtime)
 //   GRU  (inputs, init_h, kernel, recurrent_kernel, bias)         → (last, outputs, h, runtime)
@@ -479,22 +463,20 @@ StatusOr<bool> FuseKerasRnn(const Lowering& l, const GraphBuilder& fn, bool lstm
   std::vector<ValueView> ins{x, kernel, recurrent, bias};
   if (!zero_states) ins.insert(ins.end(), in.begin() + 1, in.begin() + 1 + static_cast<std::ptrdiff_t>(states));
   const size_t outs = need_c ? 3 : 1;
-  TFLC_ASSIGN_OR_RETURN(NodeView rnn, l.builder().Source(lstm ? "tflc.LSTM" : "tflc.GRU", l.Name(lstm ? "lstm" : "gru"), ins, outs));
-  TFLC_RETURN_IF_ERROR(rnn.SetInt("units", units));
-  TFLC_RETURN_IF_ERROR(rnn.SetString("activation", "tanh"));
-  TFLC_RETURN_IF_ERROR(rnn.SetString("recurrent_activation", "sigmoid"));
-  TFLC_RETURN_IF_ERROR(rnn.SetBool("return_sequences", true));
-  TFLC_RETURN_IF_ERROR(rnn.SetBool("go_backwards", go_backwards));
-  TFLC_RETURN_IF_ERROR(rnn.SetBool("time_major", time_major));
-  if (!lstm) TFLC_RETURN_IF_ERROR(rnn.SetBool("reset_after", bias.rank() == 2));
-  if (!zero_states) TFLC_RETURN_IF_ERROR(rnn.SetInt("num_initial_states", static_cast<int64_t>(states)));
   const int64_t batch = x.dims()[time_major ? 1 : 0];
-  const std::vector<int64_t> seq_dims = time_major ? std::vector<int64_t>{steps, batch, units}
-                                                   : std::vector<int64_t>{batch, steps, units};
-  TFLC_RETURN_IF_ERROR(rnn.output(0).SetShape(x.type(), seq_dims));
+  RnnComposite spec;
+  spec.lstm = lstm;
+  spec.units = units;
+  spec.steps = steps;
+  spec.batch = batch;
+  spec.go_backwards = go_backwards;
+  spec.time_major = time_major;
+  spec.reset_after = bias.rank() == 2;
+  spec.num_initial_states = zero_states ? 0 : static_cast<int64_t>(states);
+  spec.num_outputs = outs;
+  TFLC_ASSIGN_OR_RETURN(NodeView rnn, EmitRnnComposite(l, l.Name(lstm ? "lstm" : "gru"), ins, spec));
   const ValueView seq = rnn.output(0);
-  TFLC_ASSIGN_OR_RETURN(ValueView last, LastStep(l, seq, time_major));
-  TFLC_RETURN_IF_ERROR(last.SetShape(x.type(), {batch, units}));
+  TFLC_ASSIGN_OR_RETURN(ValueView last, LastStep(l, seq, time_major, "last", batch, units));
   TFLC_RETURN_IF_ERROR(l.Replace(0, last));
   if (return_sequences) {
     TFLC_RETURN_IF_ERROR(l.Replace(1, seq));
@@ -514,6 +496,42 @@ StatusOr<bool> FuseKerasRnn(const Lowering& l, const GraphBuilder& fn, bool lstm
 }
 
 }  // namespace
+
+StatusOr<NodeView> EmitRnnComposite(const Lowering& l, const std::string& name, const std::vector<ValueView>& ins,
+                                    const RnnComposite& c) {
+  TFLC_ASSIGN_OR_RETURN(NodeView rnn, l.builder().Source(c.lstm ? "tflc.LSTM" : "tflc.GRU", name, ins, c.num_outputs));
+  TFLC_RETURN_IF_ERROR(rnn.SetInt("units", c.units));
+  TFLC_RETURN_IF_ERROR(rnn.SetString("activation", "tanh"));
+  TFLC_RETURN_IF_ERROR(rnn.SetString("recurrent_activation", "sigmoid"));
+  TFLC_RETURN_IF_ERROR(rnn.SetBool("return_sequences", true));
+  TFLC_RETURN_IF_ERROR(rnn.SetBool("go_backwards", c.go_backwards));
+  TFLC_RETURN_IF_ERROR(rnn.SetBool("time_major", c.time_major));
+  if (!c.lstm) TFLC_RETURN_IF_ERROR(rnn.SetBool("reset_after", c.reset_after));
+  if (c.num_initial_states > 0) TFLC_RETURN_IF_ERROR(rnn.SetInt("num_initial_states", c.num_initial_states));
+  const TflcDataType type = ins[0].type();
+  TFLC_RETURN_IF_ERROR(rnn.output(0).SetShape(type, c.time_major ? std::vector<int64_t>{c.steps, c.batch, c.units}
+                                                                  : std::vector<int64_t>{c.batch, c.steps, c.units}));
+  if (c.num_outputs == 3) TFLC_RETURN_IF_ERROR(rnn.output(2).SetShape(type, {c.batch, c.units}));
+  return rnn;
+}
+
+StatusOr<ValueView> LastStep(const Lowering& l, const ValueView& seq, bool time_major, const std::string& name,
+                             int64_t batch, int64_t units) {
+  TFLC_ASSIGN_OR_RETURN(ValueView begin, l.ConstInt32Vector(name + "/begin", time_major ? std::vector<int64_t>{-1, 0, 0}
+                                                                                        : std::vector<int64_t>{0, -1, 0}));
+  TFLC_ASSIGN_OR_RETURN(ValueView end, l.ConstInt32Vector(name + "/end", {0, 0, 0}));
+  TFLC_ASSIGN_OR_RETURN(ValueView strides, l.ConstInt32Vector(name + "/strides", {1, 1, 1}));
+  TFLC_ASSIGN_OR_RETURN(NodeView s, l.builder().Source("StridedSlice", l.Name(name), {seq, begin, end, strides}));
+  TFLC_RETURN_IF_ERROR(s.SetInt("begin_mask", time_major ? 6 : 5));
+  TFLC_RETURN_IF_ERROR(s.SetInt("end_mask", time_major ? 6 : 5));
+  TFLC_RETURN_IF_ERROR(s.SetInt("shrink_axis_mask", time_major ? 1 : 2));
+  TFLC_RETURN_IF_ERROR(s.SetInt("ellipsis_mask", 0));
+  TFLC_RETURN_IF_ERROR(s.SetInt("new_axis_mask", 0));
+  TFLC_RETURN_IF_ERROR(s.SetType("T", seq.type()));
+  TFLC_RETURN_IF_ERROR(s.SetType("Index", TFLC_TYPE_INT32));
+  TFLC_RETURN_IF_ERROR(s.output(0).SetShape(seq.type(), {batch, units}));
+  return s.output(0);
+}
 
 // PartitionedCall / StatefulPartitionedCall kept by the frontend (a Keras 2 RNN layer function,
 // subgraph `f`): fused into the RNN composite when it matches, else the function inlined.

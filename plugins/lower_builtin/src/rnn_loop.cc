@@ -680,34 +680,19 @@ StatusOr<bool> FuseRnnLoop(const Lowering& l, const GraphBuilder& cond, const Gr
   if (!zero_states)
     for (size_t s : state_vars) ins.push_back(vars[s]);
   const bool need_c = cell.lstm && Used(l.node().output(cell.c));
-  TFLC_ASSIGN_OR_RETURN(NodeView rnn, l.builder().Source(cell.lstm ? "tflc.LSTM" : "tflc.GRU", l.Name(kind), ins,
-                                                         need_c ? 3 : 1));
-  TFLC_RETURN_IF_ERROR(rnn.SetInt("units", units));
-  TFLC_RETURN_IF_ERROR(rnn.SetString("activation", "tanh"));
-  TFLC_RETURN_IF_ERROR(rnn.SetString("recurrent_activation", "sigmoid"));
-  TFLC_RETURN_IF_ERROR(rnn.SetBool("return_sequences", true));
-  TFLC_RETURN_IF_ERROR(rnn.SetBool("go_backwards", false));
-  TFLC_RETURN_IF_ERROR(rnn.SetBool("time_major", true));
-  if (!cell.lstm) TFLC_RETURN_IF_ERROR(rnn.SetBool("reset_after", cell.reset_after));
-  if (!zero_states) TFLC_RETURN_IF_ERROR(rnn.SetInt("num_initial_states", static_cast<int64_t>(state_vars.size())));
+  RnnComposite spec;
+  spec.lstm = cell.lstm;
+  spec.units = units;
+  spec.steps = steps;
+  spec.batch = batch;
+  spec.time_major = true;
+  spec.reset_after = cell.reset_after;
+  spec.num_initial_states = zero_states ? 0 : static_cast<int64_t>(state_vars.size());
+  spec.num_outputs = need_c ? 3 : 1;
+  TFLC_ASSIGN_OR_RETURN(NodeView rnn, EmitRnnComposite(l, l.Name(kind), ins, spec));
   const ValueView seq = rnn.output(0);
-  TFLC_RETURN_IF_ERROR(seq.SetShape(TFLC_TYPE_FLOAT32, {steps, batch, units}));
-  if (need_c) TFLC_RETURN_IF_ERROR(rnn.output(2).SetShape(TFLC_TYPE_FLOAT32, {batch, units}));
-
   // The last step seq[-1] as TF's StridedSlice (its row lowers it).
-  TFLC_ASSIGN_OR_RETURN(ValueView begin, l.ConstInt32Vector(kind + "/last/begin", {-1, 0, 0}));
-  TFLC_ASSIGN_OR_RETURN(ValueView end, l.ConstInt32Vector(kind + "/last/end", {0, 0, 0}));
-  TFLC_ASSIGN_OR_RETURN(ValueView strides, l.ConstInt32Vector(kind + "/last/strides", {1, 1, 1}));
-  TFLC_ASSIGN_OR_RETURN(NodeView slice, l.builder().Source("StridedSlice", l.Name(kind + "/last"), {seq, begin, end, strides}));
-  TFLC_RETURN_IF_ERROR(slice.SetInt("begin_mask", 6));
-  TFLC_RETURN_IF_ERROR(slice.SetInt("end_mask", 6));
-  TFLC_RETURN_IF_ERROR(slice.SetInt("shrink_axis_mask", 1));
-  TFLC_RETURN_IF_ERROR(slice.SetInt("ellipsis_mask", 0));
-  TFLC_RETURN_IF_ERROR(slice.SetInt("new_axis_mask", 0));
-  TFLC_RETURN_IF_ERROR(slice.SetType("T", TFLC_TYPE_FLOAT32));
-  TFLC_RETURN_IF_ERROR(slice.SetType("Index", TFLC_TYPE_INT32));
-  const ValueView last = slice.output(0);
-  TFLC_RETURN_IF_ERROR(last.SetShape(TFLC_TYPE_FLOAT32, {batch, units}));
+  TFLC_ASSIGN_OR_RETURN(ValueView last, LastStep(l, seq, /*time_major=*/true, kind + "/last", batch, units));
 
   const int64_t trips = steps;
   for (size_t i = 0; i < n; ++i) {
