@@ -340,14 +340,7 @@ class SavedModel:
                 it = SmInterp(self.gd, values)
                 got = it.run({f'serving_default_{k}': v for k, v in feeds.items()},
                              [f'StatefulPartitionedCall:{k}' for k in range(len(self.outputs))])
-                want = ref(feeds)
-                for a, b in zip(got, want):
-                    if a.shape != b.shape:
-                        print(f'{e["name"]}: shape {a.shape} != reference {b.shape}')
-                        ok = False
-                        continue
-                    worst = max(worst, float(np.max(np.abs(a - b))))
-                    peak = max(peak, float(np.max(np.abs(b))))
+                ok, worst, peak = cf.compare_selfcheck(e['name'], got, ref(feeds), ok, worst, peak)
             good = worst <= 1e-5 * max(1.0, peak)
             ok &= good
             print(f'{e["name"]:28s} expect={e["expect"]!r:22s} max|out|={peak:.4f} '

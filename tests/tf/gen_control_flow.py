@@ -1598,6 +1598,19 @@ def validate(gd):
     return errs
 
 
+
+def compare_selfcheck(name, got, want, ok, worst, peak):
+    """One sample of --selfcheck: the interpreter's outputs against the numpy formula; returns the
+    updated (ok, worst |difference|, peak |reference|)."""
+    for a, b in zip(got, want):
+        if a.shape != b.shape:
+            print(f'{name}: shape {a.shape} != reference {b.shape}')
+            ok = False
+            continue
+        worst = max(worst, float(np.max(np.abs(a - b))))
+        peak = max(peak, float(np.max(np.abs(b))))
+    return ok, worst, peak
+
 def selfcheck(outdir, results):
     rng = np.random.default_rng(1)
     ok = True
@@ -1629,14 +1642,7 @@ def selfcheck(outdir, results):
                     else:
                         feeds[i['name']] = rng.uniform(-1, 1, shape).astype(i['dtype'])
                 got = Interp(gd).run(feeds, e['outputs'])
-                want = ref(feeds)
-                for a, b in zip(got, want):
-                    if a.shape != b.shape:
-                        print(f'{e["name"]}: shape {a.shape} != reference {b.shape}')
-                        ok = False
-                        continue
-                    worst = max(worst, float(np.max(np.abs(a - b))))
-                    peak = max(peak, float(np.max(np.abs(b))))
+                ok, worst, peak = compare_selfcheck(e['name'], got, ref(feeds), ok, worst, peak)
             good = worst <= 1e-5 * max(1.0, peak)
             ok &= good
             print(f'{e["name"]:28s} expect={e["expect"]!r:22s} max|out|={peak:.4f} '
