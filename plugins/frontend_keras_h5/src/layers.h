@@ -3,6 +3,7 @@
 #ifndef TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_LAYERS_H_
 #define TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_LAYERS_H_
 
+#include <string>
 #include <vector>
 
 #include "converter.h"
@@ -105,6 +106,11 @@ Status ConvertTimeDistributed(LayerContext& ctx, std::vector<Tensor>* out);
 // layers_tfop.cc: TF-op layers (TFOpLambda, SlicingOpLambda) and Keras 3 operation layers
 // (keras.src.ops.*, and their bare-class-name entries in Keras 3 legacy H5); nullptr for others.
 LayerFn FindOpLayerConverter(const LayerDef& layer);
+
+// layers_custom.cc: a call of a custom (user-defined) layer class as one claimable source node
+// `keras.<Class>` (docs/writing-a-plugin.md, "Keras layers").
+std::string CustomLayerOp(const LayerDef& layer);
+Status ConvertCustomLayer(LayerContext& ctx, CustomLayerUse& use, std::vector<Tensor>* out);
 
 // Broadcast shape of two Keras shapes (numpy rules, -1 unknown); empty + false when incompatible.
 bool BroadcastShapes(const Shape& a, const Shape& b, Shape* out);

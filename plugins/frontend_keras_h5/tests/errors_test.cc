@@ -77,10 +77,10 @@ TEST(Errors, WeightShapeMismatch) {
 TEST(Errors, UnknownLayersAreAllNamedAtOnce) {
   REQUIRE_MODELS();
   ExpectError(Model("bad_unknown_layers"), TFLC_CODE_UNIMPLEMENTED,
-              {"layer 'q_dense' (class QDense) is a custom (user-defined) class 'QDense'",
-               "layer 'q_activation' (class QActivation)",
-               "layer 'my_lambda' (class Lambda) is a stock Keras layer tflc does not support yet",
-               "replace the custom layers with stock Keras layers", "--saved_model_dir", "file an issue"});
+              {"2 custom Keras layers that no loaded plugin implements", "layer 'q_dense': class 'QDense'",
+               "layer 'q_activation': class 'QActivation'",
+               "layer 'my_lambda' (class Lambda): a stock Keras layer tflc does not support yet",
+               "never its code", "Keras layer plugin", "--saved_model_dir", "--allow_custom_ops", "file an issue"});
 }
 
 TEST(Errors, UnsupportedConfigsNameTheLayer) {
