@@ -72,9 +72,16 @@ std::string Routes(const std::string& cls) {
          "(examples/keras_layer_plugin) to this layer's code";
 }
 
+// The layer's scope name: the node's name without the Keras frontend's "/call" (or "/call_N")
+// suffix, e.g. "transformer_block" or "outer/transformer_block".
+std::string LayerName(const NodeView& node) {
+  static const std::regex kCall("/call(_\\d+)?$");
+  return std::regex_replace(std::string(node.name()), kCall, "");
+}
+
 // A refusal: names the layer (its scope name and class) and what differs.
 Status Refuse(const NodeView& node, const std::string& cls, const std::string& what) {
-  return tflc::Unimplemented("layer '" + std::string(node.name()) + "' (class " + cls + "): " + what + Routes(cls));
+  return tflc::Unimplemented("layer '" + LayerName(node) + "' (class " + cls + "): " + what + Routes(cls));
 }
 
 // The class name as the file writes it (attribute _keras_class), else the op without "keras.".
@@ -494,7 +501,7 @@ StatusOr<ValueView> Projection(Emitter& e, const std::string& scope, const std::
 
 Status EmitTransformerBlock(TflcLowerNode_Args* args, const TbPlan& p) {
   NodeView src(args->host, args->node);
-  Emitter e(args, std::string(src.name()));
+  Emitter e(args, LayerName(src));
   const int64_t B = p.x_dims[0], L = p.x_dims[1], E = p.embed_dim, H = p.num_heads, D = p.key_dim, F = p.ff_dim;
   const Dims heads = {B, L, H, D}, scores = {B, H, L, L}, seq = {B, L, E}, hidden = {B, L, F};
   // att(inputs, inputs): query = value (= key).
@@ -523,7 +530,7 @@ Status EmitTransformerBlock(TflcLowerNode_Args* args, const TbPlan& p) {
 
 Status EmitTokenAndPositionEmbedding(TflcLowerNode_Args* args, const EmbPlan& p) {
   NodeView src(args->host, args->node);
-  Emitter e(args, std::string(src.name()));
+  Emitter e(args, LayerName(src));
   const int64_t B = p.x_dims[0], L = p.x_dims[1], E = p.embed_dim;
   const Dims out = {B, L, E};
   ValueView ids = p.x;

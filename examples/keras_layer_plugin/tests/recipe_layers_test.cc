@@ -221,7 +221,7 @@ tflc::sdk::NodeView BuildTb(FakeHost& host, const Tb& c, const std::vector<Weigh
     in.push_back(*v);
     names.push_back(wt.name);
   }
-  auto node = g.Source("keras.TransformerBlock", "transformer_block", in);
+  auto node = g.Source("keras.TransformerBlock", "transformer_block/call", in);
   EXPECT_TRUE(node.ok()) << node.status().message();
   EXPECT_TRUE(node->SetInt("_keras_inputs", 1).ok());
   EXPECT_TRUE(node->SetStringList("_keras_weights", names).ok());
@@ -305,7 +305,10 @@ void ExpectRefusal(FakeHost& host, const tflc::sdk::NodeView& node, const std::v
   const tflc::Status s = InferShape(host, node);
   ASSERT_FALSE(s.ok());
   for (const std::string& p : parts) EXPECT_TRUE(Contains(s.message(), p)) << s.message();
-  EXPECT_TRUE(Contains(s.message(), "transformer_block") || Contains(s.message(), "token_and_position_embedding")) << s.message();
+  // The layer by its scope name (the node's name without the frontend's "/call") and class.
+  EXPECT_TRUE(Contains(s.message(), "layer 'transformer_block' (class TransformerBlock)") ||
+              Contains(s.message(), "layer 'token_and_position_embedding' (class TokenAndPositionEmbedding)"))
+      << s.message();
   EXPECT_TRUE(Contains(s.message(), "SavedModel")) << s.message();
   const tflc::Status l = host.RunPipeline();
   ASSERT_FALSE(l.ok());
@@ -391,7 +394,7 @@ tflc::sdk::NodeView BuildEmb(FakeHost& host, const Emb& c, bool keras3, std::vec
     in.push_back(*v);
     names.push_back(name);
   }
-  auto node = g.Source("keras.TokenAndPositionEmbedding", "token_and_position_embedding", in);
+  auto node = g.Source("keras.TokenAndPositionEmbedding", "token_and_position_embedding/call", in);
   EXPECT_TRUE(node.ok());
   EXPECT_TRUE(node->SetInt("_keras_inputs", 1).ok());
   EXPECT_TRUE(node->SetStringList("_keras_weights", names).ok());
