@@ -179,6 +179,10 @@ StatusOr<LayerInputs> ReadInputs(const NodeView& node, const std::string& cls, s
 // so the slot of a counted group is its rank among the groups of its kind, in file order (= the
 // recipe's tracking order). `.keras` names are attribute paths (`att/query_dense/vars/0`).
 
+// Legacy H5 names may carry outer name scopes before the sub-layer (the ffn's `sequential/`, or a
+// writer's model scope): any leading path components are allowed, the sub-layer part must match.
+const std::string kScope = "(?:[^/]+/)*";
+
 struct SlotRule {
   std::regex pattern;
   int slot;        // fixed slot, or the first slot of a counted kind (slot + leaves * rank + leaf)
@@ -271,13 +275,13 @@ const std::vector<SlotRule>& TbRules() {
     r.push_back({std::regex("layernorm2/vars/1"), kB2, -1});
     // Legacy H5 (tf.keras / Keras 3 H5): global counters on the sub-layer names.
     for (int i = 0; i < 3; ++i) {
-      r.push_back({std::regex(std::string("multi_head_attention(?:_\\d+)?/") + proj[i] + "/kernel"), kQk + 2 * i, -1});
-      r.push_back({std::regex(std::string("multi_head_attention(?:_\\d+)?/") + proj[i] + "/bias"), kQb + 2 * i, -1});
+      r.push_back({std::regex(kScope + "multi_head_attention(?:_\\d+)?/" + proj[i] + "/kernel"), kQk + 2 * i, -1});
+      r.push_back({std::regex(kScope + "multi_head_attention(?:_\\d+)?/" + proj[i] + "/bias"), kQb + 2 * i, -1});
     }
-    r.push_back({std::regex("multi_head_attention(?:_\\d+)?/attention_output/kernel"), kOk, -1});
-    r.push_back({std::regex("multi_head_attention(?:_\\d+)?/attention_output/bias"), kOb, -1});
-    r.push_back({std::regex("((?:sequential(?:_\\d+)?/)?dense(?:_\\d+)?)/(kernel|bias)"), kF1k, 0});
-    r.push_back({std::regex("(layer_normalization(?:_\\d+)?)/(gamma|beta)"), kG1, 1});
+    r.push_back({std::regex(kScope + "multi_head_attention(?:_\\d+)?/attention_output/kernel"), kOk, -1});
+    r.push_back({std::regex(kScope + "multi_head_attention(?:_\\d+)?/attention_output/bias"), kOb, -1});
+    r.push_back({std::regex("(" + kScope + "dense(?:_\\d+)?)/(kernel|bias)"), kF1k, 0});
+    r.push_back({std::regex("(" + kScope + "layer_normalization(?:_\\d+)?)/(gamma|beta)"), kG1, 1});
     return r;
   }();
   return rules;
@@ -360,7 +364,7 @@ const std::vector<SlotRule>& EmbRules() {
       {std::regex("token_emb/vars/0"), kToken, -1},  // .keras
       {std::regex("pos_emb/vars/0"), kPos, -1},
       // Legacy H5: embedding, embedding_1 (global counters); token_emb is created first.
-      {std::regex("(embedding(?:_\\d+)?)/(embeddings)"), kToken, 0, 1},
+      {std::regex("(" + std::string(kScope) + "embedding(?:_\\d+)?)/(embeddings)"), kToken, 0, 1},
   };
   return rules;
 }

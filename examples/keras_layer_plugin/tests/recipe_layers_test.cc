@@ -195,10 +195,10 @@ std::vector<double> ReferenceTb(const Tb& c, const std::vector<Weight>& w, const
   for (size_t i = 0; i < x.size(); ++i) r1[i] = x[i] + attn[i];
   const std::vector<double> out1 = LayerNorm(r1, L, E, ByRole(w, "layer_normalization_2/gamma", "layernorm1/vars/0"),
                                              ByRole(w, "layer_normalization_2/beta", "layernorm1/vars/1"));
-  std::vector<double> h = Dense(out1, L, E, ByRole(w, "dense_2/kernel", "layers/dense/vars/0"), ByRole(w, "dense_2/bias", "layers/dense/vars/1"), F);
+  std::vector<double> h = Dense(out1, L, E, ByRole(w, "dense_2/kernel", "/dense/vars/0"), ByRole(w, "dense_2/bias", "/dense/vars/1"), F);
   for (double& e : h) e = std::max(e, 0.0);
-  const std::vector<double> f = Dense(h, L, F, ByRole(w, "dense_3/kernel", "layers/dense_1/vars/0"),
-                                      ByRole(w, "dense_3/bias", "layers/dense_1/vars/1"), E);
+  const std::vector<double> f = Dense(h, L, F, ByRole(w, "dense_3/kernel", "/dense_1/vars/0"),
+                                      ByRole(w, "dense_3/bias", "/dense_1/vars/1"), E);
   std::vector<double> r2(x.size());
   for (size_t i = 0; i < x.size(); ++i) r2[i] = out1[i] + f[i];
   return LayerNorm(r2, L, E, ByRole(w, "layer_normalization_3/gamma", "layernorm2/vars/0"),
@@ -255,10 +255,13 @@ void ExpectNear(const std::vector<float>& got, const std::vector<double>& want, 
 
 // ---------------------------------------------------------------------------- TransformerBlock
 
-void RunTb(bool keras3, const Tb& c) {
+void RunTb(bool keras3, const Tb& c, void (*rename)(std::string*) = nullptr) {
   FakeHost host;
   AddPlugins(host);
-  const std::vector<Weight> w = TbWeights(c, keras3);
+  std::vector<Weight> w = TbWeights(c, keras3);
+  if (rename) {
+    for (Weight& x : w) rename(&x.name);
+  }
   tflc::sdk::NodeView node = BuildTb(host, c, w);
   ASSERT_TRUE(InferShape(host, node).ok()) << InferShape(host, node).message();
   EXPECT_EQ(node.output(0).dims(), (Dims{1, c.L, c.E}));
@@ -282,6 +285,21 @@ TEST(TransformerBlock, KeyDimEmbedDimOverHeadsIsTakenFromTheWeights) {
   Tb c;
   c.D = c.E / c.H;
   RunTb(true, c);
+}
+
+// Other H5 writers: the ffn's Dense layers without the `sequential/` scope, and an outer scope.
+TEST(TransformerBlock, LegacyH5NamesWithOtherScopesAreAccepted) {
+  RunTb(false, Tb{}, [](std::string* n) {
+    if (n->rfind("sequential_1/", 0) == 0) n->erase(0, 13);
+    else *n = "functional/" + *n;
+  });
+}
+
+// tf.keras 2.13 / 2.14 .keras: a Sequential's layers under _layer_checkpoint_dependencies.
+TEST(TransformerBlock, TfKeras213SequentialPathIsAccepted) {
+  RunTb(true, Tb{}, [](std::string* n) {
+    if (n->rfind("ffn/layers/", 0) == 0) n->replace(4, 6, "_layer_checkpoint_dependencies");
+  });
 }
 
 TEST(TransformerBlock, TensorflowKeras3PrivateNamesAreAccepted) {
