@@ -79,6 +79,17 @@ std::string LayerName(const NodeView& node) {
   return std::regex_replace(std::string(node.name()), kCall, "");
 }
 
+// The name prefix of the emitted ops: the layer's scope for its first call ("transformer_block"),
+// the node's own name for further calls of a shared layer ("transformer_block/call_1").
+std::string EmitPrefix(const NodeView& node) {
+  std::string name(node.name());
+  const std::string call = "/call";
+  if (name.size() > call.size() && name.compare(name.size() - call.size(), call.size(), call) == 0) {
+    name.resize(name.size() - call.size());
+  }
+  return name;
+}
+
 // A refusal: names the layer (its scope name and class) and what differs.
 Status Refuse(const NodeView& node, const std::string& cls, const std::string& what) {
   return tflc::Unimplemented("layer '" + LayerName(node) + "' (class " + cls + "): " + what + Routes(cls));
@@ -505,7 +516,7 @@ StatusOr<ValueView> Projection(Emitter& e, const std::string& scope, const std::
 
 Status EmitTransformerBlock(TflcLowerNode_Args* args, const TbPlan& p) {
   NodeView src(args->host, args->node);
-  Emitter e(args, LayerName(src));
+  Emitter e(args, EmitPrefix(src));
   const int64_t B = p.x_dims[0], L = p.x_dims[1], E = p.embed_dim, H = p.num_heads, D = p.key_dim, F = p.ff_dim;
   const Dims heads = {B, L, H, D}, scores = {B, H, L, L}, seq = {B, L, E}, hidden = {B, L, F};
   // att(inputs, inputs): query = value (= key).
@@ -534,7 +545,7 @@ Status EmitTransformerBlock(TflcLowerNode_Args* args, const TbPlan& p) {
 
 Status EmitTokenAndPositionEmbedding(TflcLowerNode_Args* args, const EmbPlan& p) {
   NodeView src(args->host, args->node);
-  Emitter e(args, LayerName(src));
+  Emitter e(args, EmitPrefix(src));
   const int64_t B = p.x_dims[0], L = p.x_dims[1], E = p.embed_dim;
   const Dims out = {B, L, E};
   ValueView ids = p.x;
