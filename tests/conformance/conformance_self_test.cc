@@ -276,7 +276,6 @@ const std::vector<TflcOpsetEntry>& BrokenOps() {
     v.push_back(fuse2);
     v.push_back(OpEntry("CRASHY", TFLC_DOMAIN_BUILTIN, 106, ShapeCrash));    // 11
     v.push_back(OpEntry("Throwy", TFLC_DOMAIN_CUSTOM, 32, ShapeThrow));      // 12
-    v.push_back(OpEntry("keras.NoRow", TFLC_DOMAIN_SOURCE, -1));              // 13: source op, no row
     return v;
   }();
   return ops;
@@ -446,8 +445,7 @@ TEST(ConformanceSelfTest, FindsOpsetEntryProblems) {
   EXPECT_PROBLEM(p, "opset entry 9 (FUSE): bias_input 2 and weight_input -1 must both be -1");
   EXPECT_PROBLEM(p, "opset entry 9 (FUSE): fuses_activation is 1 but no option field writes");
   EXPECT_PROBLEM(p, "opset entry 10 (FUSE2): weight_output_axis -1 must be >= 0");
-  EXPECT_PROBLEM(p, "opset entry 13 (keras.NoRow): a SOURCE entry", "needs a lowering row for 'keras.NoRow'");
-  EXPECT_EQ(p.size(), 18u) << FormatProblems(p);
+  EXPECT_EQ(p.size(), 17u) << FormatProblems(p);
 }
 
 TEST(ConformanceSelfTest, FindsQuantizerProblems) {

@@ -772,22 +772,14 @@ Problems CheckOpsetEntries(const TflcPluginApi* api) {
                     std::to_string(e->builtin_code));
       }
     } else if (e->domain == TFLC_DOMAIN_SOURCE) {
-      // The shape function of a source op the plugin lowers (a Keras layer plugin's
-      // keras.<Class>, docs/writing-a-plugin.md "Keras layers"): the frontend calls it through
-      // Node_InferShape, so the op needs a lowering row of the same plugin too.
-      bool lowered = false;
-      auto rows = Lowerings(api);
-      for (size_t k = 0; rows.usable() && k < rows.count; ++k) {
-        const TflcLoweringEntry* r = rows.entry(k);
-        if (r && !Empty(r->source_op) && !Empty(e->op) && std::strcmp(r->source_op, e->op) == 0) lowered = true;
-      }
-      if (!lowered) {
-        p.push_back(where + ": a SOURCE entry (the shape function of a source op) needs a lowering row for " +
-                    Quoted(e->op ? e->op : "") + " in the same plugin");
-      }
+      // Describes a source op (its shapes before lowering, e.g. a Keras layer plugin's
+      // keras.<Class>, asked through Node_InferShape); it is lowered, never written to a file.
+      if (e->options_type != 0 || e->num_option_fields > 0)
+        p.push_back(where + ": a SOURCE entry describes an op that is lowered, never written: it has no options "
+                    "(options_type 0, no option fields)");
     } else {
       p.push_back(where + ": domain " + std::to_string(static_cast<int>(e->domain)) +
-                  " is not TFLC_DOMAIN_SOURCE, TFLC_DOMAIN_BUILTIN or TFLC_DOMAIN_CUSTOM");
+                  " is not TFLC_DOMAIN_BUILTIN, TFLC_DOMAIN_CUSTOM or TFLC_DOMAIN_SOURCE");
     }
 
     // Options.

@@ -466,11 +466,11 @@ std::string UnclaimedLayersMessage(const std::vector<std::string>& layers, bool 
        "tf.saved_model.save(model, \"dir\") in tf.keras) and convert it with --saved_model_dir";
   if (allow_custom_ops)
     m += "; --allow_custom_ops cannot make custom ops of these layers because the file does not record their output "
-         "shapes (legacy .h5 files never do; Keras 3 .keras files do)";
+         "shapes (legacy .h5 files never do; Keras 3 .keras files record the shapes of tensors that feed other layers)";
   else
     m += "; or (3) convert with --allow_custom_ops to emit them as custom ops keras.<Class> (the layer config as a "
-         "FlexBuffer map, the weights as inputs) that your app implements (this needs the output shapes, which Keras 3 "
-         ".keras files record)";
+         "FlexBuffer map, the weights as inputs) that your app implements (this needs their output shapes, which Keras "
+         "3 .keras files record where the outputs feed other layers)";
   return m + ".";
 }
 
