@@ -111,12 +111,13 @@ Status ConvertCustomLayer(LayerContext& ctx, CustomLayerUse& use, std::vector<Te
   const size_t num_outputs = std::max<size_t>(1, use.num_outputs);
   TFLC_ASSIGN_OR_RETURN(NodeView node, ctx.em().Node(ctx.scope(), op, inputs, attrs, num_outputs, "call"));
 
-  // Output shapes: the claimant's shape function, else what Keras 3 recorded.
-  Status shaped = node.InferShape();
-  const bool claimed = shaped.ok();
-  if (!shaped.ok() && shaped.code() != TFLC_CODE_NOT_FOUND) {
-    // The plugin refused the layer (or failed): its message says why.
-    return shaped.WithContext("the plugin that claims " + op);
+  // Output shapes: the claimant's shape function (a source-domain opset entry for the op), else
+  // what Keras 3 recorded.
+  const bool claimed = node.opset_entry() != nullptr;
+  if (claimed) {
+    // Any error is the plugin refusing the layer (or failing): its message says why.
+    Status shaped = node.InferShape();
+    if (!shaped.ok()) return shaped.WithContext("the plugin that claims " + op);
   }
   for (size_t i = 0; i < num_outputs; ++i) {
     const std::optional<Shape>& recorded = i < use.recorded.size() ? use.recorded[i] : std::nullopt;
