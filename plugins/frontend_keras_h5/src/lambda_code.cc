@@ -21,6 +21,7 @@ std::string VersionName(int version) {
     case 310: return "3.10";
     case 311: return "3.11";
     case 312: return "3.12";
+    case kVersion311Or312: return "3.11 or 3.12";
     default: return "unknown";
   }
 }
@@ -477,7 +478,7 @@ OpInfo Op312(int code) {
 
 OpInfo OpFor(int version, int code) {
   if (version == 311) return Op311(code);
-  if (version == 312) return Op312(code);
+  if (version == 312 || version == kVersion311Or312) return Op312(code);
   return Op310(code);
 }
 
@@ -556,7 +557,10 @@ StatusOr<int> Version311Plus(const CodeObject& c) {
   const bool ok12 = w12.ok() && !HasOpcode(*w12, {166, 160});
   if (ok11 && w11.ok() && HasOpcode(*w11, {166, 160})) return 311;
   if (ok12 && w12.ok() && HasOpcode(*w12, {121, 26, 173})) return 312;
-  if (ok12) return 312;  // both fit: the instructions used decode identically (D.6 step 4)
+  // Both fit: no instruction whose caches differ (LOAD_GLOBAL, LOAD_ATTR, CALL, BINARY_SUBSCR,
+  // COMPARE_OP...) occurs, and the ones used decode identically with either table (D.6 step 4).
+  if (ok12 && ok11) return kVersion311Or312;
+  if (ok12) return 312;
   if (ok11) return 311;
   return Unimplemented("the function's bytecode fits neither CPython 3.11 nor 3.12 (tflc reads " +
                        std::string(kSupportedVersions) + ")");
@@ -748,7 +752,7 @@ const char* kCmpOps[] = {"<", "<=", "==", "!=", ">", ">="};
 
 StatusOr<ExprRef> DecodeExpression(const CodeObject& c) {
   const int v = c.version;
-  if (v != 37 && v != 38 && v != 310 && v != 311 && v != 312)
+  if (v != 37 && v != 38 && v != 310 && v != 311 && v != 312 && v != kVersion311Or312)
     return Unimplemented("bytecode of Python " + VersionName(v) + " is not read (tflc reads " + kSupportedVersions + ")");
   if (c.flags & 0x20) return Unimplemented("the function is a generator");
   if (c.flags & 0x80 || c.flags & 0x100 || c.flags & 0x200) return Unimplemented("the function is a coroutine");

@@ -37,7 +37,7 @@ using PyRef = std::shared_ptr<const PyObj>;
 std::string PyRepr(const PyObj& o);
 
 struct CodeObject {
-  int version = 0;  // 37, 38 (3.8 or 3.9), 310, 311, 312 — see VersionName
+  int version = 0;  // 37, 38 (3.8 or 3.9), 310, 311, 312, kVersion311Or312 — see VersionName
   int32_t argcount = 0, posonlyargcount = 0, kwonlyargcount = 0, flags = 0;
   std::string code;  // co_code (wordcode)
   std::vector<PyRef> consts;
@@ -52,7 +52,11 @@ struct CodeObject {
   std::string linetable;  // lnotab (≤3.9) / co_linetable
 };
 
-// "3.7", "3.8 or 3.9", "3.10", "3.11", "3.12".
+// Bytecode that 3.11 and 3.12 would both have written identically (no instruction whose number,
+// caches or meaning differ between them).
+constexpr int kVersion311Or312 = 3112;
+
+// "3.7", "3.8 or 3.9", "3.10", "3.11", "3.12", "3.11 or 3.12".
 std::string VersionName(int version);
 // The versions read (for messages): "CPython 3.7 to 3.12".
 extern const char kSupportedVersions[];
