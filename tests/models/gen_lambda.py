@@ -57,6 +57,8 @@ def w_obj(o):
         return b"T"
     if o is False:
         return b"F"
+    if o is Ellipsis:
+        return b"."
     if isinstance(o, int):
         return b"i" + struct.pack("<i", o)
     if isinstance(o, float):
@@ -294,7 +296,28 @@ LAMBDAS = {
     "stft": ("lambda x: tf.signal.stft(x, 4, 2)", ["x"], [],
              ("call", "tf.signal.stft", [A("x"), C(4), C(2)])),
     "add1": ("lambda x: x + 1", ["x"], [], ("bin", "+", A("x"), C(1))),
+    # lambda_functions (3.11): the K.* / tf.* mappings and operators
+    "f_clip_relu": ("lambda x: K.clip(x, -0.5, 0.5) + K.relu(x, max_value=1.0)", ["x"], [],
+                    ("bin", "+", ("call", "K.clip", [A("x"), C(-0.5), C(0.5)]),
+                     ("call", "K.relu", [A("x")], [("max_value", C(1.0))]))),
+    "f_concat": ("lambda x: tf.concat([x, -x], axis=-1)", ["x"], [],
+                 ("call", "tf.concat", [("list", [A("x"), ("neg", A("x"))])], [("axis", C(-1))])),
+    "f_softmax": ("lambda x: K.softmax(x ** 2)", ["x"], [],
+                  ("call", "K.softmax", [("bin", "**", A("x"), C(2))])),
+    "f_sigmoid": ("lambda x: tf.sigmoid(x[..., 0:2]) * 3 - 1", ["x"], [],
+                  ("bin", "-", ("bin", "*", ("call", "tf.sigmoid",
+                                             [("sub", A("x"), ("tuple", [C(Ellipsis), ("slice", 0, 2, None)]))]),
+                                C(3)), C(1))),
+    "f_expand": ("lambda x: K.expand_dims(K.sum(x, axis=1))", ["x"], [],
+                 ("call", "K.expand_dims", [("call", "K.sum", [A("x")], [("axis", C(1))])])),
+    "f_sqrt": ("lambda x: K.sqrt(K.abs(x))", ["x"], [],
+               ("call", "K.sqrt", [("call", "K.abs", [A("x")])])),
+    "f_transpose": ("lambda x: tf.transpose(x, [0, 2, 1])", ["x"], [],
+                    ("call", "tf.transpose", [A("x"), ("list", [C(0), C(2), C(1)])])),
+    "f_rsub": ("lambda x: 1 - x", ["x"], [], ("bin", "-", C(1), A("x"))),
 }
+
+FUNCTIONS = ["f_clip_relu", "f_concat", "f_softmax", "f_sigmoid", "f_expand", "f_sqrt", "f_transpose", "f_rsub"]
 
 _CACHE = {}
 
@@ -310,7 +333,7 @@ def code_b64(name, ver):
 
 def cross_check():
     wanted = {38: ["clip", "affine", "relu6", "mean", "stride", "two", "stft"],
-              311: ["clip", "affine", "relu6", "mean", "stride"],
+              311: ["clip", "affine", "relu6", "mean", "stride"] + FUNCTIONS,
               312: ["k3"], 313: ["add1"]}
     for ver, names in wanted.items():
         if ver in CHECKED:
@@ -376,6 +399,28 @@ def register(km):
         return [a * b - a.mean(axis=-1, keepdims=True)]
     REFERENCES["lambda_two_inputs"] = ([[4, 5], [4, 5]], ref_two)
 
+    @model("lambda_functions", tfjs=False, rng_range=(-2.0, 2.0))
+    def m_functions(path, rng):
+        m = Model("lambda_functions", rng)
+        x = m.input("input_1", [3, 4])
+        for i, fn in enumerate(FUNCTIONS):
+            m.output(k2_lambda(m, "lambda" if i == 0 else f"lambda_{i}", fn, 311, x))
+        km.write_legacy_h5(path, m, keras_version="2.13.1")
+        return "tf.keras Lambda layers (CPython 3.11): K.clip/relu/softmax/expand_dims/sum/sqrt/abs, tf.concat/sigmoid/transpose, operators"
+
+    def ref_functions(path, xs):
+        (x,) = xs
+        e = np.exp(x ** 2 - (x ** 2).max(axis=-1, keepdims=True))
+        return [np.clip(x, -0.5, 0.5) + np.clip(np.maximum(x, 0), 0, 1.0),
+                np.concatenate([x, -x], axis=-1),
+                e / e.sum(axis=-1, keepdims=True),
+                3 / (1 + np.exp(-x[..., 0:2])) - 1,
+                x.sum(axis=1)[..., None],
+                np.sqrt(np.abs(x)),
+                np.transpose(x, (0, 2, 1)),
+                1 - x]
+    REFERENCES["lambda_functions"] = ([[3, 4]], ref_functions)
+
     @model("lambda_keras3", ext=".keras", tfjs=False)
     def m_k3(path, rng):
         cross_check()
@@ -414,3 +459,19 @@ def register(km):
         m.output(k2_lambda(m, "lambda", "add1", 313, x))
         km.write_legacy_h5(path, m, keras_version="2.15.0")
         return "Lambda with CPython 3.13 bytecode: refused, naming the versions read"
+
+    @model("bad_lambda_named", ext=".keras", tfjs=False, expect="my_preprocess")
+    def b_named(path, rng):
+        lam = dict(km.k3_common("lambda"),
+                   function={"class_name": "function", "config": "my_preprocess", "module": "__main__",
+                             "registered_name": "function"},
+                   arguments={}, output_shape=None, mask=None)
+        layers = [
+            km.k3_layer("InputLayer", {"batch_shape": [None, 4], "dtype": "float32", "sparse": False,
+                                       "name": "input_layer"}, []),
+            km.k3_layer("Lambda", lam, [{"args": [km.k3_tensor("input_layer", [None, 4])], "kwargs": {}}], [None, 4]),
+        ]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["lambda", 0, 0]])
+        km.write_keras_zip(path, config, [("input_layer", "InputLayer", [], False), ("lambda", "Lambda", [], False)],
+                           "functional", keras_version="3.6.0")
+        return "Keras 3 Lambda wrapping a named function (stored by name, no code): refused naming it"

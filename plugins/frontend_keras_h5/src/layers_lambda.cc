@@ -602,7 +602,8 @@ StatusOr<StoredFn> ReadStoredFunction(const Json& cfg) {
         return out;
       }
     }
-    std::string fname = cf.is_string() ? cf.get<std::string>() : cf.is_object() && cf.contains("name") ? cf["name"].dump() : cf.dump();
+    std::string fname = cf.is_string() ? "'" + cf.get<std::string>() + "'"
+                        : cf.is_object() && cf.contains("name") ? cf["name"].dump() : cf.dump();
     return Unimplemented("the Lambda's function is the named function " + fname + " (class_name '" + cn +
                          "'), stored by name without its code");
   }

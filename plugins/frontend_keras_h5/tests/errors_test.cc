@@ -79,7 +79,7 @@ TEST(Errors, UnknownLayersAreAllNamedAtOnce) {
   ExpectError(Model("bad_unknown_layers"), TFLC_CODE_UNIMPLEMENTED,
               {"layer 'q_dense' (class QDense) is a custom (user-defined) class 'QDense'",
                "layer 'q_activation' (class QActivation)",
-               "replace the custom layers with stock Keras layers", "--saved_model_dir", "file an issue"});
+               "replace the custom layers with stock Keras layers", "--saved_model_dir"});
 }
 
 TEST(Errors, UnsupportedConfigsNameTheLayer) {
