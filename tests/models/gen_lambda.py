@@ -27,21 +27,25 @@ import numpy as np
 BIN_OLD = {"+": 23, "-": 24, "*": 20, "/": 27, "//": 26, "**": 19, "%": 22, "@": 16}
 BIN_OP = {"+": 0, "//": 2, "@": 4, "*": 5, "%": 6, "**": 8, "-": 10, "/": 11}
 
+CMP = ["<", "<=", "==", "!=", ">", ">="]
+CMP_MASK = [2, 2 | 8, 8, 1 | 2 | 4, 4, 4 | 8]  # 3.12 only; checked against the interpreter when present
+
 # opcode, inline cache units
 OPS = {
     38: dict(LOAD_FAST=(124, 0), LOAD_CONST=(100, 0), LOAD_GLOBAL=(116, 0), LOAD_ATTR=(106, 0),
              LOAD_METHOD=(160, 0), CALL_METHOD=(161, 0), CALL_FUNCTION=(131, 0), CALL_FUNCTION_KW=(141, 0),
              LOAD_DEREF=(136, 0), BINARY_SUBSCR=(25, 0), BUILD_SLICE=(133, 0), BUILD_TUPLE=(102, 0),
-             BUILD_LIST=(103, 0), UNARY_NEGATIVE=(11, 0), RETURN_VALUE=(83, 0)),
+             BUILD_LIST=(103, 0), UNARY_NEGATIVE=(11, 0), RETURN_VALUE=(83, 0), COMPARE_OP=(107, 0)),
     311: dict(RESUME=(151, 0), COPY_FREE_VARS=(149, 0), LOAD_FAST=(124, 0), LOAD_CONST=(100, 0),
               LOAD_GLOBAL=(116, 5), LOAD_ATTR=(106, 4), LOAD_METHOD=(160, 10), PRECALL=(166, 1), CALL=(171, 4),
               KW_NAMES=(172, 0), LOAD_DEREF=(137, 0), BINARY_OP=(122, 1), BINARY_SUBSCR=(25, 4),
               BUILD_SLICE=(133, 0), BUILD_TUPLE=(102, 0), BUILD_LIST=(103, 0), LIST_EXTEND=(162, 0),
-              UNARY_NEGATIVE=(11, 0), RETURN_VALUE=(83, 0)),
+              UNARY_NEGATIVE=(11, 0), RETURN_VALUE=(83, 0), COMPARE_OP=(107, 2)),
     312: dict(RESUME=(151, 0), COPY_FREE_VARS=(149, 0), LOAD_FAST=(124, 0), LOAD_CONST=(100, 0),
               LOAD_GLOBAL=(116, 4), LOAD_ATTR=(106, 9), CALL=(171, 3), KW_NAMES=(172, 0), LOAD_DEREF=(137, 0),
               BINARY_OP=(122, 1), BINARY_SUBSCR=(25, 1), BUILD_SLICE=(133, 0), BUILD_TUPLE=(102, 0),
-              BUILD_LIST=(103, 0), LIST_EXTEND=(162, 0), UNARY_NEGATIVE=(11, 0), RETURN_VALUE=(83, 0)),
+              BUILD_LIST=(103, 0), LIST_EXTEND=(162, 0), UNARY_NEGATIVE=(11, 0), RETURN_VALUE=(83, 0),
+              COMPARE_OP=(107, 1)),
     313: dict(RESUME=(149, 0), COPY_FREE_VARS=(62, 0), LOAD_FAST=(85, 0), LOAD_CONST=(83, 0),
               LOAD_GLOBAL=(91, 4), LOAD_ATTR=(82, 9), CALL=(53, 3), CALL_KW=(57, 3), LOAD_DEREF=(84, 0),
               BINARY_OP=(45, 1), BINARY_SUBSCR=(5, 1), BUILD_SLICE=(50, 0), BUILD_TUPLE=(52, 0),
@@ -115,7 +119,11 @@ class Asm:
         elif k == "bin":
             self.expr(e[2])
             self.expr(e[3])
-            if self.ver == 38:
+            if e[1] in CMP:
+                i = CMP.index(e[1])
+                # 3.12 compile.c: (index << 4) | the comparison mask (LT 2, GT 4, EQ 8, NE 1|2|4... see CMP_MASK)
+                self.emit("COMPARE_OP", (i << 4) | CMP_MASK[i] if self.ver >= 312 else i)
+            elif self.ver == 38:
                 self.code += bytes([BIN_OLD[e[1]], 0])
             else:
                 self.emit("BINARY_OP", BIN_OP[e[1]])
@@ -148,6 +156,11 @@ class Asm:
                 for x in e[1]:
                     self.expr(x)
                 self.emit("BUILD_LIST", len(e[1]))
+        elif k == "path":   # a module attribute used as a value (tf.float32, tf.newaxis)
+            parts = e[1].split(".")
+            self.emit("LOAD_GLOBAL", self.name(parts[0]) if self.ver == 38 else self.name(parts[0]) << 1)
+            for p in parts[1:]:
+                self.emit("LOAD_ATTR", self.name(p) << 1 if self.ver >= 312 else self.name(p))
         elif k == "call":
             self.call(e[1], e[2], e[3] if len(e) > 3 else [])
         else:
@@ -315,9 +328,13 @@ LAMBDAS = {
     "f_transpose": ("lambda x: tf.transpose(x, [0, 2, 1])", ["x"], [],
                     ("call", "tf.transpose", [A("x"), ("list", [C(0), C(2), C(1)])])),
     "f_rsub": ("lambda x: 1 - x", ["x"], [], ("bin", "-", C(1), A("x"))),
+    "f_cast": ("lambda x: tf.cast(x > 0, tf.float32) * x[:, tf.newaxis, 0]", ["x"], [],
+               ("bin", "*", ("call", "tf.cast", [("bin", ">", A("x"), C(0)), ("path", "tf.float32")]),
+                ("sub", A("x"), ("tuple", [("slice", None, None, None), ("path", "tf.newaxis"), C(0)])))),
 }
 
-FUNCTIONS = ["f_clip_relu", "f_concat", "f_softmax", "f_sigmoid", "f_expand", "f_sqrt", "f_transpose", "f_rsub"]
+FUNCTIONS = ["f_clip_relu", "f_concat", "f_softmax", "f_sigmoid", "f_expand", "f_sqrt", "f_transpose", "f_rsub",
+             "f_cast"]
 
 _CACHE = {}
 
@@ -418,7 +435,8 @@ def register(km):
                 x.sum(axis=1)[..., None],
                 np.sqrt(np.abs(x)),
                 np.transpose(x, (0, 2, 1)),
-                1 - x]
+                1 - x,
+                (x > 0).astype(np.float64) * x[:, None, 0]]
     REFERENCES["lambda_functions"] = ([[3, 4]], ref_functions)
 
     @model("lambda_keras3", ext=".keras", tfjs=False)

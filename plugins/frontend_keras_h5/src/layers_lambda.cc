@@ -205,6 +205,20 @@ Family Classify(const std::string& path, std::string* rest) {
   return Family::kUnknown;
 }
 
+// `tf.float32`, `tf.dtypes.int32`, `np.float32` used as a value: the dtype's name.
+std::string DtypeName(const std::string& path) {
+  static const char* kDtypes[] = {"float16", "float32", "float64", "bfloat16", "int8", "int16",
+                                  "int32", "int64", "uint8", "bool"};
+  for (const char* prefix : {"tf.", "tf.dtypes.", "np.", "numpy.", "tensorflow."}) {
+    const std::string p = prefix;
+    if (path.rfind(p, 0) != 0) continue;
+    const std::string rest = path.substr(p.size());
+    for (const char* d : kDtypes)
+      if (rest == d) return rest;
+  }
+  return "";
+}
+
 // ------------------------------------------------------------------------- the evaluator
 
 class LambdaEval {
@@ -321,7 +335,11 @@ class LambdaEval {
         }
         return a;
       }
-      case Val::kPath: return Unimplemented("'" + v.path + "' is used as a value (only calls of module functions are read)");
+      case Val::kPath: {
+        const std::string dt = DtypeName(v.path);
+        if (!dt.empty()) return Json(dt);
+        return Unimplemented("'" + v.path + "' is used as a value (only calls of module functions are read)");
+      }
     }
     return Internal("unknown value");
   }
@@ -412,7 +430,9 @@ class LambdaEval {
         return a;
       }
       case Val::kTensor: return Unimplemented("indexing with a tensor is not read");
-      case Val::kPath: break;
+      case Val::kPath:
+        if (idx.path == "tf.newaxis" || idx.path == "np.newaxis" || idx.path == "numpy.newaxis") return Json();
+        break;
     }
     return Unimplemented("unsupported index");
   }
@@ -470,6 +490,7 @@ class LambdaEval {
         if (HasTfFunction(cand)) return Run(cand, pos, kw);
       return NotSupported(fn.path);
     }
+    if (fam == Family::kBackend && rest == "floatx" && pos.empty() && kw.empty()) return Const("float32");
     if (fam == Family::kBackend || fam == Family::kOps) {
       const KerasFn* f = fam == Family::kBackend ? FindIn(kBackend, rest) : FindIn(kOps, rest);
       if (!f) return NotSupported(fn.path);
