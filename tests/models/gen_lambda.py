@@ -272,6 +272,15 @@ def check_against_interpreter(ver, items):
     if not exe:
         CHECKED[ver] = "not installed"
         return
+    want = f"{str(ver)[0]}.{str(ver)[1:]}"
+    try:  # a usable interpreter of that version (a pyenv shim may point to nothing)
+        probe = subprocess.run([exe, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        probe = None
+    if probe is None or probe.returncode != 0 or probe.stdout.strip() != want:
+        CHECKED[ver] = f"unusable ({exe})"
+        return
     data = json.dumps([{"src": s, "hex": b.hex()} for s, b in items])
     r = subprocess.run([exe, "-c", _CHECK], input=data, capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
@@ -391,7 +400,8 @@ def register(km):
             km.write_legacy_h5(path, m, keras_version="2.13.1" if ver >= 311 else "2.8.0")
             return (f"tf.keras Lambda layers with CPython {ver // 10 if ver < 100 else ver // 100}."
                     f"{ver % 10 if ver < 100 else ver % 100} bytecode: clip_by_value, x*scale+b (closure + "
-                    f"{'arguments' if affine_via_arguments else 'defaults'}), relu6(x)/6, reduce_mean, x[:, ::2]")
+                    f"{'arguments' if affine_via_arguments else 'defaults'}), relu6(x)/6, reduce_mean, x[:, ::2]; "
+                    f"bytecode checked against: {CHECKED.get(ver)}")
 
         def ref(path, xs):
             (x,) = xs
