@@ -728,6 +728,7 @@ ExprRef Make(Expr::Kind k, std::vector<ExprRef> args, const std::string& name = 
   e->args = std::move(args);
   e->name = name;
   e->op = op;
+  for (const auto& a : e->args) e->depth = std::max(e->depth, a->depth + 1);
   return e;
 }
 
@@ -802,6 +803,7 @@ StatusOr<ExprRef> DecodeExpression(const CodeObject& c) {
     e->args.push_back(fn);
     for (auto& a : args) e->args.push_back(a);
     e->kwnames = std::move(kw);
+    for (const auto& x : e->args) e->depth = std::max(e->depth, x->depth + 1);
     st.push_back(e);
     return OkStatus();
   };
@@ -971,6 +973,7 @@ StatusOr<ExprRef> DecodeExpression(const CodeObject& c) {
         } else {
           return fail(in, "unpacks a value into a list ([*x])");
         }
+        for (const auto& x : nl->args) nl->depth = std::max(nl->depth, x->depth + 1);
         target = nl;
         break;
       }
@@ -1009,6 +1012,9 @@ StatusOr<ExprRef> DecodeExpression(const CodeObject& c) {
         return fail(in, "an instruction outside the one-expression subset tflc reads (jumps, conditionals, "
                         "comprehensions, local variables, unpacking, ... are not read)");
     }
+    if (!st.empty() && st.back()->depth > kMaxExprDepth)
+      return fail(in, "the expression is nested more than " + std::to_string(kMaxExprDepth) + " levels deep");
+    if (st.size() > 10000) return fail(in, "the expression is too large");
   }
   return InvalidArgument("the bytecode ends without RETURN_VALUE");
 }

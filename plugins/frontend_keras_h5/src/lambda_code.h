@@ -94,7 +94,10 @@ struct Expr {
   PyRef value;
   std::vector<ExprRef> args;
   std::vector<std::string> kwnames;
+  int depth = 1;  // 1 + the deepest argument (decoding refuses trees deeper than kMaxExprDepth)
 };
+
+constexpr int kMaxExprDepth = 200;
 
 // Text of an expression ("tf.clip_by_value(x, -4, 4)"), for messages.
 std::string ExprText(const Expr& e);

@@ -212,6 +212,36 @@ TEST(LambdaCode, HostileMarshal) {
   EXPECT_FALSE(Base64Decode("4w*A").ok());
 }
 
+// A 3.8 code object for `lambda x: <body>`: co_code = `code` + RETURN_VALUE (D.4 layout, no refs).
+std::string Code38(const std::string& code) {
+  auto i32 = [](int32_t v) { return std::string(reinterpret_cast<const char*>(&v), 4); };
+  std::string c = "c" + i32(1) + i32(0) + i32(0) + i32(1) + i32(2) + i32(0x43);
+  c += "s" + i32(static_cast<int32_t>(code.size() + 2)) + code + std::string("\x53\x00", 2);
+  c += std::string(")\x01N", 3);           // consts (None,)
+  c += std::string(")\x00", 2);            // names
+  c += std::string(")\x01z\x01x", 5);       // varnames ('x',)
+  c += std::string(")\x00)\x00", 4);        // freevars, cellvars
+  c += std::string("z\x01" "f", 3) + std::string("z\x08<lambda>", 10) + i32(1) + "s" + i32(0);
+  return c;
+}
+
+TEST(LambdaCode, DeepExpressionsAreRefused) {
+  std::string body = std::string("\x7c\x00", 2);  // LOAD_FAST x
+  for (int k = 0; k < 50; ++k) body += std::string("\x0b\x00", 2);  // UNARY_NEGATIVE
+  auto shallow = ReadCodeObject(Code38(body));
+  ASSERT_TRUE(shallow.ok()) << shallow.status();
+  EXPECT_EQ((*shallow)->version, 38);
+  auto e = DecodeExpression(**shallow);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ((*e)->depth, 51);
+  for (int k = 0; k < 100000; ++k) body += std::string("\x0b\x00", 2);
+  auto deep = ReadCodeObject(Code38(body));
+  ASSERT_TRUE(deep.ok()) << deep.status();
+  auto d = DecodeExpression(**deep);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("levels deep"), std::string::npos) << d.status();
+}
+
 // ------------------------------------------------------------------ generated models
 
 #define LOAD(var, name)                       \
