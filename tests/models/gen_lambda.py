@@ -340,10 +340,11 @@ LAMBDAS = {
     "f_cast": ("lambda x: tf.cast(x > 0, tf.float32) * x[:, tf.newaxis, 0]", ["x"], [],
                ("bin", "*", ("call", "tf.cast", [("bin", ">", A("x"), C(0)), ("path", "tf.float32")]),
                 ("sub", A("x"), ("tuple", [("slice", None, None, None), ("path", "tf.newaxis"), C(0)])))),
+    "f_act": ("lambda x: keras.activations.swish(x)", ["x"], [], ("call", "keras.activations.swish", [A("x")])),
 }
 
 FUNCTIONS = ["f_clip_relu", "f_concat", "f_softmax", "f_sigmoid", "f_expand", "f_sqrt", "f_transpose", "f_rsub",
-             "f_cast"]
+             "f_cast", "f_act"]
 
 _CACHE = {}
 
@@ -433,7 +434,7 @@ def register(km):
         for i, fn in enumerate(FUNCTIONS):
             m.output(k2_lambda(m, "lambda" if i == 0 else f"lambda_{i}", fn, 311, x))
         km.write_legacy_h5(path, m, keras_version="2.13.1")
-        return "tf.keras Lambda layers (CPython 3.11): K.clip/relu/softmax/expand_dims/sum/sqrt/abs, tf.concat/sigmoid/transpose, operators"
+        return "tf.keras Lambda layers (CPython 3.11): K.clip/relu/softmax/expand_dims/sum/sqrt/abs, tf.concat/sigmoid/transpose/cast, keras.activations.swish, operators"
 
     def ref_functions(path, xs):
         (x,) = xs
@@ -446,7 +447,8 @@ def register(km):
                 np.sqrt(np.abs(x)),
                 np.transpose(x, (0, 2, 1)),
                 1 - x,
-                (x > 0).astype(np.float64) * x[:, None, 0]]
+                (x > 0).astype(np.float64) * x[:, None, 0],
+                x / (1 + np.exp(-x))]
     REFERENCES["lambda_functions"] = ([[3, 4]], ref_functions)
 
     @model("lambda_keras3", ext=".keras", tfjs=False)

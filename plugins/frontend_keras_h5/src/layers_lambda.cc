@@ -161,6 +161,25 @@ constexpr KerasFn kOps[] = {
     {"true_divide", "math.truediv", "x1,x2", "x,y", "[\"R\"]"},
 };
 
+// keras.activations / tf.keras.activations (both Keras versions), default arguments only beyond
+// softmax's axis (Keras 2 and 3 name the other parameters differently).
+constexpr KerasFn kActivations[] = {
+    {"elu", "nn.elu", "x", "features", "[]"},
+    {"exponential", "math.exp", "x", "x", "[]"},
+    {"gelu", "nn.gelu", "x", "features", "[]"},
+    {"linear", "identity", "x", "input", "[]"},
+    {"relu", "nn.relu", "x", "features", "[]"},
+    {"relu6", "nn.relu6", "x", "features", "[]"},
+    {"selu", "nn.selu", "x", "features", "[]"},
+    {"sigmoid", "math.sigmoid", "x", "x", "[]"},
+    {"silu", "nn.silu", "x", "features", "[]"},
+    {"softmax", "nn.softmax", "x,axis", "logits,axis", "[-1]"},
+    {"softplus", "math.softplus", "x", "features", "[]"},
+    {"softsign", "nn.softsign", "x", "features", "[]"},
+    {"swish", "nn.silu", "x", "features", "[]"},
+    {"tanh", "nn.tanh", "x", "x", "[]"},
+};
+
 std::vector<std::string> Split(const char* s) {
   std::vector<std::string> out;
   std::string cur;
@@ -184,10 +203,12 @@ const KerasFn* FindIn(const KerasFn (&table)[N], const std::string& name) {
 }
 
 // Which family a dotted name belongs to, and the function's name inside it.
-enum class Family { kTf, kBackend, kOps, kUnknown };
+enum class Family { kTf, kBackend, kOps, kActivations, kUnknown };
 
 Family Classify(const std::string& path, std::string* rest) {
   static const std::pair<const char*, Family> kPrefixes[] = {
+      {"tf.keras.activations.", Family::kActivations}, {"keras.activations.", Family::kActivations},
+      {"activations.", Family::kActivations},
       {"tf.keras.backend.", Family::kBackend}, {"tensorflow.keras.backend.", Family::kBackend},
       {"keras.backend.", Family::kBackend},    {"K.", Family::kBackend},
       {"backend.", Family::kBackend},          {"keras.ops.", Family::kOps},
@@ -338,6 +359,9 @@ class LambdaEval {
       case Val::kPath: {
         const std::string dt = DtypeName(v.path);
         if (!dt.empty()) return Json(dt);
+        if (v.path.find('.') == std::string::npos)
+          return Unimplemented("the global name '" + v.path + "' is used as a value; a module's globals are not stored "
+                               "in the file (closure variables, defaults and `arguments` are)");
         return Unimplemented("'" + v.path + "' is used as a value (only calls of module functions are read)");
       }
     }
@@ -491,8 +515,10 @@ class LambdaEval {
       return NotSupported(fn.path);
     }
     if (fam == Family::kBackend && rest == "floatx" && pos.empty() && kw.empty()) return Const("float32");
-    if (fam == Family::kBackend || fam == Family::kOps) {
-      const KerasFn* f = fam == Family::kBackend ? FindIn(kBackend, rest) : FindIn(kOps, rest);
+    if (fam == Family::kBackend || fam == Family::kOps || fam == Family::kActivations) {
+      const KerasFn* f = fam == Family::kBackend ? FindIn(kBackend, rest)
+                         : fam == Family::kOps   ? FindIn(kOps, rest)
+                                                 : FindIn(kActivations, rest);
       if (!f) return NotSupported(fn.path);
       return CallKeras(fn.path, *f, pos, kw);
     }
@@ -662,7 +688,14 @@ Status ConvertLambda(LayerContext& ctx, std::vector<Tensor>* out) {
   auto bytes = pycode::Base64Decode(stored->code);
   if (!bytes.ok()) return Refusal(bytes.status().message(), nullptr, "");
   auto code = pycode::ReadCodeObject(*bytes);
-  if (!code.ok()) return Refusal("cannot read the Lambda's function: " + code.status().message(), nullptr, "");
+  if (!code.ok()) {
+    std::string m = "cannot read the Lambda's function: " + code.status().message();
+    if (code.status().code() == TFLC_CODE_INVALID_ARGUMENT && bytes->find('/') != std::string::npos &&
+        m.find("Windows") == std::string::npos)
+      m += " (if the model was saved on Windows: Keras replaced every 0x5C byte of the code with 0x2F there, "
+           "which cannot be undone reliably)";
+    return Refusal(m, nullptr, "");
+  }
   const pycode::CodeObject& co = **code;
   auto expr = pycode::DecodeExpression(co);
   if (!expr.ok())
