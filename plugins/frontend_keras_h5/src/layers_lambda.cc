@@ -618,6 +618,15 @@ class LambdaEval {
   int steps_ = 0;
 };
 
+// Keras 3 serializes tuples (a function's defaults and closure) as {"class_name": "__tuple__",
+// "config": {"value": [...]}} (serialization_lib.serialize_keras_object).
+Json UnwrapTuple(const Json& j) {
+  if (j.is_object() && j.contains("class_name") && j["class_name"] == "__tuple__" && j.contains("config") &&
+      j["config"].is_object() && j["config"].contains("value"))
+    return j["config"]["value"];
+  return j;
+}
+
 // The stored function: (code base64, defaults, closure) from either dialect; refusals for named
 // functions.
 struct StoredFn {
@@ -685,6 +694,8 @@ Status ConvertLambda(LayerContext& ctx, std::vector<Tensor>* out) {
   const Json& cfg = ctx.config();
   auto stored = ReadStoredFunction(cfg);
   if (!stored.ok()) return Refusal(stored.status().message(), nullptr, "");
+  stored->defaults = UnwrapTuple(stored->defaults);
+  stored->closure = UnwrapTuple(stored->closure);
   auto bytes = pycode::Base64Decode(stored->code);
   if (!bytes.ok()) return Refusal(bytes.status().message(), nullptr, "");
   auto code = pycode::ReadCodeObject(*bytes);
