@@ -533,7 +533,9 @@ class LambdaEval {
   StatusOr<Val> CallKeras(const std::string& path, const KerasFn& f, const std::vector<Val>& pos,
                           const std::vector<std::pair<std::string, Val>>& kw) {
     const std::vector<std::string> params = Split(f.params), tparams = Split(f.tf_params);
-    const Json defaults = Json::parse(f.defaults);
+    const Json defaults = Json::parse(f.defaults, nullptr, false);
+    if (!defaults.is_array() || defaults.size() + 1 != params.size() || tparams.size() != params.size())
+      return Internal(path + ": malformed entry in tflc's Keras function table");
     std::vector<std::optional<Val>> bound(params.size());
     if (pos.size() > params.size()) return InvalidArgument(path + " takes at most " + std::to_string(params.size()) + " arguments");
     for (size_t k = 0; k < pos.size(); ++k) bound[k] = pos[k];
