@@ -505,3 +505,19 @@ def register(km):
         km.write_keras_zip(path, config, [("input_layer", "InputLayer", [], False), ("lambda", "Lambda", [], False)],
                            "functional", keras_version="3.6.0")
         return "Keras 3 Lambda wrapping a named function (stored by name, no code): refused naming it"
+
+    # `lambda x: x if x else 0` as CPython 3.8.18 dumped it (base64 of marshal.dumps(f.__code__)):
+    # a real interpreter's bytes, with FLAG_REF / back-references, and a jump.
+    COND_38 = ("4wEAAAAAAAAAAAAAAAEAAAABAAAAQwAAAHMMAAAAfAByCHwAUwBkAVMAKQJO6QAAAACpAKkB2gF4cgIAAAByAgAAAPoQL3Rt"
+               "cC9sbWIvZHVtcC5wedoIPGxhbWJkYT4NAAAA8wAAAAA=")
+
+    @model("bad_lambda_conditional", tfjs=False, expect="POP_JUMP_IF_FALSE")
+    def b_cond(path, rng):
+        m = Model("bad_lambda_conditional", rng)
+        x = m.input("input_1", [4])
+        cfg = {"name": "lambda", "trainable": True, "dtype": "float32", "function": [COND_38, None, None],
+               "function_type": "lambda", "module": "__main__", "output_shape": None, "output_shape_type": "raw",
+               "output_shape_module": None, "arguments": {}}
+        m.output(m.layer("Lambda", cfg, x))
+        km.write_legacy_h5(path, m, keras_version="2.8.0")
+        return "Lambda with a conditional expression (a jump; real CPython 3.8 bytes): refused naming the instruction"

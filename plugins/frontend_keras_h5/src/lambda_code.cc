@@ -749,6 +749,42 @@ const char* BinaryOpSymbol(uint32_t arg) {
 
 const char* kCmpOps[] = {"<", "<=", "==", "!=", ">", ">="};
 
+// Names of instructions lambdas outside the subset commonly use (for refusals); Lib/opcode.py.
+const char* RefusedOpName(int v, int opcode) {
+  if (v <= 310) {
+    switch (opcode) {
+      case 110: return "JUMP_FORWARD";
+      case 111: return "JUMP_IF_FALSE_OR_POP";
+      case 112: return "JUMP_IF_TRUE_OR_POP";
+      case 114: return "POP_JUMP_IF_FALSE";
+      case 115: return "POP_JUMP_IF_TRUE";
+      case 132: return "MAKE_FUNCTION";
+      case 68: return "GET_ITER";
+      case 93: return "FOR_ITER";
+      case 125: return "STORE_FAST";
+      case 92: return "UNPACK_SEQUENCE";
+      case 4: return "DUP_TOP";
+      case 2: return "ROT_TWO";
+      case 3: return "ROT_THREE";
+      default: return nullptr;
+    }
+  }
+  switch (opcode) {
+    case 110: return "JUMP_FORWARD";
+    case 111: return v == 311 ? "JUMP_IF_FALSE_OR_POP" : nullptr;
+    case 114: return v == 311 ? "POP_JUMP_FORWARD_IF_FALSE" : "POP_JUMP_IF_FALSE";
+    case 115: return v == 311 ? "POP_JUMP_FORWARD_IF_TRUE" : "POP_JUMP_IF_TRUE";
+    case 132: return "MAKE_FUNCTION";
+    case 68: return "GET_ITER";
+    case 93: return "FOR_ITER";
+    case 125: return "STORE_FAST";
+    case 143: return v == 311 ? nullptr : "LOAD_FAST_AND_CLEAR";
+    case 120: return "COPY";
+    case 99: return "SWAP";
+    default: return nullptr;
+  }
+}
+
 }  // namespace
 
 StatusOr<ExprRef> DecodeExpression(const CodeObject& c) {
@@ -762,8 +798,9 @@ StatusOr<ExprRef> DecodeExpression(const CodeObject& c) {
   std::vector<ExprRef> st;
   std::vector<std::string> kwnames;  // 3.11/3.12 KW_NAMES
   auto fail = [&](const Insn& in, const std::string& why) {
-    return Unimplemented("instruction at byte " + std::to_string(in.offset) + " (opcode " + std::to_string(in.opcode) +
-                         "): " + why);
+    const char* n = RefusedOpName(v, in.opcode);
+    return Unimplemented("instruction at byte " + std::to_string(in.offset) + " (" +
+                         (n ? std::string(n) : "opcode " + std::to_string(in.opcode)) + "): " + why);
   };
   auto pop = [&](const Insn& in) -> StatusOr<ExprRef> {
     if (st.empty()) return InvalidArgument("instruction at byte " + std::to_string(in.offset) + " pops an empty stack");

@@ -149,6 +149,13 @@ TEST(LambdaCode, DecodesRealInterpreterDumps) {
     if (it == Expected().end()) {
       ASSERT_FALSE(e.ok()) << pycode::ExprText(**e);
       EXPECT_EQ(e.status().code(), TFLC_CODE_UNIMPLEMENTED) << e.status();
+      const std::string m = e.status().message();
+      if (std::string(d.fn) == "cond") {
+        EXPECT_NE(m.find("POP_JUMP"), std::string::npos) << m;
+      }
+      if (std::string(d.fn) == "comp") {
+        EXPECT_TRUE(m.find("comprehension") != std::string::npos || m.find("GET_ITER") != std::string::npos) << m;
+      }
     } else {
       ASSERT_TRUE(e.ok()) << e.status();
       EXPECT_EQ(pycode::ExprText(**e), it->second);
