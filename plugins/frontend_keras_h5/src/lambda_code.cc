@@ -4,6 +4,7 @@
 #include "lambda_code.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -349,6 +350,8 @@ StatusOr<std::shared_ptr<const CodeObject>> ParseWith(const std::string& data, L
   return o->code;
 }
 
+StatusOr<std::shared_ptr<const CodeObject>> ReadCodeObjectUnchecked(const std::string& d);
+
 // ---- opcodes (D.5; Lib/opcode.py of each version) ----
 
 enum Op {
@@ -566,9 +569,61 @@ StatusOr<int> Version311Plus(const CodeObject& c) {
                        std::string(kSupportedVersions) + ")");
 }
 
+// D.1: on Windows tf.keras / Keras 3 store marshal.dumps(...).replace(b"\\", b"/"), so every
+// 0x5C byte became 0x2F. Such a dump is recognised by its co_filename ("C:\\dir\\f.py" became
+// "C:/dir/f.py"). Strings are unaffected in practice (names hold no backslash), but a 0x2F byte in
+// the bytecode or in a numeric constant may have been 0x5C: refuse rather than guess.
+bool HasSlashByte(const PyObj& o, int depth = 0) {
+  if (depth > 64) return true;
+  auto bytes_have = [](const void* p, size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (size_t k = 0; k < n; ++k)
+      if (b[k] == 0x2F) return true;
+    return false;
+  };
+  switch (o.kind) {
+    case PyObj::kInt: {
+      const int64_t v = o.i;
+      return bytes_have(&v, sizeof v);
+    }
+    case PyObj::kFloat: case PyObj::kComplex: {
+      const double v = o.f;
+      return bytes_have(&v, sizeof v);
+    }
+    case PyObj::kStr: case PyObj::kBytes: return o.s.find('/') != std::string::npos;
+    case PyObj::kTuple: case PyObj::kList: case PyObj::kSet: case PyObj::kDict:
+      for (const auto& e : o.items)
+        if (HasSlashByte(*e, depth + 1)) return true;
+      return false;
+    default: return false;
+  }
+}
+
+Status CheckWindowsDump(const CodeObject& c) {
+  const std::string& f = c.filename;
+  const bool windows = (f.size() >= 3 && std::isalpha(static_cast<unsigned char>(f[0])) && f[1] == ':' && f[2] == '/') ||
+                       f.rfind("//", 0) == 0;
+  if (!windows) return OkStatus();
+  bool suspect = c.code.find('/') != std::string::npos;
+  for (const auto& k : c.consts) suspect = suspect || HasSlashByte(*k);
+  if (!suspect) return OkStatus();
+  return Unimplemented("the function was saved on Windows (co_filename '" + f +
+                       "'), where Keras replaces every 0x5C byte of the code with 0x2F; its bytecode or constants "
+                       "hold 0x2F bytes that may have been 0x5C, so it cannot be read reliably (save the model on "
+                       "another system, or avoid the Lambda)");
+}
+
 }  // namespace
 
 StatusOr<std::shared_ptr<const CodeObject>> ReadCodeObject(const std::string& d) {
+  TFLC_ASSIGN_OR_RETURN(auto code, ReadCodeObjectUnchecked(d));
+  TFLC_RETURN_IF_ERROR(CheckWindowsDump(*code));
+  return code;
+}
+
+namespace {
+
+StatusOr<std::shared_ptr<const CodeObject>> ReadCodeObjectUnchecked(const std::string& d) {
   if (d.size() < 30) return InvalidArgument("the function's marshal data is too short (" + std::to_string(d.size()) + " bytes)");
   const uint8_t b0 = static_cast<uint8_t>(d[0]);
   if (b0 != 0x63 && b0 != 0xE3)
@@ -611,6 +666,8 @@ StatusOr<std::shared_ptr<const CodeObject>> ReadCodeObject(const std::string& d)
                                          "the code with 0x2F and the code cannot be read back reliably"
                                        : ""));
 }
+
+}  // namespace
 
 // ------------------------------------------------------------------------------ text
 

@@ -220,15 +220,17 @@ TEST(LambdaCode, HostileMarshal) {
 }
 
 // A 3.8 code object for `lambda x: <body>`: co_code = `code` + RETURN_VALUE (D.4 layout, no refs).
-std::string Code38(const std::string& code) {
+std::string Code38(const std::string& code, const std::string& consts = std::string(")\x01N", 3),
+                   const std::string& filename = "f") {
   auto i32 = [](int32_t v) { return std::string(reinterpret_cast<const char*>(&v), 4); };
   std::string c = "c" + i32(1) + i32(0) + i32(0) + i32(1) + i32(2) + i32(0x43);
   c += "s" + i32(static_cast<int32_t>(code.size() + 2)) + code + std::string("\x53\x00", 2);
-  c += std::string(")\x01N", 3);           // consts (None,)
+  c += consts;                              // default (None,)
   c += std::string(")\x00", 2);            // names
   c += std::string(")\x01z\x01x", 5);       // varnames ('x',)
   c += std::string(")\x00)\x00", 4);        // freevars, cellvars
-  c += std::string("z\x01" "f", 3) + std::string("z\x08<lambda>", 10) + i32(1) + "s" + i32(0);
+  c += "z" + std::string(1, static_cast<char>(filename.size())) + filename + std::string("z\x08<lambda>", 10) + i32(1) +
+       "s" + i32(0);
   return c;
 }
 
@@ -247,6 +249,26 @@ TEST(LambdaCode, DeepExpressionsAreRefused) {
   auto d = DecodeExpression(**deep);
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.status().message().find("levels deep"), std::string::npos) << d.status();
+}
+
+TEST(LambdaCode, WindowsDumpsWithSlashBytesAreRefused) {
+  // lambda x: x + 47 → LOAD_FAST 0; LOAD_CONST 1; BINARY_ADD; consts (None, 47).
+  const std::string body = std::string("\x7c\x00\x64\x01\x17\x00", 6);
+  const std::string consts47 = std::string(")\x02Ni\x2f\x00\x00\x00", 8);
+  const std::string consts3 = std::string(")\x02Ni\x03\x00\x00\x00", 8);
+  // Saved elsewhere: 47 is 47.
+  auto unix = ReadCodeObject(Code38(body, consts47, "/home/u/m.py"));
+  ASSERT_TRUE(unix.ok()) << unix.status();
+  // Saved on Windows (co_filename C:\... became C:/...): 47 may have been 92.
+  auto win = ReadCodeObject(Code38(body, consts47, "C:/Users/u/m.py"));
+  ASSERT_FALSE(win.ok());
+  EXPECT_NE(win.status().message().find("Windows"), std::string::npos) << win.status();
+  // Windows without any 0x2F byte outside the file name: read.
+  auto win_ok = ReadCodeObject(Code38(body, consts3, "C:/Users/u/m.py"));
+  ASSERT_TRUE(win_ok.ok()) << win_ok.status();
+  auto e = DecodeExpression(**win_ok);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(pycode::ExprText(**e), "(x + 3)");
 }
 
 // ------------------------------------------------------------------ generated models
