@@ -340,11 +340,12 @@ LAMBDAS = {
     "f_cast": ("lambda x: tf.cast(x > 0, tf.float32) * x[:, tf.newaxis, 0]", ["x"], [],
                ("bin", "*", ("call", "tf.cast", [("bin", ">", A("x"), C(0)), ("path", "tf.float32")]),
                 ("sub", A("x"), ("tuple", [("slice", None, None, None), ("path", "tf.newaxis"), C(0)])))),
+    "f_id": ("lambda t: t", ["t"], [], A("t")),
     "f_act": ("lambda x: keras.activations.swish(x)", ["x"], [], ("call", "keras.activations.swish", [A("x")])),
 }
 
 FUNCTIONS = ["f_clip_relu", "f_concat", "f_softmax", "f_sigmoid", "f_expand", "f_sqrt", "f_transpose", "f_rsub",
-             "f_cast", "f_act"]
+             "f_cast", "f_act", "f_id"]
 
 _CACHE = {}
 
@@ -448,7 +449,8 @@ def register(km):
                 np.transpose(x, (0, 2, 1)),
                 1 - x,
                 (x > 0).astype(np.float64) * x[:, None, 0],
-                x / (1 + np.exp(-x))]
+                x / (1 + np.exp(-x)),
+                x]
     REFERENCES["lambda_functions"] = ([[3, 4]], ref_functions)
 
     @model("lambda_keras3", ext=".keras", tfjs=False)

@@ -788,6 +788,14 @@ Status ConvertLambda(LayerContext& ctx, std::vector<Tensor>* out) {
   auto push = [&](const Val& v) -> Status {
     if (v.kind != Val::kTensor)
       return Refusal("the Lambda's function returns a value that is not a tensor", &co, text);
+    if (v.tensor < ctx.tensors().size()) {
+      // An input returned unchanged: Keras copies it with tf.identity (base_layer
+      // _set_connectivity_metadata) so that the output is a tensor of its own.
+      auto id = ev.Run("identity", {v}, {});
+      if (!id.ok()) return Refusal(id.status().message(), &co, text);
+      out->push_back(ev.tensors()[id->tensor]);
+      return OkStatus();
+    }
     out->push_back(ev.tensors()[v.tensor]);
     return OkStatus();
   };
