@@ -30,7 +30,8 @@ static_assert(TFLC_STRUCT_SIZE(TflcQuantizer, needs_calibration) == 44, "TflcQua
 static_assert(TflcOpQuantSpec_STRUCT_SIZE == 52, "TflcOpQuantSpec v1.1 layout changed");
 // v1.2 (bias correction): appended only.
 static_assert(TFLC_STRUCT_SIZE(TflcHostApi, Value_GetChannelMeans) == 384, "TflcHostApi v1.2 prefix changed");
-static_assert(TflcHostApi_STRUCT_SIZE == 440, "TflcHostApi v1.3 layout changed");
+static_assert(TflcHostApi_STRUCT_SIZE == 448, "TflcHostApi v1.3 layout changed");
+static_assert(offsetof(TflcHostApi, Node_InferShape) == 440, "Node_InferShape follows Graph_IsSubgraph");
 static_assert(offsetof(TflcHostApi, Graph_Run) == 424, "Graph_Run follows Graph_Name");
 static_assert(offsetof(TflcHostApi, Graph_IsSubgraph) == 432, "Graph_IsSubgraph follows Graph_Run");
 static_assert(TflcGraph_Run_Args_STRUCT_SIZE == 56, "TflcGraph_Run_Args v1.3 layout changed");

@@ -2,7 +2,8 @@
 # One generated Keras model (tests/models/make_keras_models.py, written at build time), per its
 # manifest entry: convert it and compare in the real TFLite runtime with tfjs-layers (tfjs=true) or
 # with the generator's independent numpy reference; models that must fail must fail with the
-# expected text, no crash and no output file.  Usage: generated_keras.sh TFLC MODELS_DIR NAME OUTDIR
+# expected text, no crash and no output file; `inspect:A|B` models must convert to a file whose
+# `tflc inspect` shows A and B.  Usage: generated_keras.sh TFLC MODELS_DIR NAME OUTDIR
 set -uo pipefail
 tflc=$1 models=$2 name=$3 out=$4
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,18 @@ PY
 model="$models/$file"
 tfl="$out/${file%.*}.tflite"
 rm -f "$tfl"
+if [[ "$expect" == inspect:* ]]; then
+  # Converts (e.g. to custom ops no runtime here implements): `tflc inspect` must show each of the
+  # '|'-separated texts.
+  "$tflc" convert --keras_model_file "$model" --output_file "$tfl" "${args[@]}" || { echo "FAIL: conversion failed"; exit 1; }
+  "$tflc" inspect "$tfl" > "$out/inspect.txt" || { echo "FAIL: tflc inspect failed"; exit 1; }
+  IFS='|' read -r -a needles <<< "${expect#inspect:}"
+  for n in "${needles[@]}"; do
+    grep -qF -- "$n" "$out/inspect.txt" || { echo "FAIL: tflc inspect lacks '$n'"; cat "$out/inspect.txt"; exit 1; }
+  done
+  echo "inspect shows: ${expect#inspect:}"
+  exit 0
+fi
 if [ "$expect" != ok ]; then
   "$tflc" convert --keras_model_file "$model" --output_file "$tfl" "${args[@]}" 2>"$out/stderr"; rc=$?
   cat "$out/stderr"

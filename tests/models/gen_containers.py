@@ -374,7 +374,7 @@ def register_nested(km):
 
 def register_custom(km):
     @km.model("custom_shares_stock_name", ext=".keras", tfjs=False,
-              expect="is a custom (user-defined) class 'Add' from module 'my_layers'")
+              expect="layer 'my_add': class 'Add' from module 'my_layers'")
     def m_custom(path, rng):
         w = lambda *s: rng.normal(0, 0.3, s).astype(np.float32)
         layers = [
@@ -392,8 +392,31 @@ def register_custom(km):
                   name_attrs={"layers/dense/vars": "dense", "layers/add/vars": "my_add", "vars": "functional"})
         return "a user class 'Add' (module my_layers, registered_name MyAdd) sharing a stock layer name"
 
+    @km.model("custom_as_custom_op", ext=".keras", tfjs=False, args=["--allow_custom_ops"],
+              expect='inspect:CUSTOM "keras.ScaleShift"(3, 4, 5)|factor: 2.5|axes: [1, 2]|mode: "fast"|"scale_shift/sub/vars/0"')
+    def m_custom_op(path, rng):
+        # An unregistered class of the saving script (module null), whose output feeds a Dense:
+        # Keras 3 records its shape there, so --allow_custom_ops can make it a custom op.
+        w = lambda *s: rng.normal(0, 0.3, s).astype(np.float32)
+        scale_cfg = dict(km.k3_common("scale_shift"), factor=2.5, axes=[1, 2], mode="fast", eps=None)
+        layers = [
+            km.k3_layer("InputLayer", {"batch_shape": [None, 4], "dtype": "float32", "sparse": False,
+                                       "name": "input_layer"}, []),
+            km.k3_layer("Dense", km.k3_dense("dense", 4), [{"args": [km.k3_tensor("input_layer", [None, 4])],
+                                                            "kwargs": {}}], [None, 4]),
+            dict(km.k3_layer("ScaleShift", scale_cfg, [{"args": [km.k3_tensor("dense", [None, 4])], "kwargs": {}}],
+                             [None, 4], module=None), registered_name="ScaleShift"),
+            km.k3_layer("Dense", km.k3_dense("dense_1", 2), [{"args": [km.k3_tensor("scale_shift", [None, 4])],
+                                                              "kwargs": {}}], [None, 4]),
+        ]
+        config = km.k3_functional_config("functional", layers, [["input_layer", 0, 0]], [["dense_1", 0, 0]])
+        write_zip(path, config, {"layers/dense/vars/0": w(4, 4), "layers/dense/vars/1": w(4),
+                                 "layers/scale_shift/vars/0": w(4), "layers/scale_shift/sub/vars/0": w(4),
+                                 "layers/dense_1/vars/0": w(4, 2), "layers/dense_1/vars/1": w(2)}, "3.8.0")
+        return "an unregistered custom class converted as a custom op with --allow_custom_ops"
+
     @km.model("custom_registered_legacy_h5", tfjs=False,
-              expect="layer 'attn' (class my_pkg>Attention) is a custom (user-defined) class")
+              expect="layer 'attn': class 'my_pkg>Attention'")
     def m_custom_h5(path, rng):
         m = km.Model("model", rng)
         x = m.input("input_1", [4])
@@ -417,7 +440,7 @@ def register_custom(km):
         return "legacy .h5: a user class saved under the stock name Dense, with weights Dense does not have"
 
     @km.model("stock_unsupported_layer", tfjs=False,
-              expect="is a stock Keras layer tflc does not support yet")
+              expect="a stock Keras layer tflc does not support yet")
     def m_stock_unsupported(path, rng):
         m = km.Model("model", rng)
         x = m.input("input_1", [4, 4, 4, 2])

@@ -450,6 +450,21 @@ const TflcOpsetEntry* Node_OpsetEntry(const TflcNode* node) {
   return ref ? ref->entry : nullptr;
 }
 
+TflcStatus* Node_InferShape(TflcNode* node) {
+  if (!node || !node->graph || !node->graph->model || !node->graph->model->registry)
+    return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Node_InferShape: NULL node or a node of no model");
+  const OpRef* ref = node->graph->model->registry->FindOp(node->domain, node->op);
+  if (!ref) return MakeStatus(TFLC_CODE_NOT_FOUND, "no loaded opset defines op '" + node->op + "'");
+  TflcOpShape_Args a{};
+  a.struct_size = TflcOpShape_Args_STRUCT_SIZE;
+  a.host = HostApi();
+  a.node = node;
+  a.user_data = ref->entry->user_data;
+  a.plugin_state = ref->plugin->state;
+  return FromStatus(CallPlugin({ref->plugin, "InferShape", "opset entry", ref->entry->op, node},
+                               [&] { return ref->entry->InferShape(&a); }));
+}
+
 TflcStatus* Graph_SetOutput(TflcGraph* graph, size_t index, TflcValue* value) {
   if (!graph || !value) return MakeStatus(TFLC_CODE_INVALID_ARGUMENT, "Graph_SetOutput: NULL graph or value");
   if (index >= graph->outputs.size()) {
@@ -535,6 +550,7 @@ TflcHostApi MakeApi() {
   api.Graph_Name = Graph_Name;
   api.Graph_Run = Graph_Run;
   api.Graph_IsSubgraph = Graph_IsSubgraph;
+  api.Node_InferShape = Node_InferShape;
   return api;
 }
 

@@ -771,9 +771,15 @@ Problems CheckOpsetEntries(const TflcPluginApi* api) {
         p.push_back(where + ": a CUSTOM entry must have builtin_code 32 (CUSTOM), not " +
                     std::to_string(e->builtin_code));
       }
+    } else if (e->domain == TFLC_DOMAIN_SOURCE) {
+      // Describes a source op (its shapes before lowering, e.g. a Keras layer plugin's
+      // keras.<Class>, asked through Node_InferShape); it is lowered, never written to a file.
+      if (e->options_type != 0 || e->num_option_fields > 0)
+        p.push_back(where + ": a SOURCE entry describes an op that is lowered, never written: it has no options "
+                    "(options_type 0, no option fields)");
     } else {
       p.push_back(where + ": domain " + std::to_string(static_cast<int>(e->domain)) +
-                  " is not TFLC_DOMAIN_BUILTIN or TFLC_DOMAIN_CUSTOM");
+                  " is not TFLC_DOMAIN_BUILTIN, TFLC_DOMAIN_CUSTOM or TFLC_DOMAIN_SOURCE");
     }
 
     // Options.

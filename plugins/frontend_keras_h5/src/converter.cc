@@ -206,6 +206,14 @@ StatusOr<const LayerWeights*> LayerContext::OwnWeights() {
   return static_cast<const LayerWeights*>(*w);
 }
 
+StatusOr<ValueView> LayerContext::CustomWeight(size_t k, const std::string& const_name, Shape* dims) {
+  auto w = conv_->WeightsFor(chain_);
+  if (!w.ok()) return WeightError(w.status());
+  auto v = conv_->CachedCustomWeight(chain_, **w, k, const_name, dims);
+  if (!v.ok()) return WeightError(v.status());
+  return v;
+}
+
 Status LayerContext::CallWrapped(const LayerDef& inner, const std::vector<Tensor>& inputs, LayerWeights weights,
                                  std::vector<Tensor>* outputs) {
   const std::string where = "wrapped layer '" + inner.name + "' (" + inner.class_name + ")";
@@ -324,7 +332,10 @@ StatusOr<LayerWeights*> Converter::WeightsFor(const LayerChain& chain) {
   const std::string key = ChainKey(chain);
   auto it = weights_.find(key);
   if (it != weights_.end()) return it->second.get();
-  TFLC_ASSIGN_OR_RETURN(LayerWeights w, FindLayerWeights(file_, chain));
+  // A custom layer's weights include those of the models it holds (its code, which would say
+  // what they are, is not in the file).
+  const bool custom = ClassifyLayer(*chain.back().second).origin == LayerOrigin::kCustom;
+  TFLC_ASSIGN_OR_RETURN(LayerWeights w, FindLayerWeights(file_, chain, custom));
   auto& slot = weights_[key];
   slot = std::make_unique<LayerWeights>(std::move(w));
   return slot.get();
@@ -346,6 +357,19 @@ StatusOr<ValueView> Converter::CachedWeight(const LayerChain& chain, LayerWeight
   return v;
 }
 
+StatusOr<ValueView> Converter::CachedCustomWeight(const LayerChain& chain, const LayerWeights& w, size_t k,
+                                                  const std::string& const_name, Shape* dims) {
+  const std::string key = ChainKey(chain) + "/#" + std::to_string(k);
+  auto it = consts_.find(key);
+  if (it != consts_.end()) {
+    *dims = it->second.dims();
+    return it->second;
+  }
+  TFLC_ASSIGN_OR_RETURN(ValueView v, w.ReadConstAt(em_, const_name, k, dims));
+  consts_[key] = v;
+  return v;
+}
+
 namespace {
 
 // The converter for a layer: none for a custom class, whatever its class name (a user class called
@@ -356,24 +380,6 @@ LayerFn ConverterFor(const LayerDef& layer) {
 }
 
 }  // namespace
-
-void Converter::CheckSupported(const ModelDef& model, std::vector<std::string>* custom,
-                               std::vector<std::string>* stock) const {
-  for (const auto& l : model.layers) {
-    if (l.is_input) continue;
-    if (l.model) {
-      CheckSupported(*l.model, custom, stock);
-      continue;
-    }
-    const LayerClass c = ClassifyLayer(l);
-    const std::string head = "layer '" + l.name + "' (class " + l.class_name + ") ";
-    if (c.origin == LayerOrigin::kCustom) {
-      custom->push_back(head + "is a custom (user-defined) " + c.description);
-    } else if (!FindLayerConverter(l)) {
-      stock->push_back(head + "is a stock Keras layer tflc does not support yet");
-    }
-  }
-}
 
 StatusOr<Tensor> Converter::AddGraphInput(const LayerDef& input, size_t index, size_t count) {
   TFLC_ASSIGN_OR_RETURN(TflcDataType type, InputType(input));
@@ -409,25 +415,66 @@ StatusOr<Tensor> Converter::AddGraphInput(const LayerDef& input, size_t index, s
   return Tensor{v, dims, type};
 }
 
+CustomLayerUse Converter::CustomUse(const Scope& scope, const LayerDef& layer, int node) const {
+  CustomLayerUse use;
+  use.allow_custom_ops = allow_custom_ops_;
+  int highest = 0;
+  auto see = [&](const TensorRef& r) {
+    if (r.layer != layer.name || r.node != node || r.tensor < 0) return;
+    highest = std::max(highest, r.tensor);
+    const size_t t = static_cast<size_t>(r.tensor);
+    if (use.recorded.size() <= t) {
+      use.recorded.resize(t + 1);
+      use.recorded_dtype.resize(t + 1);
+    }
+    if (r.has_shape && !use.recorded[t]) use.recorded[t] = r.shape;
+    if (!r.dtype.empty() && use.recorded_dtype[t].empty()) use.recorded_dtype[t] = r.dtype;
+  };
+  for (const auto& l : scope.model->layers)
+    for (const auto& refs : l.nodes)
+      for (const auto& r : refs) see(r);
+  for (const auto& r : scope.model->outputs) see(r);
+  use.num_outputs = static_cast<size_t>(highest) + 1;
+  return use;
+}
+
+void Converter::NoteUnclaimed(const std::string& scoped_name, const LayerDef& layer) {
+  const std::string entry = "layer '" + scoped_name + "': " + ClassifyLayer(layer).description;
+  if (std::find(unclaimed_.begin(), unclaimed_.end(), entry) == unclaimed_.end()) unclaimed_.push_back(entry);
+}
+
+void Converter::NoteUnsupported(const std::string& scoped_name, const LayerDef& layer) {
+  const std::string entry = "layer '" + scoped_name + "' (class " + layer.class_name + ")";
+  if (std::find(unsupported_.begin(), unsupported_.end(), entry) == unsupported_.end()) unsupported_.push_back(entry);
+}
+
+// Whether a loaded plugin describes keras.<Class> (a source-domain opset entry): asked with a
+// probe node that has no inputs, made only when the conversion fails anyway.
+bool Converter::ClaimedClass(const LayerDef& layer) {
+  auto probe = em_.graph().Source(CustomLayerOp(layer), em_.UniqueName("tflc_probe", layer.name), {}, 1);
+  return probe.ok() && probe->opset_entry() != nullptr;
+}
+
+std::string UnclaimedLayersMessage(const std::vector<std::string>& layers, bool allow_custom_ops) {
+  std::string m = std::to_string(layers.size()) + " custom Keras layer" + (layers.size() > 1 ? "s" : "") +
+                  " that no loaded plugin implements:";
+  for (const auto& l : layers) m += "\n  " + l;
+  m += "\nA .h5/.keras file stores a custom layer's class name, config and weights, never its code, so tflc cannot "
+       "know what the layer computes. What to do: (1) load a Keras layer plugin that implements the class "
+       "(--plugin_dir DIR; a plugin claims the source op keras.<Class>: docs/writing-a-plugin.md, \"Keras layers\"); "
+       "or (2) export a SavedModel, which carries the traced graph (model.export(\"dir\") in Keras 3, "
+       "tf.saved_model.save(model, \"dir\") in tf.keras) and convert it with --saved_model_dir";
+  if (allow_custom_ops)
+    m += "; --allow_custom_ops cannot make custom ops of these layers because the file does not record their output "
+         "shapes (legacy .h5 files never do; Keras 3 .keras files record the shapes of tensors that feed other layers)";
+  else
+    m += "; or (3) convert with --allow_custom_ops to emit them as custom ops keras.<Class> (the layer config as a "
+         "FlexBuffer map, the weights as inputs) that your app implements (this needs their output shapes, which Keras "
+         "3 .keras files record where the outputs feed other layers)";
+  return m + ".";
+}
+
 Status Converter::Run(const ModelDef& top) {
-  std::vector<std::string> custom, stock;
-  CheckSupported(top, &custom, &stock);
-  if (!custom.empty() || !stock.empty()) {
-    std::string msg;
-    for (const auto& u : custom) msg += u + "; ";
-    for (const auto& u : stock) msg += u + "; ";
-    // Only what a user can do today (docs/user-guide.md): no plugin mechanism for Keras layers.
-    if (!custom.empty())
-      msg += "tflc converts stock Keras layers only and does not run Python code: replace the custom layers with "
-             "stock Keras layers (or tf / keras.ops calls) before saving, or export a SavedModel of the model "
-             "(model.export(\"dir\") in Keras 3, tf.saved_model.save(model, \"dir\") in tf.keras) and convert that "
-             "with --saved_model_dir, whose graph tflc lowers op by op";
-    if (!stock.empty())
-      msg += std::string(custom.empty() ? "" : "; for the stock layers: ") +
-             "file an issue asking for support of these layers, or convert a SavedModel export of the model "
-             "(model.export(\"dir\") / tf.saved_model.save(model, \"dir\")) with --saved_model_dir";
-    return Unimplemented(msg);
-  }
 
   Scope scope;
   scope.model = &top;
@@ -440,6 +487,20 @@ Status Converter::Run(const ModelDef& top) {
     inputs.push_back(t);
   }
   TFLC_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, RunModel(scope, inputs));
+  // Every layer tflc cannot convert, in one message.
+  if (!unsupported_.empty() || !unclaimed_.empty()) {
+    std::string msg;
+    if (!unsupported_.empty()) {
+      for (const auto& u : unsupported_) msg += u + ", ";
+      msg.resize(msg.size() - 2);
+      msg += unsupported_.size() > 1 ? ": stock Keras layers" : ": a stock Keras layer";
+      msg += " tflc does not support yet; file an issue asking for support of these layers, or convert a SavedModel "
+             "export of the model (model.export(\"dir\") in Keras 3, tf.saved_model.save(model, \"dir\") in "
+             "tf.keras) with --saved_model_dir";
+    }
+    if (!unclaimed_.empty()) msg += (msg.empty() ? "" : "\n") + UnclaimedLayersMessage(unclaimed_, allow_custom_ops_);
+    return Unimplemented(msg);
+  }
 
   std::set<std::string> used_names;
   std::set<TflcValue*> used_values;
@@ -498,6 +559,7 @@ StatusOr<Tensor> Converter::Resolve(Scope& scope, const TensorRef& ref) {
   const LayerDef* l = scope.model->Find(ref.layer);
   if (!l) return InvalidArgument("model '" + scope.model->name + "' refers to unknown layer '" + ref.layer + "'");
   TFLC_ASSIGN_OR_RETURN(const std::vector<Tensor>* outs, RunNode(scope, *l, ref.node));
+  if (scope.poisoned.count({ref.layer, ref.node})) return Tensor{};  // fed by an unclaimed custom layer
   if (ref.tensor < 0 || static_cast<size_t>(ref.tensor) >= outs->size())
     return InvalidArgument("layer '" + ref.layer + "' call " + std::to_string(ref.node) + " has no output " +
                            std::to_string(ref.tensor));
@@ -533,7 +595,33 @@ StatusOr<const std::vector<Tensor>*> Converter::RunNode(Scope& scope, const Laye
   chain.emplace_back(scope.model, &layer);
   const std::string node_scope = scope.prefix.empty() ? layer.name : scope.prefix + "/" + layer.name;
   std::vector<Tensor> outputs;
-  if (layer.model) {
+  // A value that an unclaimed custom layer would compute is unknown: so is everything it feeds
+  // (the conversion fails at the end, naming every unclaimed custom layer).
+  const bool poisoned = std::any_of(inputs.begin(), inputs.end(), [](const Tensor& t) { return !t.value; });
+  const bool custom = !layer.model && ClassifyLayer(layer).origin == LayerOrigin::kCustom;
+  if (poisoned) {
+    scope.poisoned.insert(key);
+    // Still name the layers that would fail on their own, so one error lists them all.
+    if (custom && !ClaimedClass(layer)) {
+      NoteUnclaimed(node_scope, layer);
+    } else if (!custom && !layer.model && !ConverterFor(layer)) {
+      NoteUnsupported(node_scope, layer);
+    }
+  } else if (custom) {
+    static const CallArgs kNoArgs;
+    const CallArgs* call = static_cast<size_t>(node) < layer.calls.size() ? &layer.calls[static_cast<size_t>(node)] : &kNoArgs;
+    LayerContext ctx(this, layer, chain, node_scope, inputs, call);
+    CustomLayerUse use = CustomUse(scope, layer, node);
+    Status s = ConvertCustomLayer(ctx, use, &outputs);
+    if (!s.ok()) {
+      scope.active.erase(key);
+      return s.WithContext(where);
+    }
+    if (use.unclaimed) {
+      scope.poisoned.insert(key);
+      NoteUnclaimed(node_scope, layer);
+    }
+  } else if (layer.model) {
     Scope inner;
     inner.model = layer.model.get();
     inner.prefix = node_scope;
@@ -547,10 +635,11 @@ StatusOr<const std::vector<Tensor>*> Converter::RunNode(Scope& scope, const Laye
   } else {
     LayerFn fn = ConverterFor(layer);
     if (!fn) {
+      // A stock layer tflc does not support: reported at the end with the others.
       scope.active.erase(key);
-      return Unimplemented(where + ": " + (ClassifyLayer(layer).origin == LayerOrigin::kCustom
-                                               ? "custom (user-defined) " + ClassifyLayer(layer).description
-                                               : "layer class " + layer.class_name + " is not supported"));
+      scope.poisoned.insert(key);
+      NoteUnsupported(node_scope, layer);
+      return &scope.done[key];
     }
     if (inputs.empty()) return InvalidArgument(where + ": the call has no input tensors");
     static const CallArgs kNoArgs;

@@ -98,6 +98,10 @@ class LayerContext {
   StatusOr<ValueView> ScalarF32(const std::string& base, float v) { return ConstF32(base, {}, {v}); }
   StatusOr<ValueView> Reshape(const ValueView& x, const Shape& to, const std::string& name_hint = "");
 
+  // Custom layers: weight k of OwnWeights() as a constant of its stored shape (*dims), named
+  // `const_name`, read once per layer.
+  StatusOr<ValueView> CustomWeight(size_t k, const std::string& const_name, Shape* dims);
+
   // ---- wrapped layers (Bidirectional, TimeDistributed) ----
   // This layer's weights as the file lists them (for a wrapper: its wrapped layers', in Keras order).
   StatusOr<const LayerWeights*> OwnWeights();
@@ -133,6 +137,15 @@ using LayerFn = Status (*)(LayerContext& ctx, std::vector<Tensor>* outputs);
 // `keras.src.ops.numpy` / `Add` is not the layer `keras.layers` / `Add`).
 LayerFn FindLayerConverter(const LayerDef& layer);
 
+// A call of a custom layer (layers_custom.cc): what the model's config says of its outputs.
+struct CustomLayerUse {
+  size_t num_outputs = 1;                       // outputs the model uses (1 + highest index)
+  std::vector<std::optional<Shape>> recorded;   // per output: the shape Keras 3 recorded, if any
+  std::vector<std::string> recorded_dtype;      // per output: its recorded dtype, if any
+  bool allow_custom_ops = false;
+  bool unclaimed = false;  // set: no plugin claims the class (or no shape to go on); no outputs
+};
+
 class Converter {
  public:
   Converter(const KerasFile& file, Emitter& em) : file_(file), em_(em) {}
@@ -141,6 +154,8 @@ class Converter {
   Status Run(const ModelDef& top);
   // --input_shapes: one shape per model input (empty: none given).
   void set_input_shapes(std::vector<std::vector<int64_t>> shapes) { input_shapes_ = std::move(shapes); }
+  // --allow_custom_ops: custom layers no plugin claims become custom ops (shapes from the file).
+  void set_allow_custom_ops(bool on) { allow_custom_ops_ = on; }
 
   // Used by LayerContext.
   Emitter& em() { return em_; }
@@ -150,6 +165,8 @@ class Converter {
   void AdoptWeights(const LayerChain& chain, LayerWeights w);
   StatusOr<ValueView> CachedWeight(const LayerChain& chain, LayerWeights& w, const std::string& role,
                                    const Shape& expected, const Shape* const_dims);
+  StatusOr<ValueView> CachedCustomWeight(const LayerChain& chain, const LayerWeights& w, size_t k,
+                                         const std::string& const_name, Shape* dims);
 
  private:
   struct Scope {
@@ -158,21 +175,34 @@ class Converter {
     LayerChain parent;       // the chain of the nested-model layers leading here
     std::map<std::pair<std::string, int>, std::vector<Tensor>> done;
     std::set<std::pair<std::string, int>> active;  // nodes being computed (cycle guard)
+    // Calls whose value cannot be computed because an unclaimed custom layer feeds them.
+    std::set<std::pair<std::string, int>> poisoned;
   };
 
-  // Layers without a converter, as messages: custom classes and stock classes not supported yet.
-  void CheckSupported(const ModelDef& model, std::vector<std::string>* custom, std::vector<std::string>* stock) const;
   StatusOr<std::vector<Tensor>> RunModel(Scope& scope, const std::vector<Tensor>& inputs);
   StatusOr<Tensor> Resolve(Scope& scope, const TensorRef& ref);
   StatusOr<const std::vector<Tensor>*> RunNode(Scope& scope, const LayerDef& layer, int node);
   StatusOr<Tensor> AddGraphInput(const LayerDef& input, size_t index, size_t count);
+  // Calls of custom layers: how many outputs the model uses and the shapes Keras 3 recorded.
+  CustomLayerUse CustomUse(const Scope& scope, const LayerDef& layer, int node) const;
+  void NoteUnclaimed(const std::string& scoped_name, const LayerDef& layer);
+  void NoteUnsupported(const std::string& scoped_name, const LayerDef& layer);
+  bool ClaimedClass(const LayerDef& layer);
   std::vector<std::vector<int64_t>> input_shapes_;
+  bool allow_custom_ops_ = false;
+  // Custom layers no plugin claims ("layer 'x' (class ...)"), reported together at the end.
+  std::vector<std::string> unclaimed_;
+  // Stock layer classes tflc has no converter for ("layer 'x' (class Lambda)").
+  std::vector<std::string> unsupported_;
 
   const KerasFile& file_;
   Emitter& em_;
   std::map<std::string, std::unique_ptr<LayerWeights>> weights_;
   std::map<std::string, ValueView> consts_;
 };
+
+// The error for custom layers no plugin claims: every such layer, why, and what to do.
+std::string UnclaimedLayersMessage(const std::vector<std::string>& layers, bool allow_custom_ops);
 
 // Shared helpers for layer converters (layers_*.cc).
 std::string ShapeStr(const Shape& s);

@@ -18,7 +18,14 @@ Status Emitter::SetAttr(const NodeView& node, const Attr& a) {
   v.f = a.f;
   v.s = sdk::Sv(a.s);
   v.ints = a.ints.data();
-  v.count = a.kind == TFLC_ATTR_INT_LIST ? a.ints.size() : 0;
+  v.floats = a.floats.data();
+  std::vector<TflcStringView> strs;
+  for (const std::string& e : a.strs) strs.push_back(sdk::Sv(e));
+  v.strings = strs.data();
+  v.count = a.kind == TFLC_ATTR_INT_LIST     ? a.ints.size()
+            : a.kind == TFLC_ATTR_FLOAT_LIST ? a.floats.size()
+            : a.kind == TFLC_ATTR_STRING_LIST ? a.strs.size()
+                                              : 0;
   return node.SetAttr(a.name, v);
 }
 

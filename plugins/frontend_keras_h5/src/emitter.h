@@ -25,6 +25,8 @@ struct Attr {
   double f = 0;
   std::string s;
   std::vector<int64_t> ints;
+  std::vector<double> floats;
+  std::vector<std::string> strs;
 
   static Attr Int(std::string n, int64_t v) { Attr a; a.name = std::move(n); a.kind = TFLC_ATTR_INT; a.i = v; return a; }
   static Attr Float(std::string n, double v) { Attr a; a.name = std::move(n); a.kind = TFLC_ATTR_FLOAT; a.f = v; return a; }
@@ -32,6 +34,8 @@ struct Attr {
   static Attr Str(std::string n, std::string v) { Attr a; a.name = std::move(n); a.kind = TFLC_ATTR_STRING; a.s = std::move(v); return a; }
   static Attr Type(std::string n, TflcDataType t) { Attr a; a.name = std::move(n); a.kind = TFLC_ATTR_TYPE; a.i = t; return a; }
   static Attr Ints(std::string n, std::vector<int64_t> v) { Attr a; a.name = std::move(n); a.kind = TFLC_ATTR_INT_LIST; a.ints = std::move(v); return a; }
+  static Attr Floats(std::string n, std::vector<double> v) { Attr a; a.name = std::move(n); a.kind = TFLC_ATTR_FLOAT_LIST; a.floats = std::move(v); return a; }
+  static Attr Strs(std::string n, std::vector<std::string> v) { Attr a; a.name = std::move(n); a.kind = TFLC_ATTR_STRING_LIST; a.strs = std::move(v); return a; }
   // The usual `T` attribute.
   static Attr T(TflcDataType t = TFLC_TYPE_FLOAT32) { return Type("T", t); }
 };

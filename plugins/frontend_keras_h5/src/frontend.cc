@@ -66,6 +66,9 @@ Status LoadKeras(const TflcHostApi* host, const std::string& path, TflcModel* mo
   Emitter em(sdk::GraphBuilder(host, graph));
   Converter conv(*file, em);
   conv.set_input_shapes(std::move(input_shapes));
+  std::string allow;
+  conv.set_allow_custom_ops(options && sdk::GetOption(host, options, "allow_custom_ops", &allow) &&
+                            (allow == "true" || allow == "1"));
   Status s = conv.Run(*def);
   if (!s.ok() && file->keras_major < 2)
     return Status(s.code(), s.message() + " (the file was written by Keras " + file->keras_version +

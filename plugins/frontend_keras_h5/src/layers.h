@@ -3,6 +3,7 @@
 #ifndef TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_LAYERS_H_
 #define TFLC_PLUGINS_FRONTEND_KERAS_H5_SRC_LAYERS_H_
 
+#include <string>
 #include <vector>
 
 #include "converter.h"
@@ -116,6 +117,11 @@ Status RunTfFunction(LayerContext& ctx, const std::string& name, const std::vect
 
 // layers_lambda.cc: Lambda layers whose function is stored as marshalled bytecode (KERAS.md D).
 Status ConvertLambda(LayerContext& ctx, std::vector<Tensor>* out);
+
+// layers_custom.cc: a call of a custom (user-defined) layer class as one claimable source node
+// `keras.<Class>` (docs/writing-a-plugin.md, "Keras layers").
+std::string CustomLayerOp(const LayerDef& layer);
+Status ConvertCustomLayer(LayerContext& ctx, CustomLayerUse& use, std::vector<Tensor>* out);
 
 // Broadcast shape of two Keras shapes (numpy rules, -1 unknown); empty + false when incompatible.
 bool BroadcastShapes(const Shape& a, const Shape& b, Shape* out);

@@ -29,6 +29,19 @@ Status SlotKerasTensors(Json& j, std::vector<TensorRef>* out) {
   if (IsKerasTensor(j)) {
     TensorRef r;
     TFLC_RETURN_IF_ERROR(ParseHistory(j["config"]["keras_history"], &r));
+    const Json& c = j["config"];
+    if (c.contains("shape") && c["shape"].is_array()) {
+      r.has_shape = true;
+      for (const auto& d : c["shape"]) {
+        if (!d.is_null() && !d.is_number_integer()) {
+          r.has_shape = false;
+          break;
+        }
+        r.shape.push_back(d.is_null() ? -1 : d.get<int64_t>());
+      }
+      if (!r.has_shape) r.shape.clear();
+    }
+    if (c.contains("dtype") && c["dtype"].is_string()) r.dtype = c["dtype"].get<std::string>();
     j = Json{{"__tflc_tensor__", out->size()}};
     out->push_back(r);
   } else if (j.is_array()) {

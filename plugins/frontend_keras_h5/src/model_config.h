@@ -25,6 +25,11 @@ struct TensorRef {
   std::string layer;
   int node = 0;
   int tensor = 0;
+  // Keras 3 records each tensor's shape and dtype where it is used (`__keras_tensor__` config):
+  // [None → -1, ...] and "float32"; unset in Keras 2 configs.
+  bool has_shape = false;
+  std::vector<int64_t> shape = {};
+  std::string dtype = {};
 };
 
 struct ModelDef;

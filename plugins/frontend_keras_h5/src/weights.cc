@@ -1,6 +1,7 @@
 #include "weights.h"
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cstring>
 #include <map>
@@ -167,7 +168,19 @@ namespace {
 
 // The datasets of a saveable: <path>/vars/0..N, then its child objects (e.g. `cell`, MHA's
 // `query_dense` / `_query_dense`), depth first. Names are normalized paths; paths are real.
-void CollectVars(const WeightsIndex& ix, const std::string& path, std::vector<WeightRef>* out) {
+// `whole_tree` (custom layers): also the layers of a Sequential/Functional the layer holds (their
+// `layers` container), in Keras' order (dense, dense_1, ..., dense_10).
+bool NaturalLess(const std::string& a, const std::string& b) {
+  auto split = [](const std::string& s) {
+    size_t k = s.size();
+    while (k > 0 && std::isdigit(static_cast<unsigned char>(s[k - 1]))) --k;
+    const bool numbered = k < s.size() && k > 0 && s[k - 1] == '_' && s.size() - k < 9;
+    return numbered ? std::make_pair(s.substr(0, k - 1), std::stol(s.substr(k)) + 1) : std::make_pair(s, 0L);
+  };
+  return split(a) < split(b);
+}
+
+void CollectVars(const WeightsIndex& ix, const std::string& path, std::vector<WeightRef>* out, bool whole_tree = false) {
   const std::string vars = JoinPath(path, "vars");
   if (const auto* v = ix.Find(vars); v && !v->dataset) {
     std::vector<int> ids;
@@ -183,13 +196,14 @@ void CollectVars(const WeightsIndex& ix, const std::string& path, std::vector<We
   if (!g || g->dataset) return;
   std::vector<std::string> children;
   for (const auto& n : g->children)
-    if (n != "vars" && n != "layers" && n != "_layer_checkpoint_dependencies" && ix.IsGroup(JoinPath(path, n)))
+    if (n != "vars" && (whole_tree || (n != "layers" && n != "_layer_checkpoint_dependencies")) &&
+        ix.IsGroup(JoinPath(path, n)))
       children.push_back(n);
   auto rank = [](const std::string& k) { return k == "forward_layer" ? 0 : k == "backward_layer" ? 1 : 2; };
   std::stable_sort(children.begin(), children.end(), [&](const std::string& a, const std::string& b) {
-    return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
+    return rank(a) != rank(b) ? rank(a) < rank(b) : whole_tree ? NaturalLess(a, b) : a < b;
   });
-  for (const auto& c : children) CollectVars(ix, JoinPath(path, c), out);
+  for (const auto& c : children) CollectVars(ix, JoinPath(path, c), out, whole_tree);
 }
 
 // Whether Keras gives `l` a `.keras` path in `model`: only entries of model.layers count; a
@@ -354,7 +368,7 @@ std::string SnakeCase(const std::string& class_name) {
   return s;
 }
 
-StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain& chain) {
+StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain& chain, bool whole_tree) {
   const LayerDef* leaf = chain.back().second;
   hid_t root = file.weights_root.get();
   if (file.kind == FileKind::kKerasZip) {
@@ -369,7 +383,7 @@ StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain&
       if (!found) break;
     }
     std::vector<WeightRef> refs;
-    if (found) CollectVars(ix, path, &refs);
+    if (found) CollectVars(ix, path, &refs, whole_tree);
     return LayerWeights(&file, leaf->name, path, std::move(refs), true);
   }
 
@@ -637,6 +651,27 @@ StatusOr<ValueView> LayerWeights::ReadConst(Emitter& em, const std::string& cons
   if (n > 0 && !data) return Internal("the host returned no buffer for constant '" + const_name + "'");
   TFLC_RETURN_IF_ERROR(Read(*ref, role, expected, static_cast<float*>(data)));
   return v;
+}
+
+StatusOr<Shape> LayerWeights::StoredShape(size_t k) const {
+  if (k >= refs_.size()) return Internal("weight index " + std::to_string(k) + " out of range");
+  const WeightRef& ref = refs_[k];
+  H5Id ds = OpenDataset(file_->weights_root.get(), ref.path);
+  if (!ds) return NotFound("weight '" + ref.name + "' not found (expected dataset " + ref.path + ")");
+  H5Id space(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = space ? H5Sget_simple_extent_ndims(space.get()) : -1;
+  if (rank < 0) return DataLoss("cannot read weight '" + ref.name + "': " + H5ErrorText());
+  std::vector<hsize_t> hd(static_cast<size_t>(rank));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), hd.data(), nullptr);
+  return Shape(hd.begin(), hd.end());
+}
+
+StatusOr<ValueView> LayerWeights::ReadConstAt(Emitter& em, const std::string& const_name, size_t k, Shape* dims) const {
+  TFLC_ASSIGN_OR_RETURN(*dims, StoredShape(k));
+  LayerWeights one(file_, layer_, where_, {refs_[k]}, true);
+  one.roles_ = {"weight"};
+  one.bound_ = {0};
+  return one.ReadConst(em, const_name, "weight", *dims);
 }
 
 StatusOr<std::vector<float>> LayerWeights::ReadData(const std::string& role, const Shape& expected) const {

@@ -50,6 +50,9 @@ class LayerWeights {
   // constant gets, default `expected`.
   StatusOr<ValueView> ReadConst(Emitter& em, const std::string& const_name, const std::string& role,
                                 const Shape& expected, const Shape* const_dims = nullptr) const;
+  // Custom layers: weight k (refs() order) as a constant of the shape the file stores.
+  StatusOr<ValueView> ReadConstAt(Emitter& em, const std::string& const_name, size_t k, Shape* dims) const;
+  StatusOr<Shape> StoredShape(size_t k) const;
   // Reads a weight into memory (for constants the frontend computes, e.g. folded batch norm).
   StatusOr<std::vector<float>> ReadData(const std::string& role, const Shape& expected) const;
 
@@ -88,7 +91,9 @@ class LayerWeights {
 };
 
 // Resolves a layer's weight list.
-StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain& chain);
+// `whole_tree` (custom layers, whose sub-objects are unknown): a .keras layer's weights include
+// those of Sequential/Functional objects it holds.
+StatusOr<LayerWeights> FindLayerWeights(const KerasFile& file, const LayerChain& chain, bool whole_tree = false);
 
 // Keras 3's naming.to_snake_case.
 std::string SnakeCase(const std::string& class_name);

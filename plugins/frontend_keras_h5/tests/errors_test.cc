@@ -77,9 +77,9 @@ TEST(Errors, WeightShapeMismatch) {
 TEST(Errors, UnknownLayersAreAllNamedAtOnce) {
   REQUIRE_MODELS();
   ExpectError(Model("bad_unknown_layers"), TFLC_CODE_UNIMPLEMENTED,
-              {"layer 'q_dense' (class QDense) is a custom (user-defined) class 'QDense'",
-               "layer 'q_activation' (class QActivation)",
-               "replace the custom layers with stock Keras layers", "--saved_model_dir"});
+              {"2 custom Keras layers that no loaded plugin implements", "layer 'q_dense': class 'QDense'",
+               "layer 'q_activation': class 'QActivation'",
+               "never its code", "Keras layer plugin", "--saved_model_dir", "--allow_custom_ops"});
 }
 
 TEST(Errors, UnsupportedConfigsNameTheLayer) {

@@ -62,9 +62,10 @@ std::string SharedModelsDir() {
   return "";
 }
 
-Loaded::Loaded(const std::string& path, const std::string& format)
+Loaded::Loaded(const std::string& path, const std::string& format, TflcPluginQueryFn extra)
     : host_(std::make_unique<tflc::testing::FakeHost>()) {
-  status_ = host_->Register(&TflcFrontendKerasH5_Query, "frontend_keras_h5");
+  if (extra) status_ = host_->Register(extra, "extra");
+  if (status_.ok()) status_ = host_->Register(&TflcFrontendKerasH5_Query, "frontend_keras_h5");
   if (status_.ok()) status_ = host_->LoadModel(path, format);
 }
 

@@ -43,7 +43,8 @@ std::string SharedModelsDir();
 // One FakeHost with the keras_h5 frontend registered and a model loaded into it.
 class Loaded {
  public:
-  explicit Loaded(const std::string& path, const std::string& format = "");
+  // `extra`: another plugin to register first (e.g. a Keras layer plugin under test).
+  explicit Loaded(const std::string& path, const std::string& format = "", TflcPluginQueryFn extra = nullptr);
   const Status& status() const { return status_; }
   tflc::testing::FakeHost& host() { return *host_; }
   GraphBuilder g() { return host_->graph(); }

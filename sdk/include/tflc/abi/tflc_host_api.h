@@ -223,8 +223,14 @@ typedef struct TflcHostApi {
   /* 1 for a subgraph (Graph_AddSubgraph: a function body nodes call), 0 for an entry graph (one
    * per signature), whose inputs and outputs are the model's. */
   int32_t (*Graph_IsSubgraph)(const TflcGraph* graph);
+  /* Runs the shape function of the opset entry that defines `node`'s op (any domain) and so sets
+   * the types and shapes of its outputs. An opset entry with domain TFLC_DOMAIN_SOURCE describes a
+   * source op (a Keras layer plugin's "keras.TransformerBlock"), so a frontend can give a node its
+   * output shapes before anything lowers it. NOT_FOUND when no loaded opset defines the op; the
+   * shape function's own error (e.g. a plugin refusing the node) otherwise. */
+  TflcStatus* (*Node_InferShape)(TflcNode* node);
 } TflcHostApi;
-#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Graph_IsSubgraph)
+#define TflcHostApi_STRUCT_SIZE TFLC_STRUCT_SIZE(TflcHostApi, Node_InferShape)
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -363,6 +363,16 @@ class NodeView {
     }
     return ValueView(host_, nullptr).Absorb(host_->Node_SetInput(n_, i, v.get()));
   }
+  // ---- ABI v1.3 ----
+  // Runs the shape function of the opset entry defining this node's op (any domain: a source-domain
+  // entry gives a source op such as "keras.TransformerBlock" its output shapes before lowering).
+  // NOT_FOUND when no loaded opset defines the op, UNIMPLEMENTED on a host before 1.3.
+  Status InferShape() const {
+    if (!TFLC_HAS_FIELD(host_, TflcHostApi, Node_InferShape) || !host_->Node_InferShape) {
+      return Status(TFLC_CODE_UNIMPLEMENTED, "the host is older than ABI v1.3 (no Node_InferShape)");
+    }
+    return ValueView(host_, nullptr).Absorb(host_->Node_InferShape(n_));
+  }
   // The opset entry defining this node's op, or NULL (unknown op or a host older than v1.1).
   const TflcOpsetEntry* opset_entry() const {
     if (!TFLC_HAS_FIELD(host_, TflcHostApi, Node_OpsetEntry) || !host_->Node_OpsetEntry) return nullptr;

@@ -51,8 +51,8 @@ Problems CheckFrontendEntries(const TflcPluginApi* api);
 // Lowering rows: source/target op, Lower, version range, target, no duplicate
 // (source_op, target, priority), sorted by source_op.
 Problems CheckLoweringRows(const TflcPluginApi* api);
-// Opset entries: unique ops and builtin codes, domain/code agreement, InferShape, option fields,
-// min_runtime strings, fusion facts.
+// Opset entries: unique ops and builtin codes, domain/code agreement (BUILTIN, CUSTOM, or SOURCE for
+// a source op's shapes, without options), InferShape, option fields, min_runtime strings, fusion facts.
 Problems CheckOpsetEntries(const TflcPluginApi* api);
 // Quantizers: name, Apply, unique names.
 Problems CheckQuantizers(const TflcPluginApi* api);
