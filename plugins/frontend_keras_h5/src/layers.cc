@@ -122,6 +122,8 @@ constexpr LayerRow kLayers[] = {
     // wrappers
     {"Bidirectional", ConvertBidirectional},
     {"TimeDistributed", ConvertTimeDistributed},
+    // Lambda: the function's marshalled bytecode (layers_lambda.cc)
+    {"Lambda", ConvertLambda},
 };
 
 }  // namespace

@@ -107,6 +107,17 @@ Status ConvertTimeDistributed(LayerContext& ctx, std::vector<Tensor>* out);
 // (keras.src.ops.*, and their bare-class-name entries in Keras 3 legacy H5); nullptr for others.
 LayerFn FindOpLayerConverter(const LayerDef& layer);
 
+// Runs the tf.keras function `name` (a TF-op layer `function`, e.g. "math.reduce_mean",
+// "__operators__.getitem") on one synthetic call: `args` / `kwargs` as in a TFOpLambda call, where
+// {"__tflc_tensor__": i} is tensors[i] (borrowed for the call). Used by Lambda layers, whose
+// intermediate results are more tensors. UNIMPLEMENTED when the name is not in the table.
+bool HasTfFunction(const std::string& name);
+Status RunTfFunction(LayerContext& ctx, const std::string& name, const std::vector<Tensor>& tensors, const Json& args,
+                     const Json& kwargs, std::vector<Tensor>* out);
+
+// layers_lambda.cc: Lambda layers whose function is stored as marshalled bytecode (KERAS.md D).
+Status ConvertLambda(LayerContext& ctx, std::vector<Tensor>* out);
+
 // layers_custom.cc: a call of a custom (user-defined) layer class as one claimable source node
 // `keras.<Class>` (docs/writing-a-plugin.md, "Keras layers").
 std::string CustomLayerOp(const LayerDef& layer);

@@ -93,7 +93,14 @@ bool ParseConst(const Json& j, ConstVal* out) {
 // One call of an op layer: its positional arguments and keyword arguments, and emission helpers.
 class OpCall {
  public:
-  OpCall(LayerContext& ctx, Json args, Json kwargs) : ctx_(ctx), args_(std::move(args)), kwargs_(std::move(kwargs)) {
+  OpCall(LayerContext& ctx, Json args, Json kwargs)
+      : ctx_(ctx), tensors_(&ctx.tensors()), args_(std::move(args)), kwargs_(std::move(kwargs)) {
+    if (!args_.is_array()) args_ = Json::array({args_});
+    if (!kwargs_.is_object()) kwargs_ = Json::object();
+  }
+  // A synthetic call (Lambda layers): tensor slots index `tensors` instead of the layer's tensors.
+  OpCall(LayerContext& ctx, const std::vector<Tensor>& tensors, Json args, Json kwargs)
+      : ctx_(ctx), tensors_(&tensors), args_(std::move(args)), kwargs_(std::move(kwargs)) {
     if (!args_.is_array()) args_ = Json::array({args_});
     if (!kwargs_.is_object()) kwargs_ = Json::object();
   }
@@ -115,7 +122,7 @@ class OpCall {
 
   bool IsTensor(const Json& j) const {
     size_t i = 0;
-    return IsTensorSlot(j, &i) && i < ctx_.tensors().size();
+    return IsTensorSlot(j, &i) && i < (*tensors_).size();
   }
 
   // A tensor argument, or a constant converted to a Const of type `like` (TF's convert_to_tensor
@@ -123,8 +130,8 @@ class OpCall {
   StatusOr<Tensor> Operand(const Json& j, const std::string& what, TflcDataType like = TFLC_TYPE_UNKNOWN) {
     size_t i = 0;
     if (IsTensorSlot(j, &i)) {
-      if (i >= ctx_.tensors().size()) return InvalidArgument("argument '" + what + "' refers to a missing tensor");
-      return ctx_.tensors()[i];
+      if (i >= (*tensors_).size()) return InvalidArgument("argument '" + what + "' refers to a missing tensor");
+      return (*tensors_)[i];
     }
     ConstVal c;
     if (j.is_null() || !ParseConst(j, &c))
@@ -180,8 +187,8 @@ class OpCall {
   // FShape), so `reshape(x, [tf.shape(x)[0], -1])` gets a constant shape as TF's converter folds it.
   bool ConstInts(const Json& j, std::vector<int64_t>* out) const {
     size_t i = 0;
-    if (!IsTensorSlot(j, &i) || i >= ctx_.tensors().size()) return false;
-    const Tensor& t = ctx_.tensors()[i];
+    if (!IsTensorSlot(j, &i) || i >= (*tensors_).size()) return false;
+    const Tensor& t = (*tensors_)[i];
     if (!t.value.is_const() || (t.dtype != TFLC_TYPE_INT32 && t.dtype != TFLC_TYPE_INT64)) return false;
     auto d = t.value.ConstVector<int64_t>();
     if (!d.ok()) return false;
@@ -252,7 +259,7 @@ class OpCall {
     TflcDataType like = TFLC_TYPE_UNKNOWN;
     for (const auto& e : j) {
       size_t i = 0;
-      if (IsTensorSlot(e, &i) && i < ctx_.tensors().size()) like = ctx_.tensors()[i].dtype;
+      if (IsTensorSlot(e, &i) && i < (*tensors_).size()) like = (*tensors_)[i].dtype;
     }
     std::vector<Tensor> out;
     for (size_t k = 0; k < j.size(); ++k) {
@@ -264,6 +271,7 @@ class OpCall {
 
  private:
   LayerContext& ctx_;
+  const std::vector<Tensor>* tensors_;  // borrowed: the layer's tensors or the synthetic call's
   Json args_;
   Json kwargs_;
 };
@@ -1988,6 +1996,16 @@ bool LooksLikeK3LegacyOp(const LayerDef& l) {
 }
 
 }  // namespace
+
+bool HasTfFunction(const std::string& name) { return FindTfFunction(name) != nullptr; }
+
+Status RunTfFunction(LayerContext& ctx, const std::string& name, const std::vector<Tensor>& tensors, const Json& args,
+                     const Json& kwargs, std::vector<Tensor>* out) {
+  const TfFunction* f = FindTfFunction(name);
+  if (!f) return Unimplemented("TF function '" + name + "' is not supported by tflc's Keras frontend");
+  OpCall c(ctx, tensors, args, kwargs);
+  return f->fn(c, f->op, out);
+}
 
 LayerFn FindOpLayerConverter(const LayerDef& layer) {
   if (layer.class_name == "TFOpLambda" || layer.class_name == "SlicingOpLambda") {
