@@ -1195,6 +1195,21 @@ def b_channels_first(path, rng):
     return "Conv2D with data_format=channels_first"
 
 
+@model("bad_several_refusals", tfjs=False, expect="layer 'conv_cf' (Conv2D)")
+def b_several(path, rng):
+    # Two unsupported configurations in independent branches and a layer after each: one error
+    # names both (the layers they feed are skipped, not reported).
+    m = Model("several_model", rng)
+    x = m.input("image", [6, 6, 4])
+    a = m.layer("Conv2D", c_conv("grouped_conv", 4, 3, groups=2), x, [("kernel", m.w(3, 3, 2, 4)), ("bias", m.w(4))])
+    b = m.layer("Conv2D", c_conv("conv_cf", 4, 3, data_format="channels_first"), x,
+                [("kernel", m.w(3, 3, 6, 4)), ("bias", m.w(4))])
+    m.output(m.layer("Flatten", c_simple("flatten_a"), a))
+    m.output(m.layer("Flatten", c_simple("flatten_b"), b))
+    write_legacy_h5(path, m)
+    return "two Conv2D layers with unsupported configurations (groups=2, channels_first)"
+
+
 @model("bad_stateful_lstm", tfjs=False, expect="stateful")
 def b_stateful(path, rng):
     m = Model("stateful_model", rng)

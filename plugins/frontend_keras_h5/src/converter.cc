@@ -487,8 +487,8 @@ Status Converter::Run(const ModelDef& top) {
     inputs.push_back(t);
   }
   TFLC_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, RunModel(scope, inputs));
-  // Every layer tflc cannot convert, in one message.
-  if (!unsupported_.empty() || !unclaimed_.empty()) {
+  // Every layer tflc cannot convert, in one message (one line each, custom layers last).
+  if (!unsupported_.empty() || !refused_.empty() || !unclaimed_.empty()) {
     std::string msg;
     if (!unsupported_.empty()) {
       for (const auto& u : unsupported_) msg += u + ", ";
@@ -498,6 +498,7 @@ Status Converter::Run(const ModelDef& top) {
              "export of the model (model.export(\"dir\") in Keras 3, tf.saved_model.save(model, \"dir\") in "
              "tf.keras) with --saved_model_dir";
     }
+    for (const auto& r : refused_) msg += (msg.empty() ? "" : "\n") + r;
     if (!unclaimed_.empty()) msg += (msg.empty() ? "" : "\n") + UnclaimedLayersMessage(unclaimed_, allow_custom_ops_);
     return Unimplemented(msg);
   }
@@ -649,8 +650,13 @@ StatusOr<const std::vector<Tensor>*> Converter::RunNode(Scope& scope, const Laye
     if (!s.ok()) {
       scope.active.erase(key);
       // Messages from nested calls already name their layer.
-      if (s.message().rfind("layer '", 0) == 0) return s;
-      return s.WithContext(where);
+      if (s.message().rfind("layer '", 0) != 0) s = s.WithContext(where);
+      if (s.code() != TFLC_CODE_UNIMPLEMENTED) return s;
+      // A layer (or configuration, or Lambda) tflc does not support: listed at the end with the
+      // others; what it feeds is skipped.
+      if (std::find(refused_.begin(), refused_.end(), s.message()) == refused_.end()) refused_.push_back(s.message());
+      scope.poisoned.insert(key);
+      return &scope.done[key];
     }
   }
   scope.active.erase(key);

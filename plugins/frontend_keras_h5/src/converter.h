@@ -194,6 +194,9 @@ class Converter {
   std::vector<std::string> unclaimed_;
   // Stock layer classes tflc has no converter for ("layer 'x' (class Lambda)").
   std::vector<std::string> unsupported_;
+  // Layers whose converter refused them (UNIMPLEMENTED: a configuration or Lambda tflc does not
+  // support), as messages naming the layer.
+  std::vector<std::string> refused_;
 
   const KerasFile& file_;
   Emitter& em_;

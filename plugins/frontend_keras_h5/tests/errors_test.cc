@@ -89,6 +89,14 @@ TEST(Errors, UnsupportedConfigsNameTheLayer) {
   ExpectError(Model("bad_stateful_lstm"), TFLC_CODE_UNIMPLEMENTED, {"layer 'stateful_lstm' (LSTM)", "stateful=True"});
 }
 
+TEST(Errors, EveryRefusedLayerIsNamedInOneError) {
+  REQUIRE_MODELS();
+  ExpectError(Model("bad_several_refusals"), TFLC_CODE_UNIMPLEMENTED,
+              {"layer 'grouped_conv' (Conv2D)", "groups=2", "layer 'conv_cf' (Conv2D)", "channels_first"});
+  Loaded l(Model("bad_several_refusals"));
+  EXPECT_EQ(l.status().message().find("flatten"), std::string::npos) << l.status();  // skipped, not reported
+}
+
 TEST(Errors, ThroughTheHostToo) {
   REQUIRE_MODELS();
   for (const char* name : {"bad_weights_only", "bad_invalid_json", "bad_missing_dataset", "bad_weight_shape",
