@@ -560,7 +560,7 @@ StatusOr<Tensor> Converter::Resolve(Scope& scope, const TensorRef& ref) {
   const LayerDef* l = scope.model->Find(ref.layer);
   if (!l) return InvalidArgument("model '" + scope.model->name + "' refers to unknown layer '" + ref.layer + "'");
   TFLC_ASSIGN_OR_RETURN(const std::vector<Tensor>* outs, RunNode(scope, *l, ref.node));
-  if (scope.poisoned.count({ref.layer, ref.node})) return Tensor{};  // fed by an unclaimed custom layer
+  if (scope.poisoned.count({ref.layer, ref.node})) return Tensor{};  // a layer that cannot be converted, or fed by one
   if (ref.tensor < 0 || static_cast<size_t>(ref.tensor) >= outs->size())
     return InvalidArgument("layer '" + ref.layer + "' call " + std::to_string(ref.node) + " has no output " +
                            std::to_string(ref.tensor));
@@ -596,8 +596,8 @@ StatusOr<const std::vector<Tensor>*> Converter::RunNode(Scope& scope, const Laye
   chain.emplace_back(scope.model, &layer);
   const std::string node_scope = scope.prefix.empty() ? layer.name : scope.prefix + "/" + layer.name;
   std::vector<Tensor> outputs;
-  // A value that an unclaimed custom layer would compute is unknown: so is everything it feeds
-  // (the conversion fails at the end, naming every unclaimed custom layer).
+  // A value that a layer tflc cannot convert would compute is unknown: so is everything it feeds
+  // (the conversion fails at the end, naming every such layer).
   const bool poisoned = std::any_of(inputs.begin(), inputs.end(), [](const Tensor& t) { return !t.value; });
   const bool custom = !layer.model && ClassifyLayer(layer).origin == LayerOrigin::kCustom;
   if (poisoned) {
